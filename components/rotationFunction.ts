@@ -1,0 +1,146 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Engines and strategies with an AWS-published rotation application. */
+export type RotationEngine = "postgres" | "mysql";
+export type RotationStrategy = "single-user" | "multi-user";
+
+/**
+ * The AWS-published rotation applications (Serverless Application Repository, account
+ * 297356227824, published in us-east-1 and deployable in every commercial region).
+ * Multi-user needs a master secret in the secret JSON (`masterarn`); the config schema does
+ * not offer it yet, but the catalogue is complete so that adding it is a config change.
+ */
+export const ROTATION_APPLICATIONS: Record<RotationEngine, Record<RotationStrategy, string>> = {
+  postgres: {
+    "single-user": "SecretsManagerRDSPostgreSQLRotationSingleUser",
+    "multi-user": "SecretsManagerRDSPostgreSQLRotationMultiUser",
+  },
+  mysql: {
+    "single-user": "SecretsManagerRDSMySQLRotationSingleUser",
+    "multi-user": "SecretsManagerRDSMySQLRotationMultiUser",
+  },
+};
+
+export function rotationApplicationId(engine: RotationEngine, strategy: RotationStrategy): string {
+  return `arn:aws:serverlessrepo:us-east-1:297356227824:applications/${ROTATION_APPLICATIONS[engine][strategy]}`;
+}
+
+/**
+ * ARN pattern of the execution roles of the rotation functions. The repository deploys
+ * each application as CloudFormation stack `serverlessrepo-<name>`, and the roles it
+ * creates are named from that stack name, so the key policy can name them before they exist.
+ */
+export function rotationRoleArnPattern(accountId: string, namePrefix: string): string {
+  return `arn:aws:iam::${accountId}:role/serverlessrepo-${namePrefix}-rotation-*`;
+}
+
+/** A database the function must reach: where and on which port. */
+export interface RotationTarget {
+  cidr: string;
+  port: number;
+}
+
+/** Arguments of {@link RotationFunction}. */
+export interface RotationFunctionArgs {
+  /** Prefix of the CloudFormation stack and function names, e.g. `secrets-hub-dev`. */
+  namePrefix: string;
+  region: string;
+  vpcId: pulumi.Input<string>;
+  /** Private subnets the function runs in. */
+  subnetIds: pulumi.Input<string>[];
+  /** CIDRs of the subnets holding the Secrets Manager endpoint (egress 443 only there). */
+  endpointCidrs: string[];
+  /** Databases to rotate: egress to each CIDR on its port only. */
+  targets: RotationTarget[];
+  /** One application is deployed per distinct engine/strategy pair listed here. */
+  applications: { engine: RotationEngine; strategy: RotationStrategy }[];
+  /** Pinned `semanticVersion` of the applications. */
+  applicationVersion: string;
+  /** The CMK the secrets are encrypted with. */
+  kmsKeyArn: pulumi.Input<string>;
+  tags?: Record<string, string>;
+}
+
+/**
+ * The rotation functions: the AWS rotation applications deployed from the Serverless
+ * Application Repository into the central private subnets, with one security group that
+ * allows only HTTPS to the Secrets Manager endpoint subnets and the database port to each
+ * workload CIDR. No internet egress: the endpoint's private DNS carries the API calls.
+ */
+export class RotationFunction extends pulumi.ComponentResource {
+  public readonly securityGroupId: pulumi.Output<string>;
+  /** `RotationLambdaARN` of each application, keyed `<engine>/<strategy>`. */
+  public readonly lambdaArns: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: RotationFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("secrets-hub:central:RotationFunction", name, {}, opts);
+    if (!/^\d+\.\d+\.\d+$/.test(args.applicationVersion)) {
+      throw new Error(`RotationFunction ${name}: applicationVersion must be pinned (x.y.z), got '${args.applicationVersion}'`);
+    }
+    if (args.endpointCidrs.length === 0) throw new Error(`RotationFunction ${name}: endpointCidrs must not be empty`);
+
+    const sg = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      {
+        vpcId: args.vpcId,
+        description: "Rotation functions: HTTPS to the Secrets Manager endpoint, database ports to the workloads",
+        revokeRulesOnDelete: true,
+        tags: { ...args.tags, Name: `${name}-sg` },
+      },
+      { parent: this },
+    );
+    args.endpointCidrs.forEach(
+      (cidr, i) =>
+        new aws.vpc.SecurityGroupEgressRule(
+          `${name}-https-to-endpoint-${i}`,
+          { securityGroupId: sg.id, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "HTTPS to the Secrets Manager endpoint" },
+          { parent: this },
+        ),
+    );
+    const seen = new Set<string>();
+    for (const target of args.targets) {
+      const key = `${target.cidr}:${target.port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-db-${target.cidr.replace(/[./]/g, "-")}-${target.port}`,
+        { securityGroupId: sg.id, cidrIpv4: target.cidr, ipProtocol: "tcp", fromPort: target.port, toPort: target.port, description: `Database port to ${target.cidr}` },
+        { parent: this },
+      );
+    }
+
+    const subnetList = pulumi.output(args.subnetIds).apply((ids) => ids.join(","));
+    this.lambdaArns = {};
+    const kinds = [...new Map(args.applications.map((a) => [`${a.engine}/${a.strategy}`, a])).values()];
+    for (const { engine, strategy } of kinds) {
+      const short = `${engine}-${strategy === "single-user" ? "single" : "multi"}`;
+      const stackName = `${args.namePrefix}-rotation-${short}`;
+      const app = new aws.serverlessrepository.CloudFormationStack(
+        `${name}-${short}`,
+        {
+          name: stackName,
+          applicationId: rotationApplicationId(engine, strategy),
+          semanticVersion: args.applicationVersion,
+          capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
+          parameters: {
+            functionName: stackName,
+            endpoint: `https://secretsmanager.${args.region}.amazonaws.com`,
+            kmsKeyArn: args.kmsKeyArn,
+            vpcSubnetIds: subnetList,
+            vpcSecurityGroupIds: sg.id,
+          },
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      this.lambdaArns[`${engine}/${strategy}`] = app.outputs.apply((o) => {
+        const arn = o["RotationLambdaARN"];
+        if (!arn) throw new Error(`${stackName}: the rotation application did not output RotationLambdaARN`);
+        return arn;
+      });
+    }
+    this.securityGroupId = sg.id;
+    this.registerOutputs({ securityGroupId: this.securityGroupId });
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The config module: the only place that reads configuration. It turns the environment
+ * file (`Pulumi.<env>.yaml`) into one frozen, typed `Environment`, or throws one
+ * `ConfigError` listing every problem with its key path, the bad value and what is allowed.
+ */
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import YAML from "yaml";
+import { z } from "zod";
+import { CONFIG_KEYS, Environment, Workload, environmentSchema, keyPath } from "./schema";
+
+export * from "./schema";
+
+export const PROJECT = "secrets-hub";
+const PREFIX = `${PROJECT}:`;
+
+/** Invalid configuration. `problems` holds one line per bad key. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`invalid secrets-hub configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates the project's config keys (namespace stripped) into one frozen Environment. */
+export function parseEnvironment(raw: Record<string, unknown>): Environment {
+  const result = environmentSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
+  return deepFreeze(result.data);
+}
+
+/**
+ * Reads the config of the running Pulumi stack: every `secrets-hub:` key of the config
+ * file passed with `--config-file`. Structured values arrive as JSON text.
+ */
+export function environmentFromPulumiConfig(): Environment {
+  const raw: Record<string, unknown> = {};
+  for (const [key, text] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key.startsWith(PREFIX)) raw[key.slice(PREFIX.length)] = parseConfigText(text);
+  }
+  return parseEnvironment(raw);
+}
+
+/** Reads an environment file from disk (the offline plan and the tests use this). */
+export function environmentFromFile(path: string): Environment {
+  let document: unknown;
+  try {
+    document = YAML.parse(fs.readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError([`${path}: cannot be read as YAML (${(error as Error).message})`]);
+  }
+  const config = (document as { config?: Record<string, unknown> } | null)?.config;
+  if (typeof config !== "object" || config === null) {
+    throw new ConfigError([`${path}: needs a top-level 'config:' map holding the secrets-hub: keys`]);
+  }
+  const problems: string[] = [];
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key.startsWith(PREFIX)) raw[key.slice(PREFIX.length)] = value;
+  }
+  const disabled = config["pulumi:disable-default-providers"];
+  if (!Array.isArray(disabled) || !(disabled.includes("*") || (disabled.includes("aws") && disabled.includes("aws-native")))) {
+    problems.push(
+      `pulumi:disable-default-providers: must list "*" (or both aws and aws-native) so that no resource lands in the ambient account (got ${JSON.stringify(disabled)})`,
+    );
+  }
+  let env: Environment | undefined;
+  try {
+    env = parseEnvironment(raw);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.unshift(...error.problems);
+  }
+  if (problems.length > 0 || env === undefined) throw new ConfigError(problems);
+  return env;
+}
+
+/** What a stack name selects in an environment. */
+export type StackTarget = { kind: "central" } | { kind: "workload"; workload: Workload };
+
+/** Every stack of an environment: central first, then the workloads in file order. */
+export function stackNames(env: Environment): string[] {
+  return [`${env.environment}-central`, ...env.workloads.map((w) => `${env.environment}-${w.name}`)];
+}
+
+/**
+ * Derives the account from the stack name `<environment>-<account>` and refuses a stack
+ * that the environment file does not describe.
+ */
+export function resolveStack(env: Environment, stackName: string): StackTarget {
+  const prefix = `${env.environment}-`;
+  const account = stackName.startsWith(prefix) ? stackName.slice(prefix.length) : undefined;
+  if (account === "central") return { kind: "central" };
+  const workload = env.workloads.find((w) => w.name === account);
+  if (workload) return { kind: "workload", workload };
+  throw new ConfigError([
+    `stack '${stackName}' is not described by the environment file of '${env.environment}'; allowed stacks: ${stackNames(env).join(", ")}`,
+  ]);
+}
+
+function parseConfigText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    const where = issue.path.length === 0 ? "" : `${keyPath(issue.path)}.`;
+    const allowed = issue.path.length === 0 ? CONFIG_KEYS.map((k) => PREFIX + k).join(", ") : "see Pulumi.yaml";
+    return issue.keys.map((k) => `${where === "" ? PREFIX : where}${k}: unknown key; allowed: ${allowed}`).join("; ");
+  }
+  const input = (issue as { input?: unknown }).input;
+  if (issue.code === "invalid_type" && input === undefined) {
+    return `${keyPath(issue.path)}: is required (${issue.expected})`;
+  }
+  const got = input === undefined || typeof input === "object" ? "" : ` (got ${JSON.stringify(input)})`;
+  return `${keyPath(issue.path)}: ${issue.message}${got}`;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,272 @@
+/**
+ * The one schema of an environment file (`Pulumi.<env>.yaml`, keys under `secrets-hub:`).
+ *
+ * Field rules live on the fields; rules that span the environment (CIDR overlaps, unique
+ * account ids and names, replica region) live in `checkEnvironment`, which runs even when
+ * some fields are already wrong so that one error reports every problem at once.
+ */
+import { z } from "zod";
+import { Address4 } from "ip-address";
+import { readSchedule } from "../../policy-pack/lib/schedule";
+import { cidrsOverlap } from "../lib/cidr";
+
+/** Engines the program can create and rotate. */
+export const ENGINES = ["postgres", "mysql"] as const;
+/** Rotation strategies the program deploys today (see the rotation catalogue for the others). */
+export const ROTATION_STRATEGIES = ["single-user"] as const;
+/** Default database ports by engine. */
+export const DEFAULT_PORTS: Record<(typeof ENGINES)[number], number> = { postgres: 5432, mysql: 3306 };
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const ENV_NAME = /^[a-z][a-z0-9]*$/;
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]+$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
+const SEMVER = /^\d+\.\d+\.\d+$/;
+const DB_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
+const DURATION = /^(\d+)h$/;
+
+/** Account ids are often written unquoted in YAML; accept the number but keep its digits. */
+const accountId = z.preprocess(
+  (v) => (typeof v === "number" && Number.isInteger(v) ? String(v) : v),
+  z.string().regex(ACCOUNT_ID, { error: "must be a 12-digit AWS account id (quote it in YAML)" }),
+);
+
+const region = z.string().regex(REGION, { error: "must be an AWS region name such as us-east-1" });
+
+const cidr = z.string().refine(isIpv4Cidr, {
+  error: "must be an IPv4 CIDR block with a prefix length from /16 to /28, e.g. 10.1.0.0/16",
+});
+
+const tags = z.record(z.string(), z.string());
+
+const account = z.strictObject({
+  /** 12-digit AWS account id; the providers refuse any other account. */
+  accountId,
+  /** Primary region of the account's resources. */
+  region,
+  /** VPC CIDR; must overlap no other VPC of the environment. */
+  vpcCidr: cidr,
+  /** Availability zones for the private subnets (2 to 6, in the account's region). */
+  availabilityZones: z
+    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be a zone name such as us-east-1a" }))
+    .min(2, { error: "needs at least 2 availability zones" })
+    .max(6, { error: "allows at most 6 availability zones" }),
+  /** Prefix length of each private subnet; default: VPC prefix + 4 (a /16 gives /20 subnets). */
+  subnetPrefixLength: z.number().int().min(16).max(28).optional(),
+  /** Role the deployment assumes in this account; default: the ambient credentials. */
+  deployRoleArn: z.string().regex(ROLE_ARN, { error: "must be an IAM role ARN, arn:aws:iam::<12 digits>:role/<name>" }).optional(),
+});
+
+const existingDatabase = z.strictObject({
+  /** DNS name of the existing database. */
+  host: z.string().min(1, { error: "must be the database host name" }),
+  /** Port; default: the engine's port. */
+  port: z.number().int().min(1150).max(65535).optional(),
+  /** RDS instance identifier (the rotation function reads it from the secret). */
+  dbInstanceIdentifier: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "must be an RDS instance identifier" }),
+});
+
+const database = z.strictObject({
+  engine: z.enum(ENGINES, { error: `must be one of ${ENGINES.join(", ")}` }),
+  rotationStrategy: z
+    .enum(ROTATION_STRATEGIES, { error: `must be one of ${ROTATION_STRATEGIES.join(", ")}` })
+    .default("single-user"),
+  /** Name of the secret in the central account. */
+  secretName: z
+    .string()
+    .max(512)
+    .regex(SECRET_NAME, { error: "may contain only A-Za-z0-9/_+=.@-" }),
+  dbName: z.string().regex(DB_IDENTIFIER, { error: "must start with a letter and hold only letters, digits and _" }),
+  username: z.string().regex(DB_IDENTIFIER, { error: "must start with a letter and hold only letters, digits and _" }),
+  engineVersion: z.string().regex(/^\d+(\.\d+)*$/, { error: "must be a version such as 16 or 8.0" }).optional(),
+  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an RDS class such as db.t4g.micro" }).default("db.t4g.micro"),
+  allocatedStorage: z.number().int().min(20).max(65536).default(20),
+  port: z.number().int().min(1150).max(65535).optional(),
+  /** When set, no database is created: the secret points at this one. */
+  existing: existingDatabase.optional(),
+});
+
+const workload = account.extend({
+  /** Workload name; the stack is `<env>-<name>`. */
+  name: z
+    .string()
+    .regex(NAME, { error: "must be lower-case letters, digits and single hyphens, starting with a letter" })
+    .refine((n) => n !== "central", { error: "'central' names the central stack" }),
+  applicationRole: z
+    .strictObject({
+      /** Service principals trusted to assume the role. */
+      trustedServices: z
+        .array(z.string().regex(SERVICE_PRINCIPAL, { error: "must be a service principal such as ec2.amazonaws.com" }))
+        .min(1)
+        .default(["ec2.amazonaws.com"]),
+    })
+    .default({ trustedServices: ["ec2.amazonaws.com"] }),
+  database,
+});
+
+const rotation = z.strictObject({
+  /** `rate(N days)`, `rate(N hours)`, `cron(...)` or a number of days (1-1000). */
+  schedule: z
+    .union([z.number(), z.string()])
+    .superRefine((value, ctx) => {
+      const reading = readSchedule(value);
+      if (!reading.ok) ctx.addIssue({ code: "custom", message: reading.reason, input: value });
+    })
+    .default("rate(30 days)"),
+  /** Rotation window, `<N>h` from 1h to 24h. */
+  duration: z
+    .string()
+    .refine((d) => DURATION.test(d) && Number(DURATION.exec(d)![1]) >= 1 && Number(DURATION.exec(d)![1]) <= 24, {
+      error: "must be a window from 1h to 24h, e.g. 3h",
+    })
+    .optional(),
+  /** Pinned version of the AWS rotation applications (Serverless Application Repository). */
+  applicationVersion: z.string().regex(SEMVER, { error: "must be a pinned semantic version such as 1.1.305" }),
+});
+
+const key = z.strictObject({
+  deletionWindowInDays: z.number().int().min(7, { error: "must be from 7 to 30" }).max(30, { error: "must be from 7 to 30" }).default(30),
+  rotationPeriodInDays: z.number().int().min(90, { error: "must be from 90 to 2560" }).max(2560, { error: "must be from 90 to 2560" }).default(365),
+});
+
+export const environmentSchema = z
+  .strictObject({
+    /** Environment name; every stack is `<environment>-<account>`. */
+    environment: z.string().regex(ENV_NAME, { error: "must be lower-case letters and digits, starting with a letter" }),
+    central: account,
+    workloads: z.array(workload).min(1, { error: "needs at least one workload" }),
+    replicaRegion: region,
+    key: key.default({ deletionWindowInDays: 30, rotationPeriodInDays: 365 }),
+    rotation,
+    /** Protect keys, secrets and databases from replacement and deletion (turn off only in sandboxes). */
+    protectStatefulResources: z.boolean().default(true),
+    /** Tags added to every taggable resource. */
+    tags: tags.default({}),
+  })
+  .superRefine(checkEnvironment);
+
+export type Environment = z.output<typeof environmentSchema>;
+export type Account = z.output<typeof account>;
+export type Workload = Environment["workloads"][number];
+export type Database = Workload["database"];
+
+/** The keys an environment file may set under the project namespace. */
+export const CONFIG_KEYS = Object.keys(environmentSchema.shape) as (keyof Environment)[];
+
+function isIpv4Cidr(value: string): boolean {
+  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) || !Address4.isValid(value)) return false;
+  const block = new Address4(value);
+  // AWS VPCs take /16 to /28, and the address must be the network address itself.
+  return block.subnetMask >= 16 && block.subnetMask <= 28 && block.startAddress().correctForm() === block.addressMinusSuffix;
+}
+
+type Ctx = z.RefinementCtx<Record<string, unknown>>;
+
+/** Environment-wide rules; tolerant of fields that failed their own checks. */
+function checkEnvironment(env: Record<string, unknown>, ctx: Ctx): void {
+  const central = asRecord(env.central);
+  const workloads = Array.isArray(env.workloads) ? env.workloads.map(asRecord) : [];
+  const accounts: { path: (string | number)[]; value: Record<string, unknown> }[] = [
+    { path: ["central"], value: central },
+    ...workloads.map((w, i) => ({ path: ["workloads", i], value: w })),
+  ];
+
+  if (typeof env.replicaRegion === "string" && env.replicaRegion === central.region) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["replicaRegion"],
+      input: env.replicaRegion,
+      message: `must differ from the central region (secrets-hub:central.region is ${String(central.region)})`,
+    });
+  }
+
+  const valid = accounts.filter((a) => typeof a.value.vpcCidr === "string" && isIpv4Cidr(a.value.vpcCidr));
+  for (let i = 0; i < valid.length; i++) {
+    for (let j = i + 1; j < valid.length; j++) {
+      const [a, b] = [valid[i], valid[j]];
+      if (cidrsOverlap(a.value.vpcCidr as string, b.value.vpcCidr as string)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...b.path, "vpcCidr"],
+          input: b.value.vpcCidr,
+          message: `overlaps ${keyPath([...a.path, "vpcCidr"])} (${String(a.value.vpcCidr)}); peered VPCs need disjoint CIDRs`,
+        });
+      }
+    }
+  }
+
+  reportDuplicates(accounts, "accountId", ctx);
+  reportDuplicates(accounts.slice(1), "name", ctx);
+
+  for (const a of accounts) {
+    const zones = Array.isArray(a.value.availabilityZones) ? a.value.availabilityZones : [];
+    zones.forEach((zone, i) => {
+      if (typeof zone === "string" && typeof a.value.region === "string" && !zone.startsWith(a.value.region)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...a.path, "availabilityZones", i],
+          input: zone,
+          message: `must be a zone of ${a.value.region}`,
+        });
+      }
+    });
+    if (new Set(zones).size !== zones.length) {
+      ctx.addIssue({ code: "custom", path: [...a.path, "availabilityZones"], input: zones, message: "must not repeat a zone" });
+    }
+    if (typeof a.value.vpcCidr === "string" && isIpv4Cidr(a.value.vpcCidr)) {
+      const vpcPrefix = new Address4(a.value.vpcCidr).subnetMask;
+      const prefix = typeof a.value.subnetPrefixLength === "number" ? a.value.subnetPrefixLength : Math.min(vpcPrefix + 4, 28);
+      if (prefix <= vpcPrefix || 2 ** (prefix - vpcPrefix) < zones.length) {
+        ctx.addIssue({
+          code: "custom",
+          path: [...a.path, "subnetPrefixLength"],
+          input: prefix,
+          message: `/${prefix} subnets do not fit ${zones.length} zones in ${a.value.vpcCidr}; allowed: /${vpcPrefix + Math.ceil(Math.log2(Math.max(zones.length, 2)))} to /28`,
+        });
+      }
+    }
+  }
+
+  const secretNames = workloads.map((w, i) => ({ path: ["workloads", i, "database"] as (string | number)[], value: asRecord(w.database) }));
+  reportDuplicates(secretNames, "secretName", ctx);
+}
+
+function reportDuplicates(
+  items: { path: (string | number)[]; value: Record<string, unknown> }[],
+  field: string,
+  ctx: Ctx,
+): void {
+  const seen = new Map<unknown, (string | number)[]>();
+  for (const item of items) {
+    const value = item.value[field];
+    if (value === undefined) continue;
+    const first = seen.get(value);
+    if (first) {
+      ctx.addIssue({
+        code: "custom",
+        path: [...item.path, field],
+        input: value,
+        message: `repeats ${keyPath([...first, field])}; each must be unique`,
+      });
+    } else {
+      seen.set(value, item.path);
+    }
+  }
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** `secrets-hub:workloads[1].vpcCidr` from `["workloads", 1, "vpcCidr"]`. */
+export function keyPath(path: readonly PropertyKey[]): string {
+  let out = "secrets-hub:";
+  path.forEach((part, i) => {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += (i === 0 ? "" : ".") + String(part);
+  });
+  return out;
+}

@@ -1,0 +1,69 @@
+/**
+ * The output contract between the stacks (design section 3): flat, camelCase names.
+ * Producers type their exports with these interfaces; consumers read them only through
+ * `src/peers.ts`, which checks the shape with the schemas below.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+const arn = z.string().startsWith("arn:");
+const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/);
+
+/** Connection facts of a workload database (no password: that travels separately, as a secret). */
+export const databaseEndpointSchema = z.object({
+  engine: z.enum(["postgres", "mysql"]),
+  host: z.string().min(1),
+  port: z.number().int(),
+  dbname: z.string().min(1),
+  username: z.string().min(1),
+  dbInstanceIdentifier: z.string().min(1),
+});
+export type DatabaseEndpoint = z.infer<typeof databaseEndpointSchema>;
+
+/** Plain (non-secret) outputs a workload stack must export before central can use it. */
+export const workloadOutputsSchema = z.object({
+  accountId: z.string().regex(/^\d{12}$/),
+  region: z.string().min(1),
+  vpcId: z.string().startsWith("vpc-"),
+  vpcCidr: cidr,
+  privateRouteTableIds: z.array(z.string().startsWith("rtb-")),
+  applicationRoleArn: arn,
+  database: databaseEndpointSchema,
+});
+export type WorkloadPlainOutputs = z.infer<typeof workloadOutputsSchema>;
+
+/** Outputs of a workload stack. */
+export interface WorkloadOutputs {
+  accountId: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  vpcId: pulumi.Input<string>;
+  vpcCidr: pulumi.Input<string>;
+  privateRouteTableIds: pulumi.Input<pulumi.Input<string>[]>;
+  applicationRoleArn: pulumi.Input<string>;
+  database: pulumi.Input<DatabaseEndpoint>;
+  /**
+   * The master password the database was created with; a secret. Rotation owns it
+   * afterwards. Absent for an existing database.
+   */
+  databaseInitialPassword?: pulumi.Output<string>;
+}
+
+/** Outputs of the central stack. Maps are keyed by workload name. */
+export const centralOutputsSchema = z.object({
+  accountId: z.string().regex(/^\d{12}$/),
+  region: z.string().min(1),
+  vpcId: z.string().startsWith("vpc-"),
+  vpcCidr: cidr,
+  rotationSubnetCidrs: z.array(cidr).min(1),
+  kmsKeyArn: arn,
+  replicaKmsKeyArn: arn,
+  peeringConnectionIds: z.record(z.string(), z.string().startsWith("pcx-")),
+  secretArns: z.record(z.string(), arn),
+  replicaSecretArns: z.record(z.string(), arn),
+});
+export type CentralPlainOutputs = z.infer<typeof centralOutputsSchema>;
+
+/** Outputs of the central stack, as the program exports them. */
+export type CentralOutputs = {
+  [K in keyof CentralPlainOutputs]: pulumi.Input<CentralPlainOutputs[K]>;
+};

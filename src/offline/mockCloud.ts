@@ -1,0 +1,168 @@
+/**
+ * A deterministic stand-in for AWS behind Pulumi's mocks: ids and ARNs shaped as AWS
+ * shapes them (`vpc-…`, `pcx-…`, `arn:aws:kms:<region>:<account>:key/…`), derived from the
+ * stack, type and name so that a second run of the same program yields the same values
+ * (the fixed-point check of the offline plan relies on it).
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** Account and region a provider places its resources in. */
+export interface Placement {
+  accountId: string;
+  region: string;
+}
+
+/** Outputs of one stack as a stack reference returns them. */
+export interface StackOutputs {
+  outputs: Record<string, unknown>;
+  secretOutputNames: string[];
+}
+
+export function hex(seed: string, length: number): string {
+  let out = "";
+  for (let i = 0; out.length < length; i++) {
+    out += createHash("sha256").update(`${seed}#${i}`).digest("hex");
+  }
+  return out.slice(0, length);
+}
+
+const PREFIXED_IDS: Record<string, string> = {
+  "aws:ec2/vpc:Vpc": "vpc",
+  "aws:ec2/subnet:Subnet": "subnet",
+  "aws:ec2/routeTable:RouteTable": "rtb",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+  "aws:ec2/securityGroup:SecurityGroup": "sg",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+  "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
+  "aws:ec2/route:Route": "r",
+};
+
+/**
+ * Computes the id and the provider-computed state of a new resource. In preview mode
+ * nothing computed is known yet, as in a first `pulumi preview`: only the inputs come back.
+ */
+export function mockResource(
+  args: pulumi.runtime.MockResourceArgs,
+  place: Placement,
+  stack: string,
+  preview: boolean,
+): { id: string | undefined; state: Record<string, unknown> } {
+  const inputs = args.inputs as Record<string, unknown>;
+  if (preview) return { id: undefined, state: { ...inputs } };
+
+  const seed = `${stack}/${args.type}/${args.name}`;
+  const region = typeof inputs.region === "string" ? inputs.region : place.region;
+  const account = place.accountId;
+  const prefix = PREFIXED_IDS[args.type];
+  const state: Record<string, unknown> = { ...inputs, region };
+  let id = prefix ? `${prefix}-${hex(seed, 17)}` : `${args.name}-${hex(seed, 8)}`;
+
+  switch (args.type) {
+    case "aws:ec2/vpc:Vpc":
+      state.arn = `arn:aws:ec2:${region}:${account}:vpc/${id}`;
+      state.ownerId = account;
+      break;
+    case "aws:ec2/subnet:Subnet":
+    case "aws:ec2/securityGroup:SecurityGroup":
+    case "aws:ec2/routeTable:RouteTable":
+    case "aws:ec2/vpcEndpoint:VpcEndpoint": {
+      const kind = { "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/securityGroup:SecurityGroup": "security-group", "aws:ec2/routeTable:RouteTable": "route-table", "aws:ec2/vpcEndpoint:VpcEndpoint": "vpc-endpoint" }[args.type];
+      state.arn = `arn:aws:ec2:${region}:${account}:${kind}/${id}`;
+      state.ownerId = account;
+      break;
+    }
+    case "aws:ec2/vpcPeeringConnection:VpcPeeringConnection":
+      state.accountId = account;
+      state.acceptStatus = "pending-acceptance";
+      break;
+    case "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter":
+      id = String(inputs.vpcPeeringConnectionId);
+      state.acceptStatus = "active";
+      state.peerOwnerId = account;
+      break;
+    case "aws:kms/key:Key": {
+      id = `${inputs.multiRegion ? "mrk-" : ""}${hex(seed, 32)}`;
+      state.keyId = id;
+      state.arn = `arn:aws:kms:${region}:${account}:key/${id}`;
+      break;
+    }
+    case "aws:kms/replicaKey:ReplicaKey": {
+      id = String(inputs.primaryKeyArn).split("/").pop() ?? id;
+      state.keyId = id;
+      state.arn = `arn:aws:kms:${region}:${account}:key/${id}`;
+      break;
+    }
+    case "aws:kms/alias:Alias":
+      id = String(inputs.name);
+      state.arn = `arn:aws:kms:${region}:${account}:${id}`;
+      state.targetKeyArn = inputs.targetKeyId;
+      break;
+    case "aws:secretsmanager/secret:Secret": {
+      id = `arn:aws:secretsmanager:${region}:${account}:secret:${String(inputs.name)}-${hex(seed, 6)}`;
+      state.arn = id;
+      break;
+    }
+    case "aws:secretsmanager/secretVersion:SecretVersion":
+      state.versionId = `${hex(seed, 8)}-${hex(seed + "v", 4)}-${hex(seed + "w", 4)}-${hex(seed + "x", 4)}-${hex(seed + "y", 12)}`;
+      id = `${String(inputs.secretId)}|${state.versionId as string}`;
+      state.arn = inputs.secretId;
+      break;
+    case "aws:secretsmanager/secretPolicy:SecretPolicy":
+    case "aws:secretsmanager/secretRotation:SecretRotation":
+      id = String(inputs.secretId);
+      state.rotationEnabled = args.type.endsWith("SecretRotation") ? true : undefined;
+      break;
+    case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": {
+      const parameters = (inputs.parameters ?? {}) as Record<string, string>;
+      id = `arn:aws:cloudformation:${region}:${account}:stack/serverlessrepo-${String(inputs.name)}/${hex(seed, 8)}`;
+      state.outputs = {
+        RotationLambdaARN: `arn:aws:lambda:${region}:${account}:function:${parameters.functionName}`,
+      };
+      break;
+    }
+    case "aws:iam/role:Role":
+    case "aws:iam/instanceProfile:InstanceProfile": {
+      const name = String(inputs.name ?? `${args.name}-${hex(seed, 7)}`);
+      id = name;
+      state.name = name;
+      state.arn = `arn:aws:iam::${account}:${args.type.endsWith("Role") ? "role" : "instance-profile"}/${name}`;
+      state.uniqueId = `AROA${hex(seed, 17).toUpperCase()}`;
+      break;
+    }
+    case "aws:iam/rolePolicy:RolePolicy":
+      id = `${String(inputs.role)}:${String(inputs.name ?? args.name)}`;
+      break;
+    case "aws:rds/subnetGroup:SubnetGroup":
+      id = String(inputs.name ?? `${args.name}-${hex(seed, 7)}`);
+      state.name = id;
+      state.arn = `arn:aws:rds:${region}:${account}:subgrp:${id}`;
+      break;
+    case "aws:rds/instance:Instance": {
+      const identifier = String(inputs.identifier ?? `${args.name}-${hex(seed, 7)}`);
+      id = `db-${hex(seed, 26).toUpperCase()}`;
+      state.identifier = identifier;
+      state.resourceId = id;
+      state.address = `${identifier}.${hex(seed + "dns", 12)}.${region}.rds.amazonaws.com`;
+      state.endpoint = `${state.address as string}:${String(inputs.port)}`;
+      state.arn = `arn:aws:rds:${region}:${account}:db:${identifier}`;
+      break;
+    }
+    case "random:index/randomPassword:RandomPassword": {
+      id = "none";
+      const length = Number(inputs.length ?? 32);
+      state.result = Buffer.from(hex(seed, length * 2), "hex").toString("base64").replace(/[^A-Za-z0-9]/g, "x").slice(0, length);
+      break;
+    }
+    case "aws-native:accessanalyzer:Analyzer":
+      state.arn = `arn:aws:access-analyzer:${region}:${account}:analyzer/${String(inputs.analyzerName ?? args.name)}`;
+      id = state.arn as string;
+      break;
+    default:
+      break;
+  }
+  if (args.type.startsWith("pulumi:providers:")) id = `${hex(seed, 8)}-${hex(seed + "p", 4)}-provider`;
+  return { id, state };
+}

@@ -1,0 +1,227 @@
+/**
+ * Runs one stack program in this process under Pulumi's mocks, as the engine would run
+ * it, and records every registration with its options. The tests and the offline plan
+ * share this, so that what the plan shows is what the tests assert on.
+ *
+ * Measured behaviour it relies on (design section 6): the mock monitor can be wrapped after
+ * `setMocks` to see each full RegisterResourceRequest; mocks do not reject duplicate URNs,
+ * so this does; programs are functions, so several stacks run one after another.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import type * as gstruct from "google-protobuf/google/protobuf/struct_pb";
+import { Placement, StackOutputs, mockResource } from "./mockCloud";
+
+export type { StackOutputs } from "./mockCloud";
+
+/** The value the engine protocol uses to mark a secret. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+/** The value the engine protocol uses for a value unknown during preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** How secrets appear in recorded inputs and printed outputs. */
+export const MASK = "[secret]";
+
+/** One registration, as the engine would see it. */
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  custom: boolean;
+  /** Inputs in wire form: secrets appear as {@link MASK}, unknowns as {@link UNKNOWN}. */
+  inputs: Record<string, unknown>;
+  /** Paths (top-level keys) of inputs that were secret. */
+  secretInputs: string[];
+  protect: boolean;
+  parent: string;
+  /** Provider reference `urn::id`, empty for components and providers. */
+  provider: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+  ignoreChanges: string[];
+  additionalSecretOutputs: string[];
+  retainOnDelete: boolean;
+}
+
+/** The result of running one stack. */
+export interface StackRun {
+  stack: string;
+  resources: RecordedResource[];
+  /** Stack outputs, plain (secrets unwrapped); see `secretOutputNames`. */
+  outputs: Record<string, unknown>;
+  secretOutputNames: string[];
+  /** Warnings the program logged (e.g. a peer stack without outputs yet). */
+  warnings: string[];
+}
+
+export interface RunStackOptions {
+  project: string;
+  stack: string;
+  /** The program, as index.ts runs it. */
+  program: () => Promise<Record<string, unknown>>;
+  /** Outputs of the other stacks, by stack name; a stack absent here has none yet. */
+  peers: ReadonlyMap<string, StackOutputs>;
+  /** Run as a first preview: nothing the cloud computes is known. */
+  preview?: boolean;
+}
+
+/** Runs a stack program under mocks and returns what it registered and exported. */
+export async function runStack(options: RunStackOptions): Promise<StackRun> {
+  const { stack, peers } = options;
+  const preview = options.preview ?? false;
+  const placements = new Map<string, Placement>();
+  const resources: RecordedResource[] = [];
+  const byUrn = new Map<string, RecordedResource>();
+  const warnings: string[] = [];
+  let stackOutputs: gstruct.Struct | undefined;
+
+  const mocks: pulumi.runtime.Mocks = {
+    call: (args) => {
+      throw new Error(`unexpected invoke ${args.token}: the programs take every fact from the environment file`);
+    },
+    newResource: (args) => {
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const referenced = String(args.inputs.name).split("/").pop() ?? "";
+        const peer = peers.get(referenced);
+        return {
+          id: String(args.inputs.name),
+          state: { name: args.inputs.name, outputs: peer?.outputs ?? {}, secretOutputNames: peer?.secretOutputNames ?? [] },
+        };
+      }
+      if (args.type.startsWith("pulumi:providers:")) {
+        const accountIds = parseMaybeJson(args.inputs.allowedAccountIds);
+        placements.set(args.name, {
+          accountId: Array.isArray(accountIds) ? String(accountIds[0]) : "000000000000",
+          region: String(args.inputs.region ?? ""),
+        });
+      }
+      const providerName = args.provider ? (args.provider.split("::")[3] ?? "") : "";
+      const place = placements.get(providerName) ?? { accountId: "000000000000", region: "us-east-1" };
+      return mockResource(args, place, stack, preview);
+    },
+  };
+
+  await pulumi.runtime.setMocks(mocks, options.project, stack, preview, "organization");
+  const monitor = settings.getMonitor() as unknown as {
+    registerResource: (req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void) => void;
+    registerResourceOutputs: (req: OutputsRequest, cb: (err: unknown, resp?: unknown) => void) => void;
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    register(req, (err, resp) => {
+      if (err || !resp) return cb(err, resp);
+      const urn = resp.getUrn();
+      if (byUrn.has(urn)) return cb(new Error(`duplicate URN ${urn}: two resources share type and name`));
+      const record = recordRequest(req, urn);
+      byUrn.set(urn, record);
+      resources.push(record);
+      cb(err, resp);
+    });
+  };
+  const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (req, cb) => {
+    if (req.getUrn().includes("::pulumi:pulumi:Stack::")) stackOutputs = req.getOutputs();
+    registerOutputs(req, cb);
+  };
+
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    warnings.push(text.replace(/^warning: \[runtime\] /, ""));
+  };
+  try {
+    await pulumi.runtime.runInPulumiStack(options.program);
+    // Internal in the SDK's typings, but it is what the language host awaits before exiting.
+    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  } finally {
+    console.warn = warn;
+  }
+
+  const wire = (stackOutputs?.toJavaScript() ?? {}) as Record<string, unknown>;
+  const secretOutputNames = Object.keys(wire).filter((k) => containsSecret(wire[k]));
+  const outputs = Object.fromEntries(Object.entries(wire).map(([k, v]) => [k, unwrapSecrets(v)]));
+  return { stack, resources, outputs, secretOutputNames, warnings };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getParent(): string;
+  getObject(): gstruct.Struct | undefined;
+  getProtect(): boolean | undefined;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getIgnorechangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
+  getRetainondelete(): boolean | undefined;
+}
+
+interface OutputsRequest {
+  getUrn(): string;
+  getOutputs(): gstruct.Struct | undefined;
+}
+
+function recordRequest(req: RegisterRequest, urn: string): RecordedResource {
+  const raw = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+  const propertyDependencies: Record<string, string[]> = {};
+  req.getPropertydependenciesMap().forEach((value, key) => {
+    propertyDependencies[key] = value.getUrnsList();
+  });
+  return {
+    urn,
+    type: req.getType(),
+    name: req.getName(),
+    custom: req.getCustom(),
+    inputs: maskSecrets(raw) as Record<string, unknown>,
+    secretInputs: Object.keys(raw).filter((k) => containsSecret(raw[k])),
+    protect: req.getProtect() ?? false,
+    parent: req.getParent(),
+    provider: req.getProvider(),
+    dependencies: req.getDependenciesList(),
+    propertyDependencies,
+    ignoreChanges: req.getIgnorechangesList(),
+    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    retainOnDelete: req.getRetainondelete() ?? false,
+  };
+}
+
+function isSecretValue(value: unknown): value is { value: unknown } {
+  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+export function containsSecret(value: unknown): boolean {
+  if (isSecretValue(value)) return true;
+  if (Array.isArray(value)) return value.some(containsSecret);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsSecret);
+  return false;
+}
+
+function mapWire(value: unknown, onSecret: (secret: { value: unknown }) => unknown): unknown {
+  if (isSecretValue(value)) return onSecret(value);
+  if (Array.isArray(value)) return value.map((v) => mapWire(v, onSecret));
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapWire(v, onSecret)]));
+  }
+  return value;
+}
+
+/** Secrets replaced by {@link MASK}: what may be printed or written. */
+export function maskSecrets(value: unknown): unknown {
+  return mapWire(value, () => MASK);
+}
+
+function unwrapSecrets(value: unknown): unknown {
+  return mapWire(value, (s) => unwrapSecrets(s.value));
+}
+
+function parseMaybeJson(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}

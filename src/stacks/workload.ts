@@ -1,0 +1,132 @@
+/**
+ * The program of a workload account stack (`<env>-<workload>`): network, database,
+ * application role and private Secrets Manager access in phase 1; the peering accepter,
+ * its routes and the role's identity policy once the central stack has exported them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ApplicationRole } from "../../components/applicationRole";
+import { Database, existingDatabaseEndpoint } from "../../components/database";
+import { Network } from "../../components/network";
+import { PeeringAccepter } from "../../components/peeringAccepter";
+import { SecretsEndpoint } from "../../components/secretsEndpoint";
+import type { Environment, Workload } from "../config";
+import type { WorkloadOutputs } from "../contract";
+import { readCentralStack } from "../peers";
+import { accountProviders, providerList } from "../providers";
+
+/** Name of the workload's application role (the central policies name its ARN). */
+export function applicationRoleName(env: Environment, workload: Workload): string {
+  return `secrets-hub-${env.environment}-${workload.name}-app`;
+}
+
+export async function workloadProgram(env: Environment, workload: Workload): Promise<WorkloadOutputs> {
+  const centralStack = `${env.environment}-central`;
+  const central = await readCentralStack(centralStack);
+  if (!central.ready) {
+    await pulumi.log.warn(
+      `${centralStack} has not exported ${central.missing.join(", ")} yet: deploying phase 1 only (no peering accepter, routes or identity policy). Run this stack again after ${centralStack}.`,
+    );
+  } else if (central.outputs.accountId !== env.central.accountId || central.outputs.vpcCidr !== env.central.vpcCidr) {
+    throw new Error(
+      `${centralStack} exports account ${central.outputs.accountId} / ${central.outputs.vpcCidr}, but the environment file says ${env.central.accountId} / ${env.central.vpcCidr}: refusing to peer with a stack of another environment`,
+    );
+  }
+  const centralOutputs = central.ready ? central.outputs : undefined;
+
+  const providers = accountProviders(env, workload, workload.name);
+  const opts: pulumi.ComponentResourceOptions = { providers: providerList(providers) };
+  const tags = { ...env.tags, "secrets-hub:workload": workload.name };
+  const protect = env.protectStatefulResources;
+
+  const network = new Network(
+    workload.name,
+    {
+      cidrBlock: workload.vpcCidr,
+      availabilityZones: workload.availabilityZones,
+      subnetPrefixLength: workload.subnetPrefixLength,
+      tags,
+    },
+    opts,
+  );
+
+  // Before central exists, the whole central VPC stands in for its rotation subnets.
+  const rotationCidrs = centralOutputs?.rotationSubnetCidrs ?? [env.central.vpcCidr];
+  let database: WorkloadOutputs["database"];
+  let databaseInitialPassword: pulumi.Output<string> | undefined;
+  if (workload.database.existing) {
+    database = existingDatabaseEndpoint(workload.database);
+  } else {
+    const db = new Database(
+      `${workload.name}-db`,
+      {
+        config: workload.database,
+        identifier: `${env.environment}-${workload.name}-${workload.database.dbName}`.toLowerCase().replace(/_/g, "-"),
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        rotationCidrs,
+        protect,
+        tags,
+      },
+      opts,
+    );
+    database = db.endpoint;
+    databaseInitialPassword = db.initialPassword;
+  }
+
+  const secretArn = centralOutputs?.secretArns[workload.name];
+  const replicaSecretArn = centralOutputs?.replicaSecretArns[workload.name];
+  const role = new ApplicationRole(
+    `${workload.name}-app`,
+    {
+      roleName: applicationRoleName(env, workload),
+      trustedServices: workload.applicationRole.trustedServices,
+      grant:
+        centralOutputs && secretArn && replicaSecretArn
+          ? {
+              secretArns: [secretArn, replicaSecretArn],
+              keyArns: [centralOutputs.kmsKeyArn, centralOutputs.replicaKmsKeyArn],
+              regions: [env.central.region, env.replicaRegion],
+            }
+          : undefined,
+      tags,
+    },
+    opts,
+  );
+
+  new SecretsEndpoint(
+    `${workload.name}-secretsmanager`,
+    {
+      vpcId: network.vpcId,
+      region: workload.region,
+      subnetIds: network.privateSubnetIds,
+      allowedCidrs: [workload.vpcCidr],
+      tags,
+    },
+    opts,
+  );
+
+  const peeringConnectionId = centralOutputs?.peeringConnectionIds[workload.name];
+  if (centralOutputs && peeringConnectionId) {
+    new PeeringAccepter(
+      `${workload.name}-peering`,
+      {
+        peeringConnectionId,
+        centralCidr: centralOutputs.vpcCidr,
+        routeTableIds: network.privateRouteTableIds,
+        tags,
+      },
+      opts,
+    );
+  }
+
+  return {
+    accountId: workload.accountId,
+    region: workload.region,
+    vpcId: network.vpcId,
+    vpcCidr: workload.vpcCidr,
+    privateRouteTableIds: network.privateRouteTableIds,
+    applicationRoleArn: role.roleArn,
+    database,
+    ...(databaseInitialPassword ? { databaseInitialPassword } : {}),
+  };
+}
