@@ -37,7 +37,8 @@ export class ApplicationRole extends pulumi.ComponentResource {
   constructor(name: string, args: ApplicationRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:workload:ApplicationRole", name, {}, opts);
     const services = args.trustedServices ?? ["ec2.amazonaws.com"];
-    if (services.length === 0) throw new Error(`ApplicationRole ${name}: trustedServices must not be empty`);
+    if (services.length === 0)
+      throw new Error(`ApplicationRole ${name}: trustedServices must not be empty`);
     if (args.grant && (args.grant.secretArns.length === 0 || args.grant.keyArns.length === 0)) {
       throw new Error(`ApplicationRole ${name}: grant needs secretArns and keyArns`);
     }
@@ -83,7 +84,9 @@ export class ApplicationRole extends pulumi.ComponentResource {
                 Effect: "Allow",
                 Action: "kms:Decrypt",
                 Resource: [...args.grant.keyArns],
-                Condition: { StringEquals: { "kms:ViaService": args.grant.regions.map(secretsManagerService) } },
+                Condition: {
+                  StringEquals: { "kms:ViaService": args.grant.regions.map(secretsManagerService) },
+                },
               },
             ],
           }),

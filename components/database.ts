@@ -36,7 +36,9 @@ export class Database extends pulumi.ComponentResource {
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:workload:Database", name, {}, opts);
     if (args.config.existing) {
-      throw new Error(`Database ${name}: config.existing is set; an existing database is not created (use existingDatabaseEndpoint)`);
+      throw new Error(
+        `Database ${name}: config.existing is set; an existing database is not created (use existingDatabaseEndpoint)`,
+      );
     }
     if (args.rotationCidrs.length === 0) {
       throw new Error(`Database ${name}: rotationCidrs needs at least one CIDR`);
@@ -79,7 +81,14 @@ export class Database extends pulumi.ComponentResource {
     const password = new random.RandomPassword(
       `${name}-master-password`,
       // RDS refuses '/', '@', '"' and spaces in master passwords.
-      { length: 32, special: true, overrideSpecial: "!#$%&*()-_=+[]{}<>:?", minLower: 2, minUpper: 2, minNumeric: 2 },
+      {
+        length: 32,
+        special: true,
+        overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
+        minLower: 2,
+        minUpper: 2,
+        minNumeric: 2,
+      },
       { parent: this, protect },
     );
 

@@ -48,10 +48,14 @@ export class DatabaseSecret extends pulumi.ComponentResource {
     super("secrets-hub:central:DatabaseSecret", name, {}, opts);
     const recoveryWindowInDays = args.recoveryWindowInDays ?? 30;
     if (recoveryWindowInDays < 7 || recoveryWindowInDays > 30) {
-      throw new Error(`DatabaseSecret ${name}: recoveryWindowInDays must be from 7 to 30, got ${recoveryWindowInDays}`);
+      throw new Error(
+        `DatabaseSecret ${name}: recoveryWindowInDays must be from 7 to 30, got ${recoveryWindowInDays}`,
+      );
     }
     if (args.replica.region === args.region) {
-      throw new Error(`DatabaseSecret ${name}: replica.region must differ from region (${args.region})`);
+      throw new Error(
+        `DatabaseSecret ${name}: replica.region must differ from region (${args.region})`,
+      );
     }
     const protect = args.protect ?? true;
 
@@ -75,13 +79,22 @@ export class DatabaseSecret extends pulumi.ComponentResource {
         `${name}-initial`,
         { secretId: secret.id, secretString: pulumi.secret(args.initialValue) },
         // Rotation owns the value after the first write; a re-run must not revert it.
-        { parent: this, protect, ignoreChanges: ["secretString"], additionalSecretOutputs: ["secretString"] },
+        {
+          parent: this,
+          protect,
+          ignoreChanges: ["secretString"],
+          additionalSecretOutputs: ["secretString"],
+        },
       );
     }
 
     new aws.secretsmanager.SecretPolicy(
       `${name}-policy`,
-      { secretArn: secret.arn, policy: toJson(secretReadPolicy(args.readerRoleArn)), blockPublicPolicy: true },
+      {
+        secretArn: secret.arn,
+        policy: toJson(secretReadPolicy(args.readerRoleArn)),
+        blockPublicPolicy: true,
+      },
       { parent: this },
     );
 
@@ -99,7 +112,10 @@ export class DatabaseSecret extends pulumi.ComponentResource {
         // password the workload stack knows. Without one there is nothing to rotate yet.
         rotateImmediately: args.initialValue !== undefined,
       },
-      { parent: this, dependsOn: [...(args.rotationDependsOn ?? []), ...(version ? [version] : [])] },
+      {
+        parent: this,
+        dependsOn: [...(args.rotationDependsOn ?? []), ...(version ? [version] : [])],
+      },
     );
 
     this.arn = secret.arn;

@@ -33,7 +33,9 @@ export class Network extends pulumi.ComponentResource {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:network:Network", name, {}, opts);
     if (args.availabilityZones.length < 2) {
-      throw new Error(`Network ${name}: availabilityZones needs at least 2 zones, got ${args.availabilityZones.length}`);
+      throw new Error(
+        `Network ${name}: availabilityZones needs at least 2 zones, got ${args.availabilityZones.length}`,
+      );
     }
     const prefix = args.subnetPrefixLength ?? defaultSubnetPrefix(args.cidrBlock);
     const cidrs = carveSubnets(args.cidrBlock, prefix, args.availabilityZones.length);

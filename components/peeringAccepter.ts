@@ -22,7 +22,8 @@ export class PeeringAccepter extends pulumi.ComponentResource {
 
   constructor(name: string, args: PeeringAccepterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:workload:PeeringAccepter", name, {}, opts);
-    if (args.routeTableIds.length === 0) throw new Error(`PeeringAccepter ${name}: routeTableIds must not be empty`);
+    if (args.routeTableIds.length === 0)
+      throw new Error(`PeeringAccepter ${name}: routeTableIds must not be empty`);
 
     const accepter = new aws.ec2.VpcPeeringConnectionAccepter(
       `${name}-accepter`,

@@ -28,7 +28,8 @@ export class PeeringRequest extends pulumi.ComponentResource {
 
   constructor(name: string, args: PeeringRequestArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:central:PeeringRequest", name, {}, opts);
-    if (args.routeTableIds.length === 0) throw new Error(`PeeringRequest ${name}: routeTableIds must not be empty`);
+    if (args.routeTableIds.length === 0)
+      throw new Error(`PeeringRequest ${name}: routeTableIds must not be empty`);
 
     const peering = new aws.ec2.VpcPeeringConnection(
       `${name}-peering`,

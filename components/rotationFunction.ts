@@ -76,15 +76,19 @@ export class RotationFunction extends pulumi.ComponentResource {
   constructor(name: string, args: RotationFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:central:RotationFunction", name, {}, opts);
     if (!/^\d+\.\d+\.\d+$/.test(args.applicationVersion)) {
-      throw new Error(`RotationFunction ${name}: applicationVersion must be pinned (x.y.z), got '${args.applicationVersion}'`);
+      throw new Error(
+        `RotationFunction ${name}: applicationVersion must be pinned (x.y.z), got '${args.applicationVersion}'`,
+      );
     }
-    if (args.endpointCidrs.length === 0) throw new Error(`RotationFunction ${name}: endpointCidrs must not be empty`);
+    if (args.endpointCidrs.length === 0)
+      throw new Error(`RotationFunction ${name}: endpointCidrs must not be empty`);
 
     const sg = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       {
         vpcId: args.vpcId,
-        description: "Rotation functions: HTTPS to the Secrets Manager endpoint, database ports to the workloads",
+        description:
+          "Rotation functions: HTTPS to the Secrets Manager endpoint, database ports to the workloads",
         revokeRulesOnDelete: true,
         tags: { ...args.tags, Name: `${name}-sg` },
       },
@@ -94,7 +98,14 @@ export class RotationFunction extends pulumi.ComponentResource {
       (cidr, i) =>
         new aws.vpc.SecurityGroupEgressRule(
           `${name}-https-to-endpoint-${i}`,
-          { securityGroupId: sg.id, cidrIpv4: cidr, ipProtocol: "tcp", fromPort: 443, toPort: 443, description: "HTTPS to the Secrets Manager endpoint" },
+          {
+            securityGroupId: sg.id,
+            cidrIpv4: cidr,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            description: "HTTPS to the Secrets Manager endpoint",
+          },
           { parent: this },
         ),
     );
@@ -105,14 +116,23 @@ export class RotationFunction extends pulumi.ComponentResource {
       seen.add(key);
       new aws.vpc.SecurityGroupEgressRule(
         `${name}-db-${target.cidr.replace(/[./]/g, "-")}-${target.port}`,
-        { securityGroupId: sg.id, cidrIpv4: target.cidr, ipProtocol: "tcp", fromPort: target.port, toPort: target.port, description: `Database port to ${target.cidr}` },
+        {
+          securityGroupId: sg.id,
+          cidrIpv4: target.cidr,
+          ipProtocol: "tcp",
+          fromPort: target.port,
+          toPort: target.port,
+          description: `Database port to ${target.cidr}`,
+        },
         { parent: this },
       );
     }
 
     const subnetList = pulumi.output(args.subnetIds).apply((ids) => ids.join(","));
     this.lambdaArns = {};
-    const kinds = [...new Map(args.applications.map((a) => [`${a.engine}/${a.strategy}`, a])).values()];
+    const kinds = [
+      ...new Map(args.applications.map((a) => [`${a.engine}/${a.strategy}`, a])).values(),
+    ];
     for (const { engine, strategy } of kinds) {
       const short = `${engine}-${strategy === "single-user" ? "single" : "multi"}`;
       const stackName = `${args.namePrefix}-rotation-${short}`;
@@ -136,7 +156,10 @@ export class RotationFunction extends pulumi.ComponentResource {
       );
       this.lambdaArns[`${engine}/${strategy}`] = app.outputs.apply((o) => {
         const arn = o["RotationLambdaARN"];
-        if (!arn) throw new Error(`${stackName}: the rotation application did not output RotationLambdaARN`);
+        if (!arn)
+          throw new Error(
+            `${stackName}: the rotation application did not output RotationLambdaARN`,
+          );
         return arn;
       });
     }

@@ -30,7 +30,9 @@ export class SecretsEndpoint extends pulumi.ComponentResource {
     const bySg = args.allowedSecurityGroupId !== undefined;
     const byCidr = args.allowedCidrs !== undefined && args.allowedCidrs.length > 0;
     if (bySg === byCidr) {
-      throw new Error(`SecretsEndpoint ${name}: set exactly one of allowedSecurityGroupId and allowedCidrs`);
+      throw new Error(
+        `SecretsEndpoint ${name}: set exactly one of allowedSecurityGroupId and allowedCidrs`,
+      );
     }
 
     const sg = new aws.ec2.SecurityGroup(

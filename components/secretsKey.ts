@@ -38,11 +38,15 @@ export class SecretsKey extends pulumi.ComponentResource {
   constructor(name: string, args: SecretsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:central:SecretsKey", name, {}, opts);
     if (args.replicaRegion === args.region) {
-      throw new Error(`SecretsKey ${name}: replicaRegion must differ from region (both ${args.region})`);
+      throw new Error(
+        `SecretsKey ${name}: replicaRegion must differ from region (both ${args.region})`,
+      );
     }
     const deletionWindowInDays = args.deletionWindowInDays ?? 30;
     if (deletionWindowInDays < 7 || deletionWindowInDays > 30) {
-      throw new Error(`SecretsKey ${name}: deletionWindowInDays must be from 7 to 30, got ${deletionWindowInDays}`);
+      throw new Error(
+        `SecretsKey ${name}: deletionWindowInDays must be from 7 to 30, got ${deletionWindowInDays}`,
+      );
     }
     const protect = args.protect ?? true;
     const policyFor = (region: string) =>
@@ -71,7 +75,11 @@ export class SecretsKey extends pulumi.ComponentResource {
       },
       { parent: this, protect },
     );
-    new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.aliasName}`, targetKeyId: key.keyId }, { parent: this });
+    new aws.kms.Alias(
+      `${name}-alias`,
+      { name: `alias/${args.aliasName}`, targetKeyId: key.keyId },
+      { parent: this },
+    );
 
     const replica = new aws.kms.ReplicaKey(
       `${name}-replica`,

@@ -27,7 +27,10 @@ function reference(stackName: string): pulumi.StackReference {
   });
 }
 
-async function readPlain(ref: pulumi.StackReference, keys: readonly string[]): Promise<Record<string, unknown>> {
+async function readPlain(
+  ref: pulumi.StackReference,
+  keys: readonly string[],
+): Promise<Record<string, unknown>> {
   const values: Record<string, unknown> = {};
   for (const key of keys) {
     const details = await ref.getOutputDetails(key);
@@ -37,7 +40,15 @@ async function readPlain(ref: pulumi.StackReference, keys: readonly string[]): P
   return values;
 }
 
-function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } } }, values: Record<string, unknown>): PeerReading<T> {
+function check<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ):
+      { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } };
+  },
+  values: Record<string, unknown>,
+): PeerReading<T> {
   const result = schema.safeParse(values);
   if (result.success) return { ready: true, outputs: result.data };
   const missing = [...new Set(result.error.issues.map((i) => String(i.path[0] ?? "(root)")))];
@@ -47,26 +58,35 @@ function check<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 /** Reads a workload stack; not ready until it exports every plain key of the contract. */
 export async function readWorkloadStack(stackName: string): Promise<PeerReading<WorkloadPeer>> {
   const ref = reference(stackName);
-  const reading = check(workloadOutputsSchema, await readPlain(ref, Object.keys(workloadOutputsSchema.shape)));
+  const reading = check(
+    workloadOutputsSchema,
+    await readPlain(ref, Object.keys(workloadOutputsSchema.shape)),
+  );
   if (!reading.ready) return reading;
   const password = await ref.getOutputDetails("databaseInitialPassword");
   if (password.secretValue === undefined && password.value === undefined) {
     return { ready: true, outputs: { outputs: reading.outputs } };
   }
   if (password.value !== undefined) {
-    throw new Error(`${stackName}: databaseInitialPassword must be a secret output, found it in plain text`);
+    throw new Error(
+      `${stackName}: databaseInitialPassword must be a secret output, found it in plain text`,
+    );
   }
   return {
     ready: true,
     outputs: {
       outputs: reading.outputs,
-      databaseInitialPassword: pulumi.secret(ref.requireOutput("databaseInitialPassword") as pulumi.Output<string>),
+      databaseInitialPassword: pulumi.secret(
+        ref.requireOutput("databaseInitialPassword") as pulumi.Output<string>,
+      ),
     },
   };
 }
 
 /** Reads the central stack; not ready until it exports the key and network outputs. */
-export async function readCentralStack(stackName: string): Promise<PeerReading<CentralPlainOutputs>> {
+export async function readCentralStack(
+  stackName: string,
+): Promise<PeerReading<CentralPlainOutputs>> {
   const ref = reference(stackName);
   return check(centralOutputsSchema, await readPlain(ref, Object.keys(centralOutputsSchema.shape)));
 }

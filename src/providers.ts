@@ -36,14 +36,18 @@ export function accountProviders(
   const nativeProvider = new awsNative.Provider(`${name}-aws-native`, {
     region: account.region as awsNative.Region,
     allowedAccountIds: [account.accountId],
-    assumeRole: account.deployRoleArn
-      ? { roleArn: account.deployRoleArn, sessionName }
-      : undefined,
+    assumeRole: account.deployRoleArn ? { roleArn: account.deployRoleArn, sessionName } : undefined,
   });
-  return { aws: awsProvider, awsNative: nativeProvider, random: new random.Provider(`${name}-random`) };
+  return {
+    aws: awsProvider,
+    awsNative: nativeProvider,
+    random: new random.Provider(`${name}-random`),
+  };
 }
 
 /** The providers as a list, for a component's `providers` option (children inherit them). */
-export function providerList(providers: AccountProviders): [aws.Provider, awsNative.Provider, random.Provider] {
+export function providerList(
+  providers: AccountProviders,
+): [aws.Provider, awsNative.Provider, random.Provider] {
   return [providers.aws, providers.awsNative, providers.random];
 }

@@ -7,9 +7,7 @@
  * rotations, so both sides agree on one reading of a schedule.
  */
 
-export type ScheduleReading =
-  | { ok: true; maxIntervalDays: number }
-  | { ok: false; reason: string };
+export type ScheduleReading = { ok: true; maxIntervalDays: number } | { ok: false; reason: string };
 
 const RATE = /^rate\((\d+) (hours?|days?)\)$/;
 const CRON = /^cron\((.+)\)$/;
@@ -21,7 +19,10 @@ const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 /** Reads `automaticallyAfterDays`: a whole number of days from 1 to 1000. */
 export function readDays(days: number): ScheduleReading {
   if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-    return { ok: false, reason: `automaticallyAfterDays must be a whole number from 1 to ${MAX_DAYS}` };
+    return {
+      ok: false,
+      reason: `automaticallyAfterDays must be a whole number from 1 to ${MAX_DAYS}`,
+    };
   }
   return { ok: true, maxIntervalDays: days };
 }
@@ -48,7 +49,8 @@ export function readScheduleExpression(expression: string): ScheduleReading {
   if (cron) return readCron(cron[1]);
   return {
     ok: false,
-    reason: "expected rate(N days), rate(N hours) or cron(minutes hours day-of-month month day-of-week year)",
+    reason:
+      "expected rate(N days), rate(N hours) or cron(minutes hours day-of-month month day-of-week year)",
   };
 }
 
@@ -62,7 +64,10 @@ type DayMatcher = (date: Date) => boolean;
 function readCron(body: string): ScheduleReading {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) {
-    return { ok: false, reason: `cron() needs 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}` };
+    return {
+      ok: false,
+      reason: `cron() needs 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`,
+    };
   }
   const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields;
   try {
@@ -79,7 +84,10 @@ function readCron(body: string): ScheduleReading {
       // A schedule limited to given years stops rotating after them.
       return { ok: true, maxIntervalDays: Number.POSITIVE_INFINITY };
     }
-    return { ok: true, maxIntervalDays: longestGap((d) => months.has(d.getUTCMonth() + 1) && dayMatches(d)) };
+    return {
+      ok: true,
+      maxIntervalDays: longestGap((d) => months.has(d.getUTCMonth() + 1) && dayMatches(d)),
+    };
   } catch (error) {
     return { ok: false, reason: `cron(): ${(error as Error).message}` };
   }

@@ -51,7 +51,9 @@ export function environmentFromFile(path: string): Environment {
   }
   const config = (document as { config?: Record<string, unknown> } | null)?.config;
   if (typeof config !== "object" || config === null) {
-    throw new ConfigError([`${path}: needs a top-level 'config:' map holding the secrets-hub: keys`]);
+    throw new ConfigError([
+      `${path}: needs a top-level 'config:' map holding the secrets-hub: keys`,
+    ]);
   }
   const problems: string[] = [];
   const raw: Record<string, unknown> = {};
@@ -59,7 +61,10 @@ export function environmentFromFile(path: string): Environment {
     if (key.startsWith(PREFIX)) raw[key.slice(PREFIX.length)] = value;
   }
   const disabled = config["pulumi:disable-default-providers"];
-  if (!Array.isArray(disabled) || !(disabled.includes("*") || (disabled.includes("aws") && disabled.includes("aws-native")))) {
+  if (
+    !Array.isArray(disabled) ||
+    !(disabled.includes("*") || (disabled.includes("aws") && disabled.includes("aws-native")))
+  ) {
     problems.push(
       `pulumi:disable-default-providers: must list "*" (or both aws and aws-native) so that no resource lands in the ambient account (got ${JSON.stringify(disabled)})`,
     );
@@ -80,7 +85,10 @@ export type StackTarget = { kind: "central" } | { kind: "workload"; workload: Wo
 
 /** Every stack of an environment: central first, then the workloads in file order. */
 export function stackNames(env: Environment): string[] {
-  return [`${env.environment}-central`, ...env.workloads.map((w) => `${env.environment}-${w.name}`)];
+  return [
+    `${env.environment}-central`,
+    ...env.workloads.map((w) => `${env.environment}-${w.name}`),
+  ];
 }
 
 /**
@@ -109,14 +117,18 @@ function parseConfigText(text: string): unknown {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys") {
     const where = issue.path.length === 0 ? "" : `${keyPath(issue.path)}.`;
-    const allowed = issue.path.length === 0 ? CONFIG_KEYS.map((k) => PREFIX + k).join(", ") : "see Pulumi.yaml";
-    return issue.keys.map((k) => `${where === "" ? PREFIX : where}${k}: unknown key; allowed: ${allowed}`).join("; ");
+    const allowed =
+      issue.path.length === 0 ? CONFIG_KEYS.map((k) => PREFIX + k).join(", ") : "see Pulumi.yaml";
+    return issue.keys
+      .map((k) => `${where === "" ? PREFIX : where}${k}: unknown key; allowed: ${allowed}`)
+      .join("; ");
   }
   const input = (issue as { input?: unknown }).input;
   if (issue.code === "invalid_type" && input === undefined) {
     return `${keyPath(issue.path)}: is required (${issue.expected})`;
   }
-  const got = input === undefined || typeof input === "object" ? "" : ` (got ${JSON.stringify(input)})`;
+  const got =
+    input === undefined || typeof input === "object" ? "" : ` (got ${JSON.stringify(input)})`;
   return `${keyPath(issue.path)}: ${issue.message}${got}`;
 }
 

@@ -15,7 +15,10 @@ export const ENGINES = ["postgres", "mysql"] as const;
 /** Rotation strategies the program deploys today (see the rotation catalogue for the others). */
 export const ROTATION_STRATEGIES = ["single-user"] as const;
 /** Default database ports by engine. */
-export const DEFAULT_PORTS: Record<(typeof ENGINES)[number], number> = { postgres: 5432, mysql: 3306 };
+export const DEFAULT_PORTS: Record<(typeof ENGINES)[number], number> = {
+  postgres: 5432,
+  mysql: 3306,
+};
 
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -51,13 +54,20 @@ const account = z.strictObject({
   vpcCidr: cidr,
   /** Availability zones for the private subnets (2 to 6, in the account's region). */
   availabilityZones: z
-    .array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be a zone name such as us-east-1a" }))
+    .array(
+      z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be a zone name such as us-east-1a" }),
+    )
     .min(2, { error: "needs at least 2 availability zones" })
     .max(6, { error: "allows at most 6 availability zones" }),
   /** Prefix length of each private subnet; default: VPC prefix + 4 (a /16 gives /20 subnets). */
   subnetPrefixLength: z.number().int().min(16).max(28).optional(),
   /** Role the deployment assumes in this account; default: the ambient credentials. */
-  deployRoleArn: z.string().regex(ROLE_ARN, { error: "must be an IAM role ARN, arn:aws:iam::<12 digits>:role/<name>" }).optional(),
+  deployRoleArn: z
+    .string()
+    .regex(ROLE_ARN, { error: "must be an IAM role ARN, arn:aws:iam::<12 digits>:role/<name>" })
+    .optional(),
 });
 
 const existingDatabase = z.strictObject({
@@ -66,7 +76,9 @@ const existingDatabase = z.strictObject({
   /** Port; default: the engine's port. */
   port: z.number().int().min(1150).max(65535).optional(),
   /** RDS instance identifier (the rotation function reads it from the secret). */
-  dbInstanceIdentifier: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "must be an RDS instance identifier" }),
+  dbInstanceIdentifier: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "must be an RDS instance identifier" }),
 });
 
 const database = z.strictObject({
@@ -79,10 +91,20 @@ const database = z.strictObject({
     .string()
     .max(512)
     .regex(SECRET_NAME, { error: "may contain only A-Za-z0-9/_+=.@-" }),
-  dbName: z.string().regex(DB_IDENTIFIER, { error: "must start with a letter and hold only letters, digits and _" }),
-  username: z.string().regex(DB_IDENTIFIER, { error: "must start with a letter and hold only letters, digits and _" }),
-  engineVersion: z.string().regex(/^\d+(\.\d+)*$/, { error: "must be a version such as 16 or 8.0" }).optional(),
-  instanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an RDS class such as db.t4g.micro" }).default("db.t4g.micro"),
+  dbName: z.string().regex(DB_IDENTIFIER, {
+    error: "must start with a letter and hold only letters, digits and _",
+  }),
+  username: z.string().regex(DB_IDENTIFIER, {
+    error: "must start with a letter and hold only letters, digits and _",
+  }),
+  engineVersion: z
+    .string()
+    .regex(/^\d+(\.\d+)*$/, { error: "must be a version such as 16 or 8.0" })
+    .optional(),
+  instanceClass: z
+    .string()
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an RDS class such as db.t4g.micro" })
+    .default("db.t4g.micro"),
   allocatedStorage: z.number().int().min(20).max(65536).default(20),
   port: z.number().int().min(1150).max(65535).optional(),
   /** When set, no database is created: the secret points at this one. */
@@ -93,13 +115,19 @@ const workload = account.extend({
   /** Workload name; the stack is `<env>-<name>`. */
   name: z
     .string()
-    .regex(NAME, { error: "must be lower-case letters, digits and single hyphens, starting with a letter" })
+    .regex(NAME, {
+      error: "must be lower-case letters, digits and single hyphens, starting with a letter",
+    })
     .refine((n) => n !== "central", { error: "'central' names the central stack" }),
   applicationRole: z
     .strictObject({
       /** Service principals trusted to assume the role. */
       trustedServices: z
-        .array(z.string().regex(SERVICE_PRINCIPAL, { error: "must be a service principal such as ec2.amazonaws.com" }))
+        .array(
+          z.string().regex(SERVICE_PRINCIPAL, {
+            error: "must be a service principal such as ec2.amazonaws.com",
+          }),
+        )
         .min(1)
         .default(["ec2.amazonaws.com"]),
     })
@@ -119,23 +147,41 @@ const rotation = z.strictObject({
   /** Rotation window, `<N>h` from 1h to 24h. */
   duration: z
     .string()
-    .refine((d) => DURATION.test(d) && Number(DURATION.exec(d)![1]) >= 1 && Number(DURATION.exec(d)![1]) <= 24, {
-      error: "must be a window from 1h to 24h, e.g. 3h",
-    })
+    .refine(
+      (d) =>
+        DURATION.test(d) && Number(DURATION.exec(d)![1]) >= 1 && Number(DURATION.exec(d)![1]) <= 24,
+      {
+        error: "must be a window from 1h to 24h, e.g. 3h",
+      },
+    )
     .optional(),
   /** Pinned version of the AWS rotation applications (Serverless Application Repository). */
-  applicationVersion: z.string().regex(SEMVER, { error: "must be a pinned semantic version such as 1.1.305" }),
+  applicationVersion: z
+    .string()
+    .regex(SEMVER, { error: "must be a pinned semantic version such as 1.1.305" }),
 });
 
 const key = z.strictObject({
-  deletionWindowInDays: z.number().int().min(7, { error: "must be from 7 to 30" }).max(30, { error: "must be from 7 to 30" }).default(30),
-  rotationPeriodInDays: z.number().int().min(90, { error: "must be from 90 to 2560" }).max(2560, { error: "must be from 90 to 2560" }).default(365),
+  deletionWindowInDays: z
+    .number()
+    .int()
+    .min(7, { error: "must be from 7 to 30" })
+    .max(30, { error: "must be from 7 to 30" })
+    .default(30),
+  rotationPeriodInDays: z
+    .number()
+    .int()
+    .min(90, { error: "must be from 90 to 2560" })
+    .max(2560, { error: "must be from 90 to 2560" })
+    .default(365),
 });
 
 export const environmentSchema = z
   .strictObject({
     /** Environment name; every stack is `<environment>-<account>`. */
-    environment: z.string().regex(ENV_NAME, { error: "must be lower-case letters and digits, starting with a letter" }),
+    environment: z
+      .string()
+      .regex(ENV_NAME, { error: "must be lower-case letters and digits, starting with a letter" }),
     central: account,
     workloads: z.array(workload).min(1, { error: "needs at least one workload" }),
     replicaRegion: region,
@@ -160,7 +206,11 @@ function isIpv4Cidr(value: string): boolean {
   if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) || !Address4.isValid(value)) return false;
   const block = new Address4(value);
   // AWS VPCs take /16 to /28, and the address must be the network address itself.
-  return block.subnetMask >= 16 && block.subnetMask <= 28 && block.startAddress().correctForm() === block.addressMinusSuffix;
+  return (
+    block.subnetMask >= 16 &&
+    block.subnetMask <= 28 &&
+    block.startAddress().correctForm() === block.addressMinusSuffix
+  );
 }
 
 type Ctx = z.RefinementCtx<Record<string, unknown>>;
@@ -183,7 +233,9 @@ function checkEnvironment(env: Record<string, unknown>, ctx: Ctx): void {
     });
   }
 
-  const valid = accounts.filter((a) => typeof a.value.vpcCidr === "string" && isIpv4Cidr(a.value.vpcCidr));
+  const valid = accounts.filter(
+    (a) => typeof a.value.vpcCidr === "string" && isIpv4Cidr(a.value.vpcCidr),
+  );
   for (let i = 0; i < valid.length; i++) {
     for (let j = i + 1; j < valid.length; j++) {
       const [a, b] = [valid[i], valid[j]];
@@ -204,7 +256,11 @@ function checkEnvironment(env: Record<string, unknown>, ctx: Ctx): void {
   for (const a of accounts) {
     const zones = Array.isArray(a.value.availabilityZones) ? a.value.availabilityZones : [];
     zones.forEach((zone, i) => {
-      if (typeof zone === "string" && typeof a.value.region === "string" && !zone.startsWith(a.value.region)) {
+      if (
+        typeof zone === "string" &&
+        typeof a.value.region === "string" &&
+        !zone.startsWith(a.value.region)
+      ) {
         ctx.addIssue({
           code: "custom",
           path: [...a.path, "availabilityZones", i],
@@ -214,11 +270,19 @@ function checkEnvironment(env: Record<string, unknown>, ctx: Ctx): void {
       }
     });
     if (new Set(zones).size !== zones.length) {
-      ctx.addIssue({ code: "custom", path: [...a.path, "availabilityZones"], input: zones, message: "must not repeat a zone" });
+      ctx.addIssue({
+        code: "custom",
+        path: [...a.path, "availabilityZones"],
+        input: zones,
+        message: "must not repeat a zone",
+      });
     }
     if (typeof a.value.vpcCidr === "string" && isIpv4Cidr(a.value.vpcCidr)) {
       const vpcPrefix = new Address4(a.value.vpcCidr).subnetMask;
-      const prefix = typeof a.value.subnetPrefixLength === "number" ? a.value.subnetPrefixLength : Math.min(vpcPrefix + 4, 28);
+      const prefix =
+        typeof a.value.subnetPrefixLength === "number"
+          ? a.value.subnetPrefixLength
+          : Math.min(vpcPrefix + 4, 28);
       if (prefix <= vpcPrefix || 2 ** (prefix - vpcPrefix) < zones.length) {
         ctx.addIssue({
           code: "custom",
@@ -230,7 +294,10 @@ function checkEnvironment(env: Record<string, unknown>, ctx: Ctx): void {
     }
   }
 
-  const secretNames = workloads.map((w, i) => ({ path: ["workloads", i, "database"] as (string | number)[], value: asRecord(w.database) }));
+  const secretNames = workloads.map((w, i) => ({
+    path: ["workloads", i, "database"] as (string | number)[],
+    value: asRecord(w.database),
+  }));
   reportDuplicates(secretNames, "secretName", ctx);
 }
 
@@ -258,7 +325,9 @@ function reportDuplicates(
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
 }
 
 /** `secrets-hub:workloads[1].vpcCidr` from `["workloads", 1, "vpcCidr"]`. */

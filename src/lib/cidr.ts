@@ -13,7 +13,10 @@ export function carveSubnets(cidr: string, prefixLength: number, count: number):
   }
   const base = block.startAddress().bigInt();
   const size = 1n << BigInt(32 - prefixLength);
-  return Array.from({ length: count }, (_, i) => `${Address4.fromBigInt(base + size * BigInt(i)).correctForm()}/${prefixLength}`);
+  return Array.from(
+    { length: count },
+    (_, i) => `${Address4.fromBigInt(base + size * BigInt(i)).correctForm()}/${prefixLength}`,
+  );
 }
 
 /** Default subnet size: four bits below the VPC (a /16 yields /20 subnets), at most /28. */

@@ -10,7 +10,13 @@ export function runEnvironmentStack(
   peers: ReadonlyMap<string, StackOutputs>,
   preview = false,
 ): Promise<StackRun> {
-  return runStack({ project: PROJECT, stack, peers, preview, program: () => runAccountProgram(env, stack) });
+  return runStack({
+    project: PROJECT,
+    stack,
+    peers,
+    preview,
+    program: () => runAccountProgram(env, stack),
+  });
 }
 
 /** The deployment phases of design section 3: workloads, central, workloads again. */
@@ -47,7 +53,10 @@ export async function runEnvironment(env: Environment, preview = false): Promise
     }
   }
   const drift: string[] = [];
-  for (const stack of [`${env.environment}-central`, ...env.workloads.map((w) => `${env.environment}-${w.name}`)]) {
+  for (const stack of [
+    `${env.environment}-central`,
+    ...env.workloads.map((w) => `${env.environment}-${w.name}`),
+  ]) {
     const again = await runEnvironmentStack(env, stack, outputs, preview);
     const before = runs.get(stack)!;
     const difference = firstDifference(before, again);
@@ -57,10 +66,12 @@ export async function runEnvironment(env: Environment, preview = false): Promise
 }
 
 function firstDifference(a: StackRun, b: StackRun): string | undefined {
-  const strip = (run: StackRun) => run.resources.map((r) => JSON.stringify({ urn: r.urn, inputs: r.inputs, protect: r.protect }));
+  const strip = (run: StackRun) =>
+    run.resources.map((r) => JSON.stringify({ urn: r.urn, inputs: r.inputs, protect: r.protect }));
   const left = new Set(strip(a));
   const right = new Set(strip(b));
-  for (const item of right) if (!left.has(item)) return `changed or added ${JSON.parse(item).urn as string}`;
+  for (const item of right)
+    if (!left.has(item)) return `changed or added ${JSON.parse(item).urn as string}`;
   for (const item of left) if (!right.has(item)) return `removed ${JSON.parse(item).urn as string}`;
   if (JSON.stringify(a.outputs) !== JSON.stringify(b.outputs)) return "outputs changed";
   return undefined;

@@ -69,7 +69,12 @@ export function mockResource(
     case "aws:ec2/securityGroup:SecurityGroup":
     case "aws:ec2/routeTable:RouteTable":
     case "aws:ec2/vpcEndpoint:VpcEndpoint": {
-      const kind = { "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/securityGroup:SecurityGroup": "security-group", "aws:ec2/routeTable:RouteTable": "route-table", "aws:ec2/vpcEndpoint:VpcEndpoint": "vpc-endpoint" }[args.type];
+      const kind = {
+        "aws:ec2/subnet:Subnet": "subnet",
+        "aws:ec2/securityGroup:SecurityGroup": "security-group",
+        "aws:ec2/routeTable:RouteTable": "route-table",
+        "aws:ec2/vpcEndpoint:VpcEndpoint": "vpc-endpoint",
+      }[args.type];
       state.arn = `arn:aws:ec2:${region}:${account}:${kind}/${id}`;
       state.ownerId = account;
       break;
@@ -153,7 +158,10 @@ export function mockResource(
     case "random:index/randomPassword:RandomPassword": {
       id = "none";
       const length = Number(inputs.length ?? 32);
-      state.result = Buffer.from(hex(seed, length * 2), "hex").toString("base64").replace(/[^A-Za-z0-9]/g, "x").slice(0, length);
+      state.result = Buffer.from(hex(seed, length * 2), "hex")
+        .toString("base64")
+        .replace(/[^A-Za-z0-9]/g, "x")
+        .slice(0, length);
       break;
     }
     case "aws-native:accessanalyzer:Analyzer":
@@ -163,6 +171,7 @@ export function mockResource(
     default:
       break;
   }
-  if (args.type.startsWith("pulumi:providers:")) id = `${hex(seed, 8)}-${hex(seed + "p", 4)}-provider`;
+  if (args.type.startsWith("pulumi:providers:"))
+    id = `${hex(seed, 8)}-${hex(seed + "p", 4)}-provider`;
   return { id, state };
 }

@@ -53,6 +53,18 @@ export interface StackRun {
   warnings: string[];
 }
 
+/** A program that failed, with what it had registered before it failed. */
+export class StackRunError extends Error {
+  constructor(
+    public readonly stack: string,
+    public readonly cause: unknown,
+    public readonly resources: RecordedResource[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "StackRunError";
+  }
+}
+
 export interface RunStackOptions {
   project: string;
   stack: string;
@@ -76,7 +88,9 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
 
   const mocks: pulumi.runtime.Mocks = {
     call: (args) => {
-      throw new Error(`unexpected invoke ${args.token}: the programs take every fact from the environment file`);
+      throw new Error(
+        `unexpected invoke ${args.token}: the programs take every fact from the environment file`,
+      );
     },
     newResource: (args) => {
       if (args.type === "pulumi:pulumi:StackReference") {
@@ -84,7 +98,11 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
         const peer = peers.get(referenced);
         return {
           id: String(args.inputs.name),
-          state: { name: args.inputs.name, outputs: peer?.outputs ?? {}, secretOutputNames: peer?.secretOutputNames ?? [] },
+          state: {
+            name: args.inputs.name,
+            outputs: peer?.outputs ?? {},
+            secretOutputNames: peer?.secretOutputNames ?? [],
+          },
         };
       }
       if (args.type.startsWith("pulumi:providers:")) {
@@ -95,22 +113,32 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
         });
       }
       const providerName = args.provider ? (args.provider.split("::")[3] ?? "") : "";
-      const place = placements.get(providerName) ?? { accountId: "000000000000", region: "us-east-1" };
+      const place = placements.get(providerName) ?? {
+        accountId: "000000000000",
+        region: "us-east-1",
+      };
       return mockResource(args, place, stack, preview);
     },
   };
 
   await pulumi.runtime.setMocks(mocks, options.project, stack, preview, "organization");
   const monitor = settings.getMonitor() as unknown as {
-    registerResource: (req: RegisterRequest, cb: (err: unknown, resp?: { getUrn(): string }) => void) => void;
-    registerResourceOutputs: (req: OutputsRequest, cb: (err: unknown, resp?: unknown) => void) => void;
+    registerResource: (
+      req: RegisterRequest,
+      cb: (err: unknown, resp?: { getUrn(): string }) => void,
+    ) => void;
+    registerResourceOutputs: (
+      req: OutputsRequest,
+      cb: (err: unknown, resp?: unknown) => void,
+    ) => void;
   };
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     register(req, (err, resp) => {
       if (err || !resp) return cb(err, resp);
       const urn = resp.getUrn();
-      if (byUrn.has(urn)) return cb(new Error(`duplicate URN ${urn}: two resources share type and name`));
+      if (byUrn.has(urn))
+        return cb(new Error(`duplicate URN ${urn}: two resources share type and name`));
       const record = recordRequest(req, urn);
       byUrn.set(urn, record);
       resources.push(record);
@@ -132,6 +160,8 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
     await pulumi.runtime.runInPulumiStack(options.program);
     // Internal in the SDK's typings, but it is what the language host awaits before exiting.
     await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  } catch (error) {
+    throw new StackRunError(stack, error, resources);
   } finally {
     console.warn = warn;
   }
@@ -151,7 +181,9 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getProvider(): string;
   getDependenciesList(): string[];
-  getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getPropertydependenciesMap(): {
+    forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void;
+  };
   getIgnorechangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getRetainondelete(): boolean | undefined;
@@ -187,7 +219,11 @@ function recordRequest(req: RegisterRequest, urn: string): RecordedResource {
 }
 
 function isSecretValue(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
+  );
 }
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";

@@ -21,7 +21,10 @@ import { WorkloadPeer, readWorkloadStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
 
 /** The JSON the AWS rotation functions read (and write back on every rotation). */
-export function secretDocument(database: DatabaseEndpoint, password: pulumi.Output<string>): pulumi.Output<string> {
+export function secretDocument(
+  database: DatabaseEndpoint,
+  password: pulumi.Output<string>,
+): pulumi.Output<string> {
   return pulumi.secret(
     pulumi.jsonStringify({
       engine: database.engine,
@@ -42,7 +45,9 @@ interface ReadyWorkload {
 
 async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
   const ready: ReadyWorkload[] = [];
-  const readings = await Promise.all(env.workloads.map((w) => readWorkloadStack(`${env.environment}-${w.name}`)));
+  const readings = await Promise.all(
+    env.workloads.map((w) => readWorkloadStack(`${env.environment}-${w.name}`)),
+  );
   for (const [i, workload] of env.workloads.entries()) {
     const stack = `${env.environment}-${workload.name}`;
     const reading = readings[i];
@@ -53,7 +58,11 @@ async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
       continue;
     }
     const out = reading.outputs.outputs;
-    if (out.accountId !== workload.accountId || out.vpcCidr !== workload.vpcCidr || out.region !== workload.region) {
+    if (
+      out.accountId !== workload.accountId ||
+      out.vpcCidr !== workload.vpcCidr ||
+      out.region !== workload.region
+    ) {
       throw new Error(
         `${stack} exports account ${out.accountId}, region ${out.region}, CIDR ${out.vpcCidr}, but secrets-hub:workloads says ${workload.accountId}, ${workload.region}, ${workload.vpcCidr}: refusing to grant or peer with a mismatched stack`,
       );
@@ -112,7 +121,10 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       subnetIds: network.privateSubnetIds,
       endpointCidrs: network.privateSubnetCidrs,
       targets: ready.map((r) => ({ cidr: r.workload.vpcCidr, port: r.peer.outputs.database.port })),
-      applications: ready.map((r) => ({ engine: r.workload.database.engine, strategy: r.workload.database.rotationStrategy })),
+      applications: ready.map((r) => ({
+        engine: r.workload.database.engine,
+        strategy: r.workload.database.rotationStrategy,
+      })),
       applicationVersion: env.rotation.applicationVersion,
       kmsKeyArn: key.keyArn,
       tags,
@@ -150,8 +162,15 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       opts,
     );
     const database = peer.outputs.database;
-    if (database.port !== (workload.database.existing?.port ?? workload.database.port ?? DEFAULT_PORTS[workload.database.engine])) {
-      await pulumi.log.warn(`${workload.name}: the database port exported (${database.port}) differs from the environment file`);
+    if (
+      database.port !==
+      (workload.database.existing?.port ??
+        workload.database.port ??
+        DEFAULT_PORTS[workload.database.engine])
+    ) {
+      await pulumi.log.warn(
+        `${workload.name}: the database port exported (${database.port}) differs from the environment file`,
+      );
     }
     const secret = new DatabaseSecret(
       `${workload.name}-db`,
@@ -160,9 +179,12 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
         region: central.region,
         kmsKeyArn: key.keyArn,
         replica: { region: env.replicaRegion, kmsKeyArn: key.replicaKeyArn },
-        initialValue: peer.databaseInitialPassword ? secretDocument(database, peer.databaseInitialPassword) : undefined,
+        initialValue: peer.databaseInitialPassword
+          ? secretDocument(database, peer.databaseInitialPassword)
+          : undefined,
         readerRoleArn: peer.outputs.applicationRoleArn,
-        rotationLambdaArn: rotation.lambdaArns[`${workload.database.engine}/${workload.database.rotationStrategy}`],
+        rotationLambdaArn:
+          rotation.lambdaArns[`${workload.database.engine}/${workload.database.rotationStrategy}`],
         schedule: env.rotation.schedule,
         duration: env.rotation.duration,
         protect,
@@ -180,7 +202,11 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
 
   new awsNative.accessanalyzer.Analyzer(
     "access-analyzer",
-    { analyzerName: `${namePrefix}-account`, type: "ACCOUNT", tags: Object.entries(tags).map(([k, v]) => ({ key: k, value: v })) },
+    {
+      analyzerName: `${namePrefix}-account`,
+      type: "ACCOUNT",
+      tags: Object.entries(tags).map(([k, v]) => ({ key: k, value: v })),
+    },
     { provider: providers.awsNative },
   );
 

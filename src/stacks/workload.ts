@@ -19,14 +19,20 @@ export function applicationRoleName(env: Environment, workload: Workload): strin
   return `secrets-hub-${env.environment}-${workload.name}-app`;
 }
 
-export async function workloadProgram(env: Environment, workload: Workload): Promise<WorkloadOutputs> {
+export async function workloadProgram(
+  env: Environment,
+  workload: Workload,
+): Promise<WorkloadOutputs> {
   const centralStack = `${env.environment}-central`;
   const central = await readCentralStack(centralStack);
   if (!central.ready) {
     await pulumi.log.warn(
       `${centralStack} has not exported ${central.missing.join(", ")} yet: deploying phase 1 only (no peering accepter, routes or identity policy). Run this stack again after ${centralStack}.`,
     );
-  } else if (central.outputs.accountId !== env.central.accountId || central.outputs.vpcCidr !== env.central.vpcCidr) {
+  } else if (
+    central.outputs.accountId !== env.central.accountId ||
+    central.outputs.vpcCidr !== env.central.vpcCidr
+  ) {
     throw new Error(
       `${centralStack} exports account ${central.outputs.accountId} / ${central.outputs.vpcCidr}, but the environment file says ${env.central.accountId} / ${env.central.vpcCidr}: refusing to peer with a stack of another environment`,
     );
@@ -60,7 +66,9 @@ export async function workloadProgram(env: Environment, workload: Workload): Pro
       `${workload.name}-db`,
       {
         config: workload.database,
-        identifier: `${env.environment}-${workload.name}-${workload.database.dbName}`.toLowerCase().replace(/_/g, "-"),
+        identifier: `${env.environment}-${workload.name}-${workload.database.dbName}`
+          .toLowerCase()
+          .replace(/_/g, "-"),
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         rotationCidrs,

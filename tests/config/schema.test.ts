@@ -1,0 +1,330 @@
+import * as assert from "node:assert/strict";
+import {
+  ConfigError,
+  environmentFromFile,
+  parseEnvironment,
+  resolveStack,
+  stackNames,
+} from "../../src/config";
+import { DEV_FILE, editedDevFile } from "../harness";
+import * as fs from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
+import YAML from "yaml";
+import { PROJECT } from "../../src/config";
+import { StackRunError, runStack } from "../../src/offline/runStack";
+
+function problemsOf(edit: (config: Record<string, any>) => void): string[] {
+  const file = editedDevFile(edit);
+  try {
+    environmentFromFile(file);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail("the edited environment was accepted");
+}
+
+function assertRejects(
+  edit: (config: Record<string, any>) => void,
+  keyPath: string,
+  allowed: RegExp,
+): void {
+  const problems = problemsOf(edit);
+  const line = problems.find((p) => p.startsWith(`${keyPath}:`));
+  assert.ok(line, `no problem names ${keyPath}; got:\n${problems.join("\n")}`);
+  assert.match(line, allowed);
+}
+
+describe("config schema", () => {
+  it("accepts the shipped Pulumi.dev.yaml and freezes it", () => {
+    const env = environmentFromFile(DEV_FILE);
+    assert.equal(env.environment, "dev");
+    assert.deepEqual(
+      env.workloads.map((w) => w.name),
+      ["workload-a", "workload-b", "workload-c"],
+    );
+    assert.equal(env.key.deletionWindowInDays, 30);
+    assert.ok(Object.isFrozen(env) && Object.isFrozen(env.workloads[0].database));
+  });
+
+  const central = "secrets-hub:central";
+  const w0 = "secrets-hub:workloads[0]";
+  const cases: [string, (c: Record<string, any>) => void, string, RegExp][] = [
+    [
+      "a 13-digit account id",
+      (c) => (c[central].accountId = "1111111111111"),
+      `${central}.accountId`,
+      /12-digit/,
+    ],
+    [
+      "an account id with letters",
+      (c) => (c["secrets-hub:workloads"][0].accountId = "22222222222x"),
+      `${w0}.accountId`,
+      /12-digit/,
+    ],
+    [
+      "a bad region name",
+      (c) => (c[central].region = "us-east"),
+      `${central}.region`,
+      /region name/,
+    ],
+    [
+      "a bad CIDR",
+      (c) => (c["secrets-hub:workloads"][0].vpcCidr = "10.1.0.0/33"),
+      `${w0}.vpcCidr`,
+      /\/16 to \/28/,
+    ],
+    [
+      "a CIDR that is not a network address",
+      (c) => (c[central].vpcCidr = "10.0.0.1/16"),
+      `${central}.vpcCidr`,
+      /IPv4 CIDR/,
+    ],
+    [
+      "a 400-day number schedule",
+      (c) => (c["secrets-hub:rotation"].schedule = 1001),
+      "secrets-hub:rotation.schedule",
+      /1 to 1000/,
+    ],
+    [
+      "a malformed rate()",
+      (c) => (c["secrets-hub:rotation"].schedule = "rate(30 weeks)"),
+      "secrets-hub:rotation.schedule",
+      /rate\(N days\)/,
+    ],
+    [
+      "a cron() with 5 fields",
+      (c) => (c["secrets-hub:rotation"].schedule = "cron(0 4 1 * ?)"),
+      "secrets-hub:rotation.schedule",
+      /6 fields/,
+    ],
+    [
+      "a deletion window of 5 days",
+      (c) => (c["secrets-hub:key"].deletionWindowInDays = 5),
+      "secrets-hub:key.deletionWindowInDays",
+      /7 to 30/,
+    ],
+    [
+      "a key rotation period of 60 days",
+      (c) => (c["secrets-hub:key"].rotationPeriodInDays = 60),
+      "secrets-hub:key.rotationPeriodInDays",
+      /90 to 2560/,
+    ],
+    [
+      "a secret name with a space",
+      (c) => (c["secrets-hub:workloads"][0].database.secretName = "dev/orders db"),
+      `${w0}.database.secretName`,
+      /A-Za-z0-9\/_\+=\.@-/,
+    ],
+    [
+      "a replica region equal to the primary",
+      (c) => (c["secrets-hub:replicaRegion"] = "us-east-1"),
+      "secrets-hub:replicaRegion",
+      /must differ/,
+    ],
+    [
+      "an unknown engine",
+      (c) => (c["secrets-hub:workloads"][0].database.engine = "oracle"),
+      `${w0}.database.engine`,
+      /postgres, mysql/,
+    ],
+    [
+      "a workload name that breaks stack names",
+      (c) => (c["secrets-hub:workloads"][0].name = "Workload_A"),
+      `${w0}.name`,
+      /lower-case/,
+    ],
+    [
+      "a zone of another region",
+      (c) => (c[central].availabilityZones = ["us-east-1a", "us-west-2b"]),
+      `${central}.availabilityZones[1]`,
+      /zone of us-east-1/,
+    ],
+    [
+      "a single availability zone",
+      (c) => (c[central].availabilityZones = ["us-east-1a"]),
+      `${central}.availabilityZones`,
+      /at least 2/,
+    ],
+    [
+      "a missing rotation version",
+      (c) => delete c["secrets-hub:rotation"].applicationVersion,
+      "secrets-hub:rotation.applicationVersion",
+      /required/,
+    ],
+    [
+      "an unpinned rotation version",
+      (c) => (c["secrets-hub:rotation"].applicationVersion = "latest"),
+      "secrets-hub:rotation.applicationVersion",
+      /pinned/,
+    ],
+    [
+      "an unknown key",
+      (c) => (c["secrets-hub:replicaRegon"] = "us-west-2"),
+      "secrets-hub:replicaRegon",
+      /unknown key; allowed: .*secrets-hub:replicaRegion/,
+    ],
+    [
+      "default providers left on",
+      (c) => delete c["pulumi:disable-default-providers"],
+      "pulumi:disable-default-providers",
+      /"\*"/,
+    ],
+  ];
+  for (const [what, edit, key, allowed] of cases) {
+    it(`rejects ${what}, naming ${key}`, () => assertRejects(edit, key, allowed));
+  }
+
+  it("rejects overlapping CIDRs, naming both keys", () => {
+    assertRejects(
+      (c) => (c["secrets-hub:workloads"][1].vpcCidr = "10.1.128.0/17"),
+      "secrets-hub:workloads[1].vpcCidr",
+      /overlaps secrets-hub:workloads\[0\]\.vpcCidr/,
+    );
+  });
+
+  it("rejects duplicate account ids and workload names", () => {
+    const problems = problemsOf((c) => {
+      c["secrets-hub:workloads"][2].accountId = "222222222222";
+      c["secrets-hub:workloads"][2].name = "workload-a";
+    });
+    assert.ok(
+      problems.some((p) =>
+        p.startsWith(
+          "secrets-hub:workloads[2].accountId: repeats secrets-hub:workloads[0].accountId",
+        ),
+      ),
+    );
+    assert.ok(problems.some((p) => p.startsWith("secrets-hub:workloads[2].name: repeats")));
+  });
+
+  it("reports every problem of a file in one error (overlap, 13-digit id, replica region)", () => {
+    const problems = problemsOf((c) => {
+      c["secrets-hub:workloads"][1].vpcCidr = "10.1.0.0/16";
+      c["secrets-hub:workloads"][2].accountId = "4444444444444";
+      c["secrets-hub:replicaRegion"] = "us-east-1";
+    });
+    assert.equal(problems.length, 3, problems.join("\n"));
+    assert.ok(problems.some((p) => p.startsWith("secrets-hub:workloads[1].vpcCidr:")));
+    assert.ok(
+      problems.some(
+        (p) => p.startsWith("secrets-hub:workloads[2].accountId:") && p.includes('"4444444444444"'),
+      ),
+    );
+    assert.ok(problems.some((p) => p.startsWith("secrets-hub:replicaRegion:")));
+  });
+
+  it("accepts rate(), cron() and day-count schedules", () => {
+    for (const schedule of ["rate(1 day)", "rate(12 hours)", "cron(0 4 ? * SUN *)", 30]) {
+      const file = editedDevFile((c) => (c["secrets-hub:rotation"].schedule = schedule));
+      assert.doesNotThrow(() => environmentFromFile(file), String(schedule));
+    }
+  });
+
+  it("reads unquoted account ids as their digits", () => {
+    const file = editedDevFile((c) => (c["secrets-hub:central"].accountId = 111111111111));
+    assert.equal(environmentFromFile(file).central.accountId, "111111111111");
+  });
+
+  it("derives the account from the stack name and refuses stacks the file does not describe", () => {
+    const env = environmentFromFile(DEV_FILE);
+    assert.deepEqual(stackNames(env), [
+      "dev-central",
+      "dev-workload-a",
+      "dev-workload-b",
+      "dev-workload-c",
+    ]);
+    assert.equal(resolveStack(env, "dev-central").kind, "central");
+    const target = resolveStack(env, "dev-workload-b");
+    assert.equal(target.kind === "workload" && target.workload.accountId, "333333333333");
+    assert.throws(
+      () => resolveStack(env, "prod-central"),
+      /allowed stacks: dev-central, dev-workload-a/,
+    );
+    assert.throws(() => resolveStack(env, "dev-workload-z"), /not described/);
+  });
+
+  it("rejects an empty configuration with every required key named", () => {
+    assert.throws(
+      () => parseEnvironment({}),
+      (error: ConfigError) => {
+        for (const key of ["environment", "central", "workloads", "replicaRegion", "rotation"]) {
+          assert.ok(
+            error.problems.some((p) => p.startsWith(`secrets-hub:${key}: is required`)),
+            key,
+          );
+        }
+        return true;
+      },
+    );
+  });
+
+  it("stops the real entry point (index.ts) before any resource when the file is invalid", async () => {
+    const file = editedDevFile((c) => (c["secrets-hub:central"].accountId = "1111111111111"));
+    const document = YAML.parse(fs.readFileSync(file, "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    // The CLI hands a program its config as strings, structured values as JSON.
+    const config = Object.fromEntries(
+      Object.entries(document.config).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+    );
+    pulumi.runtime.setAllConfig(config);
+    try {
+      const entry = (await import("../../index")).default as unknown as () => Promise<
+        Record<string, unknown>
+      >;
+      const failure = await runStack({
+        project: PROJECT,
+        stack: "dev-central",
+        peers: new Map(),
+        program: entry,
+      }).then(
+        () => assert.fail("the invalid environment was deployed"),
+        (error: unknown) => error as StackRunError,
+      );
+      assert.ok(failure instanceof StackRunError, String((failure as Error)?.stack ?? failure));
+      assert.match(
+        failure.message,
+        /secrets-hub:central\.accountId: must be a 12-digit AWS account id/,
+      );
+      assert.deepEqual(
+        failure.resources.filter((r) => r.type !== "pulumi:pulumi:Stack"),
+        [],
+      );
+    } finally {
+      pulumi.runtime.setAllConfig({});
+    }
+  });
+
+  it("runs the shipped environment through the real entry point", async () => {
+    const document = YAML.parse(fs.readFileSync(DEV_FILE, "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    pulumi.runtime.setAllConfig(
+      Object.fromEntries(
+        Object.entries(document.config).map(([k, v]) => [
+          k,
+          typeof v === "string" ? v : JSON.stringify(v),
+        ]),
+      ),
+    );
+    try {
+      const entry = (await import("../../index")).default as unknown as () => Promise<
+        Record<string, unknown>
+      >;
+      const run = await runStack({
+        project: PROJECT,
+        stack: "dev-workload-a",
+        peers: new Map(),
+        program: entry,
+      });
+      assert.equal(run.outputs.accountId, "222222222222");
+      assert.equal(run.resources.filter((r) => r.type === "aws:ec2/vpc:Vpc").length, 1);
+    } finally {
+      pulumi.runtime.setAllConfig({});
+    }
+  });
+});

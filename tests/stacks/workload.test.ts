@@ -1,0 +1,170 @@
+import * as assert from "node:assert/strict";
+import { devEnvironment, editedDevFile, ofType, one, policyOf, runStackOf } from "../harness";
+import { environmentFromFile } from "../../src/config";
+import type { StackRun } from "../../src/offline/runStack";
+
+const env = devEnvironment();
+
+describe("workload stack", () => {
+  let phase1: StackRun;
+  let central: StackRun;
+  let phase3: StackRun;
+
+  before(async () => {
+    phase1 = await runStackOf(env, "dev-workload-a");
+    const b = await runStackOf(env, "dev-workload-b");
+    const c = await runStackOf(env, "dev-workload-c");
+    central = await runStackOf(env, "dev-central", { "dev-workload-a": phase1, "dev-workload-b": b, "dev-workload-c": c });
+    phase3 = await runStackOf(env, "dev-workload-a", { "dev-central": central });
+  });
+
+  it("phase 1 (no central outputs): VPC, database, role and endpoint, no accepter, routes or identity policy, a warning", () => {
+    assert.equal(ofType(phase1, "aws:ec2/vpc:Vpc").length, 1);
+    assert.equal(ofType(phase1, "aws:rds/instance:Instance").length, 1);
+    assert.equal(ofType(phase1, "aws:iam/role:Role").length, 1);
+    assert.equal(ofType(phase1, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 1);
+    assert.equal(ofType(phase1, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter").length, 0);
+    assert.equal(ofType(phase1, "aws:ec2/route:Route").length, 0);
+    assert.equal(ofType(phase1, "aws:iam/rolePolicy:RolePolicy").length, 0);
+    assert.ok(phase1.warnings.some((w) => w.includes("dev-central has not exported")));
+  });
+
+  it("phase 3 adds the accepter, one route per private route table, the identity policy, and narrows the DB rule to the rotation subnets", () => {
+    const before = new Set(phase1.resources.map((r) => r.urn));
+    const added = phase3.resources.filter((r) => !before.has(r.urn) && r.custom).map((r) => r.type).sort();
+    assert.deepEqual(added, [
+      "aws:ec2/route:Route",
+      "aws:ec2/route:Route",
+      "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+      "aws:iam/rolePolicy:RolePolicy",
+      // The second rotation subnet (phase 1 admitted the whole central VPC with one rule).
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    ]);
+    assert.deepEqual(phase3.warnings, []);
+  });
+
+  it("accepts the right peering with DNS resolution and routes the central CIDR through it", () => {
+    const pcx = (central.outputs.peeringConnectionIds as Record<string, string>)["workload-a"];
+    const accepter = one(phase3, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
+    assert.equal(accepter.inputs.vpcPeeringConnectionId, pcx);
+    assert.equal(accepter.inputs.autoAccept, true);
+    assert.deepEqual(accepter.inputs.accepter, { allowRemoteVpcDnsResolution: true });
+    const routes = ofType(phase3, "aws:ec2/route:Route");
+    const tables = phase3.outputs.privateRouteTableIds as string[];
+    assert.deepEqual(routes.map((r) => r.inputs.routeTableId).sort(), [...tables].sort());
+    for (const r of routes) {
+      assert.equal(r.inputs.destinationCidrBlock, env.central.vpcCidr);
+      assert.equal(r.inputs.vpcPeeringConnectionId, pcx);
+    }
+  });
+
+  it("the identity policy names only this workload's secret and key ARNs", () => {
+    const doc = policyOf(one(phase3, "aws:iam/rolePolicy:RolePolicy"));
+    const secretArns = central.outputs.secretArns as Record<string, string>;
+    const replicaArns = central.outputs.replicaSecretArns as Record<string, string>;
+    const [read, decrypt] = doc.Statement;
+    assert.deepEqual(read.Action, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+    assert.deepEqual(read.Resource, [secretArns["workload-a"], replicaArns["workload-a"]]);
+    assert.equal(decrypt.Action, "kms:Decrypt");
+    assert.deepEqual(decrypt.Resource, [central.outputs.kmsKeyArn, central.outputs.replicaKmsKeyArn]);
+    assert.deepEqual(decrypt.Condition.StringEquals["kms:ViaService"], [
+      "secretsmanager.us-east-1.amazonaws.com",
+      "secretsmanager.us-west-2.amazonaws.com",
+    ]);
+    assert.equal(doc.Statement.length, 2);
+    assert.ok(!JSON.stringify(doc).includes('"*"'), "no wildcard in the identity policy");
+  });
+
+  it("trusts EC2 by default (with an instance profile) and the configured service otherwise", async () => {
+    const trust = policyOf(one(phase1, "aws:iam/role:Role"), "assumeRolePolicy");
+    assert.deepEqual(trust.Statement[0].Principal, { Service: ["ec2.amazonaws.com"] });
+    assert.equal(ofType(phase1, "aws:iam/instanceProfile:InstanceProfile").length, 1);
+    const c = await runStackOf(env, "dev-workload-c");
+    assert.deepEqual(policyOf(one(c, "aws:iam/role:Role"), "assumeRolePolicy").Statement[0].Principal, {
+      Service: ["ecs-tasks.amazonaws.com"],
+    });
+    assert.equal(ofType(c, "aws:iam/instanceProfile:InstanceProfile").length, 0);
+  });
+
+  it("the database is private, encrypted, protected, and keeps rotated passwords", () => {
+    const db = one(phase1, "aws:rds/instance:Instance");
+    assert.equal(db.inputs.publiclyAccessible, false);
+    assert.equal(db.inputs.storageEncrypted, true);
+    assert.equal(db.inputs.deletionProtection, true);
+    assert.equal(db.inputs.skipFinalSnapshot, false);
+    assert.equal(db.protect, true);
+    assert.deepEqual(db.ignoreChanges, ["password"]);
+    assert.deepEqual(db.secretInputs, ["password"]);
+    assert.equal(one(phase1, "random:index/randomPassword:RandomPassword").protect, true);
+  });
+
+  it("exports the password only as a secret output", () => {
+    assert.deepEqual(phase1.secretOutputNames, ["databaseInitialPassword"]);
+    assert.equal(typeof phase1.outputs.databaseInitialPassword, "string");
+  });
+
+  it("admits the database port only from the central rotation subnets (the central VPC before central exists)", () => {
+    const rules = (run: StackRun) =>
+      ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.includes("-db-"));
+    assert.deepEqual(
+      rules(phase1).map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]),
+      [[env.central.vpcCidr, 5432, 5432]],
+    );
+    assert.deepEqual(
+      rules(phase3).map((r) => r.inputs.cidrIpv4),
+      central.outputs.rotationSubnetCidrs,
+    );
+    for (const r of rules(phase3)) assert.equal(r.inputs.fromPort, 5432);
+  });
+
+  it("reaches Secrets Manager through its own endpoint with private DNS, 443 from the VPC only", () => {
+    const endpoint = one(phase1, "aws:ec2/vpcEndpoint:VpcEndpoint");
+    assert.equal(endpoint.inputs.privateDnsEnabled, true);
+    assert.equal(endpoint.inputs.serviceName, "com.amazonaws.us-east-1.secretsmanager");
+    assert.equal((endpoint.inputs.subnetIds as string[]).length, 2);
+    const rules = ofType(phase1, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) =>
+      r.name.includes("secretsmanager"),
+    );
+    assert.deepEqual(
+      rules.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]),
+      [["10.1.0.0/16", 443, 443]],
+    );
+  });
+
+  it("a second run after central changes nothing", async () => {
+    const again = await runStackOf(env, "dev-workload-a", { "dev-central": central });
+    assert.deepEqual(
+      again.resources.map((r) => [r.urn, r.inputs]),
+      phase3.resources.map((r) => [r.urn, r.inputs]),
+    );
+    assert.deepEqual(again.outputs, phase3.outputs);
+  });
+
+  it("creates no RDS instance for an existing database and exports its endpoint", async () => {
+    const existing = environmentFromFile(
+      editedDevFile((c) => {
+        c["secrets-hub:workloads"][0].database.existing = {
+          host: "orders.cluster-abc.us-east-1.rds.amazonaws.com",
+          dbInstanceIdentifier: "orders-prod",
+        };
+      }),
+    );
+    const run = await runStackOf(existing, "dev-workload-a");
+    assert.equal(ofType(run, "aws:rds/instance:Instance").length, 0);
+    assert.equal(ofType(run, "random:index/randomPassword:RandomPassword").length, 0);
+    assert.deepEqual(run.outputs.database, {
+      engine: "postgres",
+      host: "orders.cluster-abc.us-east-1.rds.amazonaws.com",
+      port: 5432,
+      dbname: "orders",
+      username: "orders_admin",
+      dbInstanceIdentifier: "orders-prod",
+    });
+    assert.equal("databaseInitialPassword" in run.outputs, false);
+  });
+
+  it("refuses to peer with a central stack of another environment", async () => {
+    const foreign = { outputs: { ...central.outputs, accountId: "999999999999" }, secretOutputNames: [] };
+    await assert.rejects(runStackOf(env, "dev-workload-a", { "dev-central": foreign }), /refusing to peer/);
+  });
+});
