@@ -1,0 +1,200 @@
+import * as assert from "node:assert/strict";
+import { devEnvironment, ofType, one, policyOf, runStackOf } from "../harness";
+import type { RecordedResource, StackRun } from "../../src/offline/runStack";
+
+const env = devEnvironment();
+const ROLE = (name: string, account: string) => `arn:aws:iam::${account}:role/secrets-hub-dev-${name}-app`;
+
+describe("central stack", () => {
+  const workloads: Record<string, StackRun> = {};
+  let central: StackRun;
+
+  before(async () => {
+    for (const w of env.workloads) workloads[`dev-${w.name}`] = await runStackOf(env, `dev-${w.name}`);
+    central = await runStackOf(env, "dev-central", workloads);
+  });
+
+  const byWorkload = (type: string, workload: string): RecordedResource[] =>
+    ofType(central, type).filter((r) => r.name.startsWith(`${workload}-`));
+
+  it("registers, per workload, one secret with a replica, one policy, one rotation, one peering and its routes", () => {
+    for (const w of env.workloads) {
+      assert.equal(byWorkload("aws:secretsmanager/secret:Secret", w.name).length, 1, w.name);
+      assert.equal(byWorkload("aws:secretsmanager/secretPolicy:SecretPolicy", w.name).length, 1);
+      assert.equal(byWorkload("aws:secretsmanager/secretRotation:SecretRotation", w.name).length, 1);
+      assert.equal(byWorkload("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", w.name).length, 1);
+      const routes = byWorkload("aws:ec2/route:Route", w.name);
+      assert.equal(routes.length, env.central.availabilityZones.length);
+      for (const r of routes) assert.equal(r.inputs.destinationCidrBlock, w.vpcCidr);
+    }
+    assert.equal(ofType(central, "aws:secretsmanager/secret:Secret").length, 3);
+    assert.equal(ofType(central, "aws-native:accessanalyzer:Analyzer").length, 1);
+  });
+
+  it("the CMK is symmetric, rotating, multi-Region, with a replica in the replica region", () => {
+    const key = one(central, "aws:kms/key:Key");
+    assert.equal(key.inputs.keyUsage, "ENCRYPT_DECRYPT");
+    assert.equal(key.inputs.customerMasterKeySpec, "SYMMETRIC_DEFAULT");
+    assert.equal(key.inputs.enableKeyRotation, true);
+    assert.equal(key.inputs.multiRegion, true);
+    assert.equal(key.inputs.deletionWindowInDays, 30);
+    assert.equal(key.inputs.bypassPolicyLockoutSafetyCheck, false);
+    const replica = one(central, "aws:kms/replicaKey:ReplicaKey");
+    assert.equal(replica.inputs.region, "us-west-2");
+    assert.equal(replica.inputs.primaryKeyArn, central.outputs.kmsKeyArn);
+  });
+
+  it("the key policies grant workload roles only Decrypt/DescribeKey via Secrets Manager of their region", () => {
+    for (const [resource, region] of [
+      [one(central, "aws:kms/key:Key"), "us-east-1"],
+      [one(central, "aws:kms/replicaKey:ReplicaKey"), "us-west-2"],
+    ] as const) {
+      const doc = policyOf(resource);
+      const sids = doc.Statement.map((s: { Sid: string }) => s.Sid);
+      assert.deepEqual(sids, ["AccountRootAdministration", "RotationFunctionUse", "WorkloadApplicationRolesDecryptViaSecretsManager"]);
+      const [root, rotation, workloads] = doc.Statement;
+      assert.deepEqual(root.Principal, { AWS: "arn:aws:iam::111111111111:root" });
+      assert.equal(rotation.Condition.StringEquals["kms:ViaService"], `secretsmanager.${region}.amazonaws.com`);
+      assert.match(rotation.Condition.ArnLike["aws:PrincipalArn"], /^arn:aws:iam::111111111111:role\/serverlessrepo-secrets-hub-dev-rotation-/);
+      assert.deepEqual(workloads.Principal.AWS, [
+        ROLE("workload-a", "222222222222"),
+        ROLE("workload-b", "333333333333"),
+        ROLE("workload-c", "444444444444"),
+      ]);
+      assert.deepEqual(workloads.Action, ["kms:Decrypt", "kms:DescribeKey"]);
+      assert.deepEqual(workloads.Condition, { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } });
+    }
+  });
+
+  it("every secret and every replica uses the CMK / replica key, recovery window >= 7", () => {
+    for (const secret of ofType(central, "aws:secretsmanager/secret:Secret")) {
+      assert.equal(secret.inputs.kmsKeyId, central.outputs.kmsKeyArn);
+      assert.deepEqual(secret.inputs.replicas, [{ region: "us-west-2", kmsKeyId: central.outputs.replicaKmsKeyArn }]);
+      assert.ok(Number(secret.inputs.recoveryWindowInDays) >= 7);
+      assert.equal(secret.protect, true);
+    }
+    assert.equal(one(central, "aws:kms/key:Key").protect, true);
+    assert.equal(one(central, "aws:kms/replicaKey:ReplicaKey").protect, true);
+  });
+
+  it("each resource policy names its workload's role alone and blocks public policies", () => {
+    for (const w of env.workloads) {
+      const policy = byWorkload("aws:secretsmanager/secretPolicy:SecretPolicy", w.name)[0];
+      assert.equal(policy.inputs.blockPublicPolicy, true);
+      const doc = policyOf(policy);
+      assert.equal(doc.Statement.length, 1);
+      assert.deepEqual(doc.Statement[0].Principal, { AWS: ROLE(w.name, w.accountId) });
+      assert.deepEqual(doc.Statement[0].Action, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+    }
+  });
+
+  it("the first value is the rotation JSON, secret in state, never reverted after rotation", () => {
+    const version = byWorkload("aws:secretsmanager/secretVersion:SecretVersion", "workload-b")[0];
+    assert.deepEqual(version.secretInputs, ["secretString"]);
+    assert.equal(version.inputs.secretString, "[secret]");
+    assert.deepEqual(version.ignoreChanges, ["secretString"]);
+    assert.ok(version.additionalSecretOutputs.includes("secretString"));
+    assert.equal(version.protect, true);
+    assert.ok(!JSON.stringify(central.resources).includes(String(workloads["dev-workload-b"].outputs.databaseInitialPassword)));
+  });
+
+  it("endpoint: private DNS on, every private subnet, 443 only from the rotation security group", () => {
+    const endpoint = one(central, "aws:ec2/vpcEndpoint:VpcEndpoint");
+    assert.equal(endpoint.inputs.privateDnsEnabled, true);
+    assert.equal(endpoint.inputs.vpcEndpointType, "Interface");
+    assert.equal((endpoint.inputs.subnetIds as string[]).length, ofType(central, "aws:ec2/subnet:Subnet").length);
+    const ingress = ofType(central, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+    assert.equal(ingress.length, 1);
+    assert.equal(ingress[0].inputs.fromPort, 443);
+    assert.equal(ingress[0].inputs.toPort, 443);
+    assert.equal(ingress[0].inputs.cidrIpv4, undefined);
+    const rotationSg = one(central, "aws:ec2/securityGroup:SecurityGroup", "rotation");
+    assert.ok(ingress[0].propertyDependencies.referencedSecurityGroupId.includes(rotationSg.urn));
+  });
+
+  it("rotation applications: by engine, pinned, in the VPC, with the KMS key and the regional endpoint", () => {
+    const apps = ofType(central, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack");
+    assert.deepEqual(apps.map((a) => String(a.inputs.applicationId).split("/").pop()).sort(), [
+      "SecretsManagerRDSMySQLRotationSingleUser",
+      "SecretsManagerRDSPostgreSQLRotationSingleUser",
+    ]);
+    for (const app of apps) {
+      assert.equal(app.inputs.semanticVersion, "1.1.305");
+      assert.deepEqual(app.inputs.capabilities, ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"]);
+      const p = app.inputs.parameters as Record<string, string>;
+      assert.equal(p.endpoint, "https://secretsmanager.us-east-1.amazonaws.com");
+      assert.equal(p.kmsKeyArn, central.outputs.kmsKeyArn);
+      assert.equal(p.vpcSubnetIds.split(",").length, 2);
+      assert.match(p.vpcSecurityGroupIds, /^sg-/);
+      assert.equal(p.functionName, app.inputs.name);
+    }
+    const egress = ofType(central, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => [
+      r.inputs.cidrIpv4,
+      r.inputs.fromPort,
+    ]);
+    assert.deepEqual(egress.sort(), [
+      ["10.0.0.0/20", 443],
+      ["10.0.16.0/20", 443],
+      ["10.1.0.0/16", 5432],
+      ["10.2.0.0/16", 3306],
+      ["10.3.0.0/16", 5432],
+    ]);
+  });
+
+  it("one schedule per secret, rate(30 days) with the configured window, using the matching application's ARN", () => {
+    for (const w of env.workloads) {
+      const rotation = byWorkload("aws:secretsmanager/secretRotation:SecretRotation", w.name)[0];
+      assert.deepEqual(rotation.inputs.rotationRules, { scheduleExpression: "rate(30 days)", duration: "3h" });
+      const engine = w.database.engine === "postgres" ? "postgres" : "mysql";
+      assert.equal(rotation.inputs.rotationLambdaArn, `arn:aws:lambda:us-east-1:111111111111:function:secrets-hub-dev-rotation-${engine}-single`);
+    }
+  });
+
+  it("peering requests are cross-account to each workload VPC", () => {
+    for (const w of env.workloads) {
+      const peering = byWorkload("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", w.name)[0];
+      assert.equal(peering.inputs.peerOwnerId, w.accountId);
+      assert.equal(peering.inputs.peerRegion, w.region);
+      assert.equal(peering.inputs.peerVpcId, workloads[`dev-${w.name}`].outputs.vpcId);
+      assert.equal(peering.inputs.autoAccept, false);
+    }
+  });
+
+  it("exports exactly the central contract", () => {
+    assert.deepEqual(Object.keys(central.outputs).sort(), [
+      "accountId",
+      "kmsKeyArn",
+      "peeringConnectionIds",
+      "region",
+      "replicaKmsKeyArn",
+      "replicaSecretArns",
+      "rotationSubnetCidrs",
+      "secretArns",
+      "vpcCidr",
+      "vpcId",
+    ]);
+    const replicas = central.outputs.replicaSecretArns as Record<string, string>;
+    assert.match(replicas["workload-a"], /^arn:aws:secretsmanager:us-west-2:111111111111:secret:dev\/workload-a\/orders-db-/);
+    assert.deepEqual(central.secretOutputNames, []);
+  });
+
+  it("skips a workload that has not exported its VPC yet, with a warning", async () => {
+    const partial = { ...workloads };
+    delete partial["dev-workload-b"];
+    const run = await runStackOf(env, "dev-central", partial);
+    assert.equal(ofType(run, "aws:secretsmanager/secret:Secret").length, 2);
+    assert.equal(run.resources.filter((r) => r.name.startsWith("workload-b-")).length, 0);
+    assert.ok(run.warnings.some((w) => w.includes("dev-workload-b has not exported") && w.includes("vpcId")));
+    const keyDoc = policyOf(one(run, "aws:kms/key:Key"));
+    assert.ok(!JSON.stringify(keyDoc).includes("workload-b"));
+    assert.deepEqual(Object.keys(run.outputs.secretArns as object).sort(), ["workload-a", "workload-c"]);
+  });
+
+  it("with no workload ready, still builds key, network, endpoint and analyzer, without workload grants", async () => {
+    const run = await runStackOf(env, "dev-central");
+    assert.equal(ofType(run, "aws:secretsmanager/secret:Secret").length, 0);
+    assert.equal(policyOf(one(run, "aws:kms/key:Key")).Statement.length, 2);
+    assert.equal(ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 1);
+    assert.equal(run.warnings.length, 3);
+  });
+});
