@@ -3,14 +3,16 @@ import { devEnvironment, ofType, one, policyOf, runStackOf } from "../harness";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
 
 const env = devEnvironment();
-const ROLE = (name: string, account: string) => `arn:aws:iam::${account}:role/secrets-hub-dev-${name}-app`;
+const ROLE = (name: string, account: string) =>
+  `arn:aws:iam::${account}:role/secrets-hub-dev-${name}-app`;
 
 describe("central stack", () => {
   const workloads: Record<string, StackRun> = {};
   let central: StackRun;
 
   before(async () => {
-    for (const w of env.workloads) workloads[`dev-${w.name}`] = await runStackOf(env, `dev-${w.name}`);
+    for (const w of env.workloads)
+      workloads[`dev-${w.name}`] = await runStackOf(env, `dev-${w.name}`);
     central = await runStackOf(env, "dev-central", workloads);
   });
 
@@ -21,8 +23,14 @@ describe("central stack", () => {
     for (const w of env.workloads) {
       assert.equal(byWorkload("aws:secretsmanager/secret:Secret", w.name).length, 1, w.name);
       assert.equal(byWorkload("aws:secretsmanager/secretPolicy:SecretPolicy", w.name).length, 1);
-      assert.equal(byWorkload("aws:secretsmanager/secretRotation:SecretRotation", w.name).length, 1);
-      assert.equal(byWorkload("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", w.name).length, 1);
+      assert.equal(
+        byWorkload("aws:secretsmanager/secretRotation:SecretRotation", w.name).length,
+        1,
+      );
+      assert.equal(
+        byWorkload("aws:ec2/vpcPeeringConnection:VpcPeeringConnection", w.name).length,
+        1,
+      );
       const routes = byWorkload("aws:ec2/route:Route", w.name);
       assert.equal(routes.length, env.central.availabilityZones.length);
       for (const r of routes) assert.equal(r.inputs.destinationCidrBlock, w.vpcCidr);
@@ -51,25 +59,39 @@ describe("central stack", () => {
     ] as const) {
       const doc = policyOf(resource);
       const sids = doc.Statement.map((s: { Sid: string }) => s.Sid);
-      assert.deepEqual(sids, ["AccountRootAdministration", "RotationFunctionUse", "WorkloadApplicationRolesDecryptViaSecretsManager"]);
+      assert.deepEqual(sids, [
+        "AccountRootAdministration",
+        "RotationFunctionUse",
+        "WorkloadApplicationRolesDecryptViaSecretsManager",
+      ]);
       const [root, rotation, workloads] = doc.Statement;
       assert.deepEqual(root.Principal, { AWS: "arn:aws:iam::111111111111:root" });
-      assert.equal(rotation.Condition.StringEquals["kms:ViaService"], `secretsmanager.${region}.amazonaws.com`);
-      assert.match(rotation.Condition.ArnLike["aws:PrincipalArn"], /^arn:aws:iam::111111111111:role\/serverlessrepo-secrets-hub-dev-rotation-/);
+      assert.equal(
+        rotation.Condition.StringEquals["kms:ViaService"],
+        `secretsmanager.${region}.amazonaws.com`,
+      );
+      assert.match(
+        rotation.Condition.ArnLike["aws:PrincipalArn"],
+        /^arn:aws:iam::111111111111:role\/serverlessrepo-secrets-hub-dev-rotation-/,
+      );
       assert.deepEqual(workloads.Principal.AWS, [
         ROLE("workload-a", "222222222222"),
         ROLE("workload-b", "333333333333"),
         ROLE("workload-c", "444444444444"),
       ]);
       assert.deepEqual(workloads.Action, ["kms:Decrypt", "kms:DescribeKey"]);
-      assert.deepEqual(workloads.Condition, { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } });
+      assert.deepEqual(workloads.Condition, {
+        StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` },
+      });
     }
   });
 
   it("every secret and every replica uses the CMK / replica key, recovery window >= 7", () => {
     for (const secret of ofType(central, "aws:secretsmanager/secret:Secret")) {
       assert.equal(secret.inputs.kmsKeyId, central.outputs.kmsKeyArn);
-      assert.deepEqual(secret.inputs.replicas, [{ region: "us-west-2", kmsKeyId: central.outputs.replicaKmsKeyArn }]);
+      assert.deepEqual(secret.inputs.replicas, [
+        { region: "us-west-2", kmsKeyId: central.outputs.replicaKmsKeyArn },
+      ]);
       assert.ok(Number(secret.inputs.recoveryWindowInDays) >= 7);
       assert.equal(secret.protect, true);
     }
@@ -84,7 +106,10 @@ describe("central stack", () => {
       const doc = policyOf(policy);
       assert.equal(doc.Statement.length, 1);
       assert.deepEqual(doc.Statement[0].Principal, { AWS: ROLE(w.name, w.accountId) });
-      assert.deepEqual(doc.Statement[0].Action, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+      assert.deepEqual(doc.Statement[0].Action, [
+        "secretsmanager:GetSecretValue",
+        "secretsmanager:DescribeSecret",
+      ]);
     }
   });
 
@@ -95,14 +120,21 @@ describe("central stack", () => {
     assert.deepEqual(version.ignoreChanges, ["secretString"]);
     assert.ok(version.additionalSecretOutputs.includes("secretString"));
     assert.equal(version.protect, true);
-    assert.ok(!JSON.stringify(central.resources).includes(String(workloads["dev-workload-b"].outputs.databaseInitialPassword)));
+    assert.ok(
+      !JSON.stringify(central.resources).includes(
+        String(workloads["dev-workload-b"].outputs.databaseInitialPassword),
+      ),
+    );
   });
 
   it("endpoint: private DNS on, every private subnet, 443 only from the rotation security group", () => {
     const endpoint = one(central, "aws:ec2/vpcEndpoint:VpcEndpoint");
     assert.equal(endpoint.inputs.privateDnsEnabled, true);
     assert.equal(endpoint.inputs.vpcEndpointType, "Interface");
-    assert.equal((endpoint.inputs.subnetIds as string[]).length, ofType(central, "aws:ec2/subnet:Subnet").length);
+    assert.equal(
+      (endpoint.inputs.subnetIds as string[]).length,
+      ofType(central, "aws:ec2/subnet:Subnet").length,
+    );
     const ingress = ofType(central, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
     assert.equal(ingress.length, 1);
     assert.equal(ingress[0].inputs.fromPort, 443);
@@ -113,7 +145,10 @@ describe("central stack", () => {
   });
 
   it("rotation applications: by engine, pinned, in the VPC, with the KMS key and the regional endpoint", () => {
-    const apps = ofType(central, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack");
+    const apps = ofType(
+      central,
+      "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
+    );
     assert.deepEqual(apps.map((a) => String(a.inputs.applicationId).split("/").pop()).sort(), [
       "SecretsManagerRDSMySQLRotationSingleUser",
       "SecretsManagerRDSPostgreSQLRotationSingleUser",
@@ -128,10 +163,9 @@ describe("central stack", () => {
       assert.match(p.vpcSecurityGroupIds, /^sg-/);
       assert.equal(p.functionName, app.inputs.name);
     }
-    const egress = ofType(central, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => [
-      r.inputs.cidrIpv4,
-      r.inputs.fromPort,
-    ]);
+    const egress = ofType(central, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map(
+      (r) => [r.inputs.cidrIpv4, r.inputs.fromPort],
+    );
     assert.deepEqual(egress.sort(), [
       ["10.0.0.0/20", 443],
       ["10.0.16.0/20", 443],
@@ -144,9 +178,15 @@ describe("central stack", () => {
   it("one schedule per secret, rate(30 days) with the configured window, using the matching application's ARN", () => {
     for (const w of env.workloads) {
       const rotation = byWorkload("aws:secretsmanager/secretRotation:SecretRotation", w.name)[0];
-      assert.deepEqual(rotation.inputs.rotationRules, { scheduleExpression: "rate(30 days)", duration: "3h" });
+      assert.deepEqual(rotation.inputs.rotationRules, {
+        scheduleExpression: "rate(30 days)",
+        duration: "3h",
+      });
       const engine = w.database.engine === "postgres" ? "postgres" : "mysql";
-      assert.equal(rotation.inputs.rotationLambdaArn, `arn:aws:lambda:us-east-1:111111111111:function:secrets-hub-dev-rotation-${engine}-single`);
+      assert.equal(
+        rotation.inputs.rotationLambdaArn,
+        `arn:aws:lambda:us-east-1:111111111111:function:secrets-hub-dev-rotation-${engine}-single`,
+      );
     }
   });
 
@@ -174,7 +214,10 @@ describe("central stack", () => {
       "vpcId",
     ]);
     const replicas = central.outputs.replicaSecretArns as Record<string, string>;
-    assert.match(replicas["workload-a"], /^arn:aws:secretsmanager:us-west-2:111111111111:secret:dev\/workload-a\/orders-db-/);
+    assert.match(
+      replicas["workload-a"],
+      /^arn:aws:secretsmanager:us-west-2:111111111111:secret:dev\/workload-a\/orders-db-/,
+    );
     assert.deepEqual(central.secretOutputNames, []);
   });
 
@@ -184,10 +227,17 @@ describe("central stack", () => {
     const run = await runStackOf(env, "dev-central", partial);
     assert.equal(ofType(run, "aws:secretsmanager/secret:Secret").length, 2);
     assert.equal(run.resources.filter((r) => r.name.startsWith("workload-b-")).length, 0);
-    assert.ok(run.warnings.some((w) => w.includes("dev-workload-b has not exported") && w.includes("vpcId")));
+    assert.ok(
+      run.warnings.some(
+        (w) => w.includes("dev-workload-b has not exported") && w.includes("vpcId"),
+      ),
+    );
     const keyDoc = policyOf(one(run, "aws:kms/key:Key"));
     assert.ok(!JSON.stringify(keyDoc).includes("workload-b"));
-    assert.deepEqual(Object.keys(run.outputs.secretArns as object).sort(), ["workload-a", "workload-c"]);
+    assert.deepEqual(Object.keys(run.outputs.secretArns as object).sort(), [
+      "workload-a",
+      "workload-c",
+    ]);
   });
 
   it("with no workload ready, still builds key, network, endpoint and analyzer, without workload grants", async () => {

@@ -14,7 +14,11 @@ describe("workload stack", () => {
     phase1 = await runStackOf(env, "dev-workload-a");
     const b = await runStackOf(env, "dev-workload-b");
     const c = await runStackOf(env, "dev-workload-c");
-    central = await runStackOf(env, "dev-central", { "dev-workload-a": phase1, "dev-workload-b": b, "dev-workload-c": c });
+    central = await runStackOf(env, "dev-central", {
+      "dev-workload-a": phase1,
+      "dev-workload-b": b,
+      "dev-workload-c": c,
+    });
     phase3 = await runStackOf(env, "dev-workload-a", { "dev-central": central });
   });
 
@@ -23,7 +27,10 @@ describe("workload stack", () => {
     assert.equal(ofType(phase1, "aws:rds/instance:Instance").length, 1);
     assert.equal(ofType(phase1, "aws:iam/role:Role").length, 1);
     assert.equal(ofType(phase1, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 1);
-    assert.equal(ofType(phase1, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter").length, 0);
+    assert.equal(
+      ofType(phase1, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter").length,
+      0,
+    );
     assert.equal(ofType(phase1, "aws:ec2/route:Route").length, 0);
     assert.equal(ofType(phase1, "aws:iam/rolePolicy:RolePolicy").length, 0);
     assert.ok(phase1.warnings.some((w) => w.includes("dev-central has not exported")));
@@ -31,7 +38,10 @@ describe("workload stack", () => {
 
   it("phase 3 adds the accepter, one route per private route table, the identity policy, and narrows the DB rule to the rotation subnets", () => {
     const before = new Set(phase1.resources.map((r) => r.urn));
-    const added = phase3.resources.filter((r) => !before.has(r.urn) && r.custom).map((r) => r.type).sort();
+    const added = phase3.resources
+      .filter((r) => !before.has(r.urn) && r.custom)
+      .map((r) => r.type)
+      .sort();
     assert.deepEqual(added, [
       "aws:ec2/route:Route",
       "aws:ec2/route:Route",
@@ -45,7 +55,10 @@ describe("workload stack", () => {
 
   it("accepts the right peering with DNS resolution and routes the central CIDR through it", () => {
     const pcx = (central.outputs.peeringConnectionIds as Record<string, string>)["workload-a"];
-    const accepter = one(phase3, "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter");
+    const accepter = one(
+      phase3,
+      "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+    );
     assert.equal(accepter.inputs.vpcPeeringConnectionId, pcx);
     assert.equal(accepter.inputs.autoAccept, true);
     assert.deepEqual(accepter.inputs.accepter, { allowRemoteVpcDnsResolution: true });
@@ -63,10 +76,16 @@ describe("workload stack", () => {
     const secretArns = central.outputs.secretArns as Record<string, string>;
     const replicaArns = central.outputs.replicaSecretArns as Record<string, string>;
     const [read, decrypt] = doc.Statement;
-    assert.deepEqual(read.Action, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+    assert.deepEqual(read.Action, [
+      "secretsmanager:GetSecretValue",
+      "secretsmanager:DescribeSecret",
+    ]);
     assert.deepEqual(read.Resource, [secretArns["workload-a"], replicaArns["workload-a"]]);
     assert.equal(decrypt.Action, "kms:Decrypt");
-    assert.deepEqual(decrypt.Resource, [central.outputs.kmsKeyArn, central.outputs.replicaKmsKeyArn]);
+    assert.deepEqual(decrypt.Resource, [
+      central.outputs.kmsKeyArn,
+      central.outputs.replicaKmsKeyArn,
+    ]);
     assert.deepEqual(decrypt.Condition.StringEquals["kms:ViaService"], [
       "secretsmanager.us-east-1.amazonaws.com",
       "secretsmanager.us-west-2.amazonaws.com",
@@ -80,9 +99,12 @@ describe("workload stack", () => {
     assert.deepEqual(trust.Statement[0].Principal, { Service: ["ec2.amazonaws.com"] });
     assert.equal(ofType(phase1, "aws:iam/instanceProfile:InstanceProfile").length, 1);
     const c = await runStackOf(env, "dev-workload-c");
-    assert.deepEqual(policyOf(one(c, "aws:iam/role:Role"), "assumeRolePolicy").Statement[0].Principal, {
-      Service: ["ecs-tasks.amazonaws.com"],
-    });
+    assert.deepEqual(
+      policyOf(one(c, "aws:iam/role:Role"), "assumeRolePolicy").Statement[0].Principal,
+      {
+        Service: ["ecs-tasks.amazonaws.com"],
+      },
+    );
     assert.equal(ofType(c, "aws:iam/instanceProfile:InstanceProfile").length, 0);
   });
 
@@ -105,7 +127,9 @@ describe("workload stack", () => {
 
   it("admits the database port only from the central rotation subnets (the central VPC before central exists)", () => {
     const rules = (run: StackRun) =>
-      ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.includes("-db-"));
+      ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) =>
+        r.name.includes("-db-"),
+      );
     assert.deepEqual(
       rules(phase1).map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]),
       [[env.central.vpcCidr, 5432, 5432]],
@@ -122,9 +146,10 @@ describe("workload stack", () => {
     assert.equal(endpoint.inputs.privateDnsEnabled, true);
     assert.equal(endpoint.inputs.serviceName, "com.amazonaws.us-east-1.secretsmanager");
     assert.equal((endpoint.inputs.subnetIds as string[]).length, 2);
-    const rules = ofType(phase1, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) =>
-      r.name.includes("secretsmanager"),
-    );
+    const rules = ofType(
+      phase1,
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    ).filter((r) => r.name.includes("secretsmanager"));
     assert.deepEqual(
       rules.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]),
       [["10.1.0.0/16", 443, 443]],
@@ -164,7 +189,13 @@ describe("workload stack", () => {
   });
 
   it("refuses to peer with a central stack of another environment", async () => {
-    const foreign = { outputs: { ...central.outputs, accountId: "999999999999" }, secretOutputNames: [] };
-    await assert.rejects(runStackOf(env, "dev-workload-a", { "dev-central": foreign }), /refusing to peer/);
+    const foreign = {
+      outputs: { ...central.outputs, accountId: "999999999999" },
+      secretOutputNames: [],
+    };
+    await assert.rejects(
+      runStackOf(env, "dev-workload-a", { "dev-central": foreign }),
+      /refusing to peer/,
+    );
   });
 });

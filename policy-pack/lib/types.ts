@@ -1,0 +1,46 @@
+/** Resource type tokens the policies cover, for @pulumi/aws and @pulumi/aws-native alike. */
+export const SECRET = ["aws:secretsmanager/secret:Secret", "aws-native:secretsmanager:Secret"];
+export const ROTATION = [
+  "aws:secretsmanager/secretRotation:SecretRotation",
+  "aws-native:secretsmanager:RotationSchedule",
+];
+export const SECRET_POLICY = [
+  "aws:secretsmanager/secretPolicy:SecretPolicy",
+  "aws-native:secretsmanager:ResourcePolicy",
+];
+export const KEY = ["aws:kms/key:Key", "aws-native:kms:Key"];
+export const REPLICA_KEY = ["aws:kms/replicaKey:ReplicaKey", "aws-native:kms:ReplicaKey"];
+export const ENDPOINT = ["aws:ec2/vpcEndpoint:VpcEndpoint", "aws-native:ec2:VpcEndpoint"];
+export const VPC = ["aws:ec2/vpc:Vpc", "aws-native:ec2:Vpc"];
+export const SECURITY_GROUP = [
+  "aws:ec2/securityGroup:SecurityGroup",
+  "aws-native:ec2:SecurityGroup",
+];
+export const INGRESS_RULE = [
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  "aws:ec2/securityGroupRule:SecurityGroupRule",
+  "aws-native:ec2:SecurityGroupIngress",
+];
+export const LAMBDA = ["aws:lambda/function:Function", "aws-native:lambda:Function"];
+export const SAR_STACK = ["aws:serverlessrepository/cloudFormationStack:CloudFormationStack"];
+export const PEERING = [
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+  "aws-native:ec2:VpcPeeringConnection",
+];
+export const ROUTE = ["aws:ec2/route:Route", "aws-native:ec2:Route"];
+
+/** Key policy property by type. */
+export function keyPolicyOf(type: string, props: Record<string, unknown>): unknown {
+  return type.startsWith("aws-native:") ? props.keyPolicy : props.policy;
+}
+
+/** Secret policy property by type. */
+export function secretPolicyOf(type: string, props: Record<string, unknown>): unknown {
+  return type.startsWith("aws-native:") ? props.resourcePolicy : props.policy;
+}
+
+/** True for a Secrets Manager interface endpoint. */
+export function isSecretsManagerEndpoint(props: Record<string, unknown>): boolean {
+  const service = String(props.serviceName ?? "");
+  return /\.secretsmanager(-fips)?$/.test(service);
+}

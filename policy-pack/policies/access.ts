@@ -1,0 +1,135 @@
+/** Access: no public principals, public policies blocked, narrow cross-account key grants, size limits. */
+import {
+  Config,
+  Finding,
+  Props,
+  asArray,
+  isUnknown,
+  parseDocument,
+  resourcePolicy,
+  unknownFinding,
+} from "../lib/model";
+import { KEY, REPLICA_KEY, SECRET_POLICY, keyPolicyOf, secretPolicyOf } from "../lib/types";
+
+/** AWS limits: secret resource policies in characters, key policies in bytes. */
+export const SECRET_POLICY_MAX_CHARS = 20480;
+export const KEY_POLICY_MAX_BYTES = 32768;
+
+interface Statement {
+  Sid?: string;
+  Effect?: string;
+  Principal?: unknown;
+  Action?: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+function principals(statement: Statement): string[] {
+  const p = statement.Principal;
+  if (p === "*") return ["*"];
+  if (typeof p !== "object" || p === null) return [];
+  return Object.values(p as Record<string, unknown>).flatMap((v) =>
+    asArray(v as string | string[]).map(String),
+  );
+}
+
+function statementsOf(document: unknown): Statement[] | "unknown" | "invalid" {
+  const doc = parseDocument(document);
+  if (doc === "invalid") return "invalid";
+  if (doc === undefined) return isUnknown(document) ? "unknown" : [];
+  return asArray(doc.Statement as Statement | Statement[]);
+}
+
+/** No Allow statement grants to `*` (or an AWS principal `*`) without a narrowing condition. */
+export function checkNoPublicPrincipal(document: unknown): Finding[] {
+  const statements = statementsOf(document);
+  if (statements === "unknown") return [unknownFinding("policy")];
+  if (statements === "invalid") return [{ message: "policy is not valid JSON" }];
+  return statements
+    .filter((s) => s.Effect === "Allow" && principals(s).some((p) => p === "*") && !s.Condition)
+    .map((s) => ({
+      message: `statement ${s.Sid ?? "(no Sid)"} allows the wildcard principal "*" without a condition`,
+    }));
+}
+
+/** Grants to other accounts than the key owner: only Decrypt/DescribeKey, with kms:ViaService. */
+export function checkCrossAccountKeyGrants(document: unknown): Finding[] {
+  const statements = statementsOf(document);
+  if (statements === "unknown") return [unknownFinding("key policy")];
+  if (statements === "invalid") return [{ message: "key policy is not valid JSON" }];
+  const owners = new Set(
+    statements
+      .filter((s) => asArray(s.Action).includes("kms:*"))
+      .flatMap(principals)
+      .map((p) => /^arn:aws[a-z-]*:iam::(\d{12}):root$/.exec(p)?.[1])
+      .filter((a): a is string => a !== undefined),
+  );
+  const findings: Finding[] = [];
+  for (const s of statements.filter((s) => s.Effect === "Allow")) {
+    const foreign = principals(s).filter((p) => {
+      const account =
+        /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(p)?.[1] ?? (/^\d{12}$/.test(p) ? p : undefined);
+      return account !== undefined && !owners.has(account);
+    });
+    if (foreign.length === 0) continue;
+    const extra = asArray(s.Action).filter((a) => a !== "kms:Decrypt" && a !== "kms:DescribeKey");
+    if (extra.length > 0)
+      findings.push({
+        message: `statement ${s.Sid ?? "(no Sid)"} grants ${extra.join(", ")} to another account; only kms:Decrypt and kms:DescribeKey are allowed`,
+      });
+    const via = Object.values(s.Condition ?? {}).some((c) => c && "kms:ViaService" in c);
+    if (!via)
+      findings.push({
+        message: `statement ${s.Sid ?? "(no Sid)"} grants another account without a kms:ViaService condition`,
+      });
+  }
+  return findings;
+}
+
+export function checkPolicySize(
+  document: unknown,
+  limit: number,
+  unit: "characters" | "bytes",
+): Finding[] {
+  if (document === undefined || isUnknown(document))
+    return isUnknown(document) ? [unknownFinding("policy")] : [];
+  const text = typeof document === "string" ? document : JSON.stringify(document);
+  const size = unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
+  return size > limit ? [{ message: `policy is ${size} ${unit}; the AWS limit is ${limit}` }] : [];
+}
+
+function policyDocument(props: Props, type: string): unknown {
+  return SECRET_POLICY.includes(type) ? secretPolicyOf(type, props) : keyPolicyOf(type, props);
+}
+
+export const accessPolicies = [
+  resourcePolicy({
+    name: "no-public-principal",
+    description:
+      "Secret and key policies never allow the wildcard principal without a narrowing condition.",
+    types: [...SECRET_POLICY, ...KEY, ...REPLICA_KEY],
+    check: (props, _c, type) => checkNoPublicPrincipal(policyDocument(props, type)),
+  }),
+  resourcePolicy({
+    name: "secret-policy-blocks-public",
+    description: "Secret resource policies are written with blockPublicPolicy on.",
+    types: SECRET_POLICY,
+    check: (props) =>
+      props.blockPublicPolicy === true ? [] : [{ message: "blockPublicPolicy is off" }],
+  }),
+  resourcePolicy({
+    name: "cross-account-key-grants",
+    description:
+      "Key grants to other accounts are limited to kms:Decrypt/kms:DescribeKey with a kms:ViaService condition.",
+    types: [...KEY, ...REPLICA_KEY],
+    check: (props, _c, type) => checkCrossAccountKeyGrants(keyPolicyOf(type, props)),
+  }),
+  resourcePolicy({
+    name: "policy-size-limits",
+    description: `Secret policies stay under ${SECRET_POLICY_MAX_CHARS} characters and key policies under ${KEY_POLICY_MAX_BYTES} bytes.`,
+    types: [...SECRET_POLICY, ...KEY, ...REPLICA_KEY],
+    check: (props, _c: Config, type) =>
+      SECRET_POLICY.includes(type)
+        ? checkPolicySize(policyDocument(props, type), SECRET_POLICY_MAX_CHARS, "characters")
+        : checkPolicySize(policyDocument(props, type), KEY_POLICY_MAX_BYTES, "bytes"),
+  }),
+];

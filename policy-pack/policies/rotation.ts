@@ -1,0 +1,131 @@
+/** Rotation: every secret rotates, often enough, by a function that runs in a VPC. */
+import { readSchedule } from "../lib/schedule";
+import {
+  Config,
+  Finding,
+  PlainResource,
+  Props,
+  asArray,
+  isUnknown,
+  numberParam,
+  resourcePolicy,
+  stackPolicy,
+  unknownFinding,
+} from "../lib/model";
+import { LAMBDA, ROTATION, SAR_STACK, SECRET } from "../lib/types";
+
+/** Every secret has a rotation schedule (depending on it) with a rotation function. */
+export function checkSecretsRotate(resources: PlainResource[]): Finding[] {
+  const rotations = resources.filter((r) => ROTATION.includes(r.type));
+  const findings: Finding[] = [];
+  for (const secret of resources.filter((r) => SECRET.includes(r.type))) {
+    const schedule = rotations.find((r) =>
+      (r.propertyDependencies.secretId ?? []).includes(secret.urn),
+    );
+    if (!schedule) {
+      findings.push({
+        urn: secret.urn,
+        message: `${secret.name}: no rotation schedule rotates this secret`,
+      });
+      continue;
+    }
+    const fn =
+      schedule.props.rotationLambdaArn ??
+      schedule.props.rotationLambdaArn ??
+      schedule.props.hostedRotationLambda;
+    if (fn === undefined || fn === "")
+      findings.push({
+        urn: schedule.urn,
+        message: `${schedule.name}: rotation schedule has no rotation function`,
+      });
+  }
+  return findings;
+}
+
+/** The rotation interval, from `automaticallyAfterDays`, `rate()` or `cron()`, is at most the maximum. */
+export function checkRotationInterval(props: Props, config: Config): Finding[] {
+  const max = Number(config.maxRotationDays ?? 90);
+  const rules = (props.rotationRules ?? {}) as Props;
+  if (isUnknown(rules)) return [unknownFinding("rotationRules")];
+  const expression = rules.scheduleExpression;
+  const days = rules.automaticallyAfterDays;
+  if (isUnknown(expression) || isUnknown(days)) return [unknownFinding("rotationRules")];
+  if (expression === undefined && days === undefined)
+    return [{ message: "rotationRules set neither automaticallyAfterDays nor scheduleExpression" }];
+  const reading = readSchedule(expression !== undefined ? String(expression) : Number(days));
+  if (!reading.ok)
+    return [
+      { message: `rotation schedule ${String(expression ?? days)} is invalid: ${reading.reason}` },
+    ];
+  if (reading.maxIntervalDays > max) {
+    const shown = Number.isFinite(reading.maxIntervalDays)
+      ? `${Math.ceil(reading.maxIntervalDays)} days`
+      : "never again after its last year";
+    return [
+      {
+        message: `rotation schedule ${String(expression ?? days + " days")} rotates every ${shown}; the maximum is ${max} days`,
+      },
+    ];
+  }
+  return [];
+}
+
+/** Rotation functions run in a VPC (Lambda vpcConfig, or the rotation application's VPC parameters). */
+export function checkRotationInVpc(props: Props, _config: Config, type: string): Finding[] {
+  if (SAR_STACK.includes(type)) {
+    if (isUnknown(props.applicationId)) return [unknownFinding("applicationId")];
+    if (!/Rotation/.test(String(props.applicationId))) return [];
+    const params = (props.parameters ?? {}) as Props;
+    const missing = ["vpcSubnetIds", "vpcSecurityGroupIds"].filter(
+      (k) => !params[k] || String(params[k]).trim() === "",
+    );
+    return missing.length
+      ? [
+          {
+            message: `rotation application ${String(props.name)} runs outside a VPC: set ${missing.join(" and ")}`,
+          },
+        ]
+      : [];
+  }
+  if (!/rotat/i.test(String(props.name ?? props.functionName ?? ""))) return [];
+  const vpc = (props.vpcConfig ?? {}) as Props;
+  const subnets = asArray(vpc.subnetIds as string[] | undefined);
+  return subnets.length === 0
+    ? [
+        {
+          message: `rotation function ${String(props.name ?? props.functionName)} runs outside a VPC: set vpcConfig.subnetIds`,
+        },
+      ]
+    : [];
+}
+
+export const rotationPolicies = [
+  stackPolicy({
+    name: "secret-has-rotation",
+    description: "Every secret has a rotation schedule with a rotation function.",
+    check: (resources) => checkSecretsRotate(resources),
+  }),
+  resourcePolicy({
+    name: "rotation-interval-max",
+    description:
+      "Secrets rotate at least every maxRotationDays (automaticallyAfterDays, rate() and cron() alike).",
+    types: ROTATION,
+    configSchema: {
+      properties: {
+        maxRotationDays: numberParam(
+          "Longest allowed interval between rotations, in days.",
+          90,
+          1,
+          1000,
+        ),
+      },
+    },
+    check: (props, config) => checkRotationInterval(props, config),
+  }),
+  resourcePolicy({
+    name: "rotation-function-in-vpc",
+    description: "Rotation functions run inside a VPC.",
+    types: [...LAMBDA, ...SAR_STACK],
+    check: checkRotationInVpc,
+  }),
+];

@@ -1,0 +1,215 @@
+/**
+ * Drives the real CrossGuard pack over its gRPC analyzer interface, as the Pulumi CLI does:
+ * start the pack process (`run-policy-pack <engine> <dir>`), read the port it prints, call
+ * `getAnalyzerInfo`, `configure` (with the configSchema defaults applied and the config
+ * validated first, which is the engine's job, not the SDK's), `analyze` and `analyzeStack`.
+ */
+import { ChildProcess, spawn } from "node:child_process";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import Ajv from "ajv";
+import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import type { RecordedResource } from "./runStack";
+
+export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
+const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"];
+
+export interface PolicyDescription {
+  name: string;
+  description: string;
+  enforcementLevel: Level;
+  configSchema?: { properties: Record<string, Record<string, unknown>>; required: string[] };
+}
+
+export interface Violation {
+  policy: string;
+  level: Level;
+  urn: string;
+  message: string;
+}
+
+/** Per-policy config as users write it: `{ "<policy>": { "enforcementLevel": ..., "<param>": ... } }`. */
+export type PackConfig = Record<string, Record<string, unknown>>;
+
+export const PACK_DIR = path.join(__dirname, "..", "..", "policy-pack");
+
+export class PolicyServer {
+  private constructor(
+    private readonly process: ChildProcess,
+    private readonly client: analyzerGrpc.AnalyzerClient,
+    public readonly policies: PolicyDescription[],
+  ) {}
+
+  /** Starts the pack as the CLI would (Node.js runtime, TypeScript through ts-node). */
+  static async start(packDir = PACK_DIR): Promise<PolicyServer> {
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+      cwd: packDir,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      let err = "";
+      child.stdout!.on("data", (d: Buffer) => {
+        out += d.toString();
+        const m = /^(\d+)\s*$/m.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("exit", (code) =>
+        reject(new Error(`policy pack exited (${code}) before serving:\n${err}${out}`)),
+      );
+    });
+    const client = new analyzerGrpc.AnalyzerClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
+    const info = await call<analyzerProto.AnalyzerInfo>((cb) =>
+      client.getAnalyzerInfo(new Empty(), cb),
+    );
+    const policies = info.getPoliciesList().map((p) => {
+      const schema = p.getConfigschema();
+      return {
+        name: p.getName(),
+        description: p.getDescription(),
+        enforcementLevel: LEVELS[p.getEnforcementlevel()],
+        configSchema: schema
+          ? {
+              properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<
+                string,
+                Record<string, unknown>
+              >,
+              required: schema.getRequiredList(),
+            }
+          : undefined,
+      };
+    });
+    return new PolicyServer(child, client, policies);
+  }
+
+  /**
+   * Applies `config` over the schema defaults, validates it as the engine does, and sends it.
+   * Returns the effective config per policy.
+   */
+  async configure(config: PackConfig = {}): Promise<PackConfig> {
+    const unknown = Object.keys(config).filter((k) => !this.policies.some((p) => p.name === k));
+    if (unknown.length)
+      throw new Error(`policy config names unknown policies: ${unknown.join(", ")}`);
+    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
+    const effective: PackConfig = {};
+    const request = new analyzerProto.ConfigureAnalyzerRequest();
+    for (const policy of this.policies) {
+      const given = { ...(config[policy.name] ?? {}) };
+      const level = (given.enforcementLevel as Level | undefined) ?? policy.enforcementLevel;
+      delete given.enforcementLevel;
+      if (!LEVELS.includes(level))
+        throw new Error(`${policy.name}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
+      const schema = {
+        type: "object",
+        properties: policy.configSchema?.properties ?? {},
+        required: policy.configSchema?.required ?? [],
+        additionalProperties: false,
+      };
+      const validate = ajv.compile(schema);
+      if (!validate(given)) {
+        throw new Error(
+          `${policy.name}: ${ajv.errorsText(validate.errors, { dataVar: policy.name })}`,
+        );
+      }
+      effective[policy.name] = { enforcementLevel: level, ...given };
+      const pc = new analyzerProto.PolicyConfig();
+      pc.setEnforcementlevel(LEVELS.indexOf(level) as analyzerProto.EnforcementLevel);
+      pc.setProperties(Struct.fromJavaScript(given as Record<string, never>));
+      request.getPolicyconfigMap().set(policy.name, pc);
+    }
+    await call((cb) => this.client.configure(request, cb));
+    return effective;
+  }
+
+  /** Per-resource policies on one resource. */
+  async analyze(resource: RecordedResource): Promise<Violation[]> {
+    const request = new analyzerProto.AnalyzeRequest();
+    request.setType(resource.type);
+    request.setUrn(resource.urn);
+    request.setName(resource.name);
+    request.setProperties(Struct.fromJavaScript(resource.inputs as Record<string, never>));
+    request.setOptions(options(resource));
+    const response = await call<analyzerProto.AnalyzeResponse>((cb) =>
+      this.client.analyze(request, cb),
+    );
+    return diagnostics(response, resource.urn);
+  }
+
+  /** Stack policies on every resource of a stack. */
+  async analyzeStack(resources: RecordedResource[]): Promise<Violation[]> {
+    const request = new analyzerProto.AnalyzeStackRequest();
+    request.setResourcesList(
+      resources.map((r) => {
+        const resource = new analyzerProto.AnalyzerResource();
+        resource.setType(r.type);
+        resource.setUrn(r.urn);
+        resource.setName(r.name);
+        resource.setParent(r.parent);
+        resource.setProperties(Struct.fromJavaScript(r.inputs as Record<string, never>));
+        resource.setOptions(options(r));
+        resource.setDependenciesList(r.dependencies);
+        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+          const deps = new analyzerProto.AnalyzerPropertyDependencies();
+          deps.setUrnsList(urns);
+          resource.getPropertydependenciesMap().set(key, deps);
+        }
+        return resource;
+      }),
+    );
+    const response = await call<analyzerProto.AnalyzeResponse>((cb) =>
+      this.client.analyzeStack(request, cb),
+    );
+    return diagnostics(response, "");
+  }
+
+  /** Every policy on every resource of a stack (what a preview runs). */
+  async analyzeAll(resources: RecordedResource[]): Promise<Violation[]> {
+    const perResource = await Promise.all(
+      resources.filter((r) => r.custom).map((r) => this.analyze(r)),
+    );
+    return [...perResource.flat(), ...(await this.analyzeStack(resources))];
+  }
+
+  async stop(): Promise<void> {
+    this.client.close();
+    if (this.process.exitCode === null) {
+      const exited = new Promise((resolve) => this.process.once("exit", resolve));
+      this.process.kill();
+      await exited;
+    }
+  }
+}
+
+function options(r: RecordedResource): analyzerProto.AnalyzerResourceOptions {
+  const opts = new analyzerProto.AnalyzerResourceOptions();
+  opts.setProtect(r.protect);
+  opts.setIgnorechangesList(r.ignoreChanges);
+  opts.setAdditionalsecretoutputsList(r.additionalSecretOutputs);
+  opts.setParent(r.parent);
+  return opts;
+}
+
+function diagnostics(response: analyzerProto.AnalyzeResponse, urn: string): Violation[] {
+  return response.getDiagnosticsList().map((d) => ({
+    policy: d.getPolicyname(),
+    level: LEVELS[d.getEnforcementlevel()],
+    urn: d.getUrn() || urn,
+    message: d.getMessage() || d.getDescription(),
+  }));
+}
+
+function call<T = unknown>(
+  fn: (cb: (err: grpc.ServiceError | null, value?: T) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    fn((err, value) => (err ? reject(err) : resolve(value as T))),
+  );
+}
