@@ -44,47 +44,63 @@ export function checkNoDefaultRouteViaPeering(resources: PlainResource[]): Findi
     }));
 }
 
-/** The CIDRs reached through peerings do not overlap each other or the local VPC. */
+/**
+ * Per VPC, the CIDRs reached through its peerings overlap neither each other nor the VPC
+ * itself. Routes are tied to their VPC through their route table.
+ */
 export function checkPeeredCidrs(resources: PlainResource[]): Finding[] {
   const findings: Finding[] = [];
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const peerings = new Set(resources.filter((r) => PEERING.includes(r.type)).map((r) => r.urn));
-  const local = resources
-    .filter((r) => VPC.includes(r.type) && typeof r.props.cidrBlock === "string")
-    .map((r) => ({ cidr: String(r.props.cidrBlock), via: `local VPC ${r.name}` }));
-  const peered = new Map<string, string>();
+  const vpcOfTable = (urn: string | undefined) =>
+    urn
+      ? (byUrn.get(urn)?.propertyDependencies.vpcId ?? []).find((u) =>
+          VPC.includes(byUrn.get(u)?.type ?? ""),
+        )
+      : undefined;
+  const perVpc = new Map<string, Map<string, string>>();
   for (const route of resources.filter((r) => ROUTE.includes(r.type))) {
-    const via = (route.propertyDependencies.vpcPeeringConnectionId ?? []).find((u) =>
-      peerings.has(u),
-    );
     const pcx =
-      via ??
+      (route.propertyDependencies.vpcPeeringConnectionId ?? []).find((u) => peerings.has(u)) ??
       (typeof route.props.vpcPeeringConnectionId === "string" &&
       !isUnknown(route.props.vpcPeeringConnectionId)
         ? route.props.vpcPeeringConnectionId
         : undefined);
     const cidr = route.props.destinationCidrBlock;
+    const vpc = vpcOfTable((route.propertyDependencies.routeTableId ?? [])[0]) ?? "(unknown VPC)";
     if (!pcx || typeof cidr !== "string" || isUnknown(cidr)) continue;
-    peered.set(cidr, peered.has(cidr) && peered.get(cidr) !== pcx ? "several peerings" : pcx);
+    const routes = perVpc.get(vpc) ?? new Map<string, string>();
+    if (routes.has(cidr) && routes.get(cidr) !== pcx) {
+      findings.push({
+        urn: route.urn,
+        message: `${cidr} is routed through two peerings from ${vpc.split("::").pop()}`,
+      });
+    }
+    routes.set(cidr, pcx);
+    perVpc.set(vpc, routes);
   }
-  const entries = [
-    ...local,
-    ...[...peered.entries()].map(([cidr, via]) => ({
-      cidr,
-      via: `peering ${via.split("::").pop()}`,
-    })),
-  ];
-  for (let i = 0; i < entries.length; i++) {
-    for (let j = i + 1; j < entries.length; j++) {
-      if (overlap(entries[i].cidr, entries[j].cidr)) {
-        findings.push({
-          message: `peered CIDR ${entries[j].cidr} (${entries[j].via}) overlaps ${entries[i].cidr} (${entries[i].via})`,
-        });
+  for (const [vpcUrn, routes] of perVpc) {
+    const vpc = byUrn.get(vpcUrn);
+    const entries = [
+      ...(vpc && typeof vpc.props.cidrBlock === "string"
+        ? [{ cidr: vpc.props.cidrBlock, via: `the VPC ${vpc.name} itself` }]
+        : []),
+      ...[...routes.entries()].map(([cidr, via]) => ({
+        cidr,
+        via: `peering ${via.split("::").pop()}`,
+      })),
+    ];
+    for (let i = 0; i < entries.length; i++) {
+      for (let j = i + 1; j < entries.length; j++) {
+        if (overlap(entries[i].cidr, entries[j].cidr)) {
+          findings.push({
+            urn: vpcUrn,
+            message: `peered CIDR ${entries[j].cidr} (${entries[j].via}) overlaps ${entries[i].cidr} (${entries[i].via})`,
+          });
+        }
       }
     }
   }
-  for (const [cidr, via] of peered)
-    if (via === "several peerings")
-      findings.push({ message: `${cidr} is routed through several peerings` });
   return findings;
 }
 

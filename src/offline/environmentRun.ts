@@ -45,10 +45,14 @@ export async function runEnvironment(env: Environment, preview = false): Promise
   const phases = deploymentPhases(env);
   const outputs = new Map<string, StackOutputs>();
   const runs = new Map<string, StackRun>();
+  const deployed = new Map<string, StackRun>();
   for (const phase of phases) {
     for (const stack of phase) {
-      const run = await runEnvironmentStack(env, stack, outputs, preview);
-      runs.set(stack, run);
+      const run = await runEnvironmentStack(env, stack, outputs);
+      // A first preview of a stack sees its peers' real outputs (they were deployed in the
+      // phases before) but nothing of its own resources: record that view in preview mode.
+      runs.set(stack, preview ? await runEnvironmentStack(env, stack, outputs, true) : run);
+      deployed.set(stack, run);
       outputs.set(stack, { outputs: run.outputs, secretOutputNames: run.secretOutputNames });
     }
   }
@@ -57,8 +61,8 @@ export async function runEnvironment(env: Environment, preview = false): Promise
     `${env.environment}-central`,
     ...env.workloads.map((w) => `${env.environment}-${w.name}`),
   ]) {
-    const again = await runEnvironmentStack(env, stack, outputs, preview);
-    const before = runs.get(stack)!;
+    const again = await runEnvironmentStack(env, stack, outputs);
+    const before = deployed.get(stack)!;
     const difference = firstDifference(before, again);
     if (difference) drift.push(`${stack}: ${difference}`);
   }

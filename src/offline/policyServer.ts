@@ -202,7 +202,7 @@ function diagnostics(response: analyzerProto.AnalyzeResponse, urn: string): Viol
     policy: d.getPolicyname(),
     level: LEVELS[d.getEnforcementlevel()],
     urn: d.getUrn() || urn,
-    message: d.getMessage() || d.getDescription(),
+    message: (d.getMessage() || d.getDescription()).replace(/\s*\n\s*/g, " — "),
   }));
 }
 

@@ -1,0 +1,147 @@
+/**
+ * The offline plan of an environment (design section 5): every stack under mocks in phase
+ * order, a fixed-point pass, and the policy pack through its real server.
+ */
+import { Environment } from "../config";
+import { deploymentPhases, runEnvironment } from "./environmentRun";
+import { PackConfig, PolicyServer, Violation } from "./policyServer";
+import { RecordedResource, maskSecrets } from "./runStack";
+
+/** Stack policies that judge the environment as a whole (run once more over all stacks together). */
+export const ENVIRONMENT_POLICIES = [
+  "peering-quota",
+  "no-default-route-via-peering",
+  "peered-cidrs-disjoint",
+];
+
+export interface PlannedStack {
+  name: string;
+  account: string;
+  accountId: string;
+  region: string;
+  resources: Pick<
+    RecordedResource,
+    "urn" | "type" | "name" | "inputs" | "protect" | "parent" | "provider" | "dependencies"
+  >[];
+  outputs: Record<string, unknown>;
+  warnings: string[];
+}
+
+export interface Plan {
+  environment: string;
+  phases: string[][];
+  converged: boolean;
+  drift: string[];
+  stacks: PlannedStack[];
+  violations: (Violation & { stack: string })[];
+}
+
+export async function planEnvironment(
+  env: Environment,
+  options: { preview?: boolean; policyConfig?: PackConfig; server?: PolicyServer } = {},
+): Promise<Plan> {
+  const serverStarting = options.server ? Promise.resolve(options.server) : PolicyServer.start();
+  // The pack process starts (and type-checks) while the stacks run.
+  serverStarting.catch(() => undefined);
+  const result = await runEnvironment(env, options.preview ?? false);
+  const server = await serverStarting;
+  try {
+    await server.configure(options.policyConfig ?? {});
+    const violations: Plan["violations"] = [];
+    const order = [
+      `${env.environment}-central`,
+      ...env.workloads.map((w) => `${env.environment}-${w.name}`),
+    ];
+    for (const stack of order) {
+      const run = result.runs.get(stack)!;
+      for (const v of await server.analyzeAll(run.resources)) violations.push({ ...v, stack });
+    }
+    const everything = order.flatMap((s) => result.runs.get(s)!.resources);
+    for (const v of await server.analyzeStack(everything)) {
+      if (
+        ENVIRONMENT_POLICIES.includes(v.policy) &&
+        !violations.some((w) => w.policy === v.policy && w.message === v.message)
+      ) {
+        violations.push({ ...v, stack: "(environment)" });
+      }
+    }
+    const stacks = order.map((name): PlannedStack => {
+      const run = result.runs.get(name)!;
+      const account = name.slice(env.environment.length + 1);
+      const spec =
+        account === "central" ? env.central : env.workloads.find((w) => w.name === account)!;
+      return {
+        name,
+        account,
+        accountId: spec.accountId,
+        region: spec.region,
+        resources: run.resources.map((r) => ({
+          urn: r.urn,
+          type: r.type,
+          name: r.name,
+          inputs: r.inputs,
+          protect: r.protect,
+          parent: r.parent,
+          provider: r.provider,
+          dependencies: r.dependencies,
+        })),
+        outputs: maskedOutputs(run.outputs, run.secretOutputNames),
+        warnings: run.warnings,
+      };
+    });
+    return {
+      environment: env.environment,
+      phases: deploymentPhases(env),
+      converged: result.converged,
+      drift: result.drift,
+      stacks,
+      violations,
+    };
+  } finally {
+    if (!options.server) await server.stop();
+  }
+}
+
+function maskedOutputs(
+  outputs: Record<string, unknown>,
+  secret: string[],
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(outputs).map(([k, v]) => [k, secret.includes(k) ? "[secret]" : maskSecrets(v)]),
+  );
+}
+
+/** The readable summary. */
+export function formatPlan(plan: Plan): string {
+  const lines: string[] = [`Environment ${plan.environment}`, "Phases:"];
+  plan.phases.forEach((phase, i) => lines.push(`  ${i + 1}. ${phase.join(", ")}`));
+  for (const stack of plan.stacks) {
+    const custom = stack.resources.filter(
+      (r) => !r.type.startsWith("secrets-hub:") && r.type !== "pulumi:pulumi:Stack",
+    );
+    lines.push(
+      "",
+      `Stack ${stack.name} (account ${stack.accountId}, ${stack.region}): ${custom.length} resources`,
+    );
+    const counts = new Map<string, number>();
+    for (const r of custom) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    for (const [type, n] of [...counts].sort()) lines.push(`  ${String(n).padStart(4)}  ${type}`);
+    lines.push("  outputs:");
+    for (const [k, v] of Object.entries(stack.outputs))
+      lines.push(`    ${k}: ${JSON.stringify(v)}`);
+    for (const w of stack.warnings) lines.push(`  warning: ${w}`);
+  }
+  lines.push(
+    "",
+    `Converged (a further pass changes nothing): ${plan.converged ? "yes" : `no: ${plan.drift.join("; ")}`}`,
+  );
+  const mandatory = plan.violations.filter((v) => v.level === "mandatory");
+  lines.push(
+    `Policy violations: ${mandatory.length} mandatory, ${plan.violations.length - mandatory.length} advisory`,
+  );
+  for (const v of plan.violations)
+    lines.push(
+      `  [${v.level}] ${v.policy} (${v.stack}) ${v.urn.split("::").pop() ?? ""}: ${v.message}`,
+    );
+  return lines.join("\n");
+}
