@@ -1,0 +1,237 @@
+// Layer 2: the pack through its real gRPC server, on resources recorded from the real stacks.
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { devEnvironment, editedDevFile } from "../harness";
+import { runEnvironment } from "../../src/offline/environmentRun";
+import { PolicyServer, Violation } from "../../src/offline/policyServer";
+import type { RecordedResource, StackRun } from "../../src/offline/runStack";
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+const mandatory = (vs: Violation[]) =>
+  vs.filter((v) => v.level === "mandatory").map((v) => v.policy);
+
+describe("policy pack over gRPC", function () {
+  this.timeout(120000);
+  let server: PolicyServer;
+  let runs: Map<string, StackRun>;
+  let previewRuns: Map<string, StackRun>;
+
+  before(async () => {
+    server = await PolicyServer.start();
+    await server.configure();
+    runs = (await runEnvironment(devEnvironment())).runs;
+    previewRuns = (await runEnvironment(devEnvironment(), true)).runs;
+  });
+  after(async () => server?.stop());
+
+  const central = () => clone(runs.get("dev-central")!.resources);
+  const find = (resources: RecordedResource[], type: string, name = "") =>
+    resources.find((r) => r.type === type && r.name.includes(name))!;
+
+  it("describes every policy with a default level and its config schema", () => {
+    assert.equal(server.policies.length, 19);
+    const rotation = server.policies.find((p) => p.name === "rotation-interval-max")!;
+    assert.equal(rotation.enforcementLevel, "mandatory");
+    assert.equal(rotation.configSchema?.properties.maxRotationDays.default, 90);
+  });
+
+  it("the shipped dev environment has zero mandatory violations, deployed and in a first preview", async () => {
+    for (const set of [runs, previewRuns]) {
+      for (const [stack, run] of set)
+        assert.deepEqual(mandatory(await server.analyzeAll(run.resources)), [], stack);
+    }
+  });
+
+  const broken: [string, (r: RecordedResource[]) => void, string][] = [
+    [
+      "default key",
+      (r) => delete find(r, "aws:secretsmanager/secret:Secret").inputs.kmsKeyId,
+      "secret-uses-customer-managed-key",
+    ],
+    [
+      "private DNS off",
+      (r) => (find(r, "aws:ec2/vpcEndpoint:VpcEndpoint").inputs.privateDnsEnabled = false),
+      "secretsmanager-endpoint-private-dns",
+    ],
+    [
+      "400-day rotation",
+      (r) =>
+        (find(r, "aws:secretsmanager/secretRotation:SecretRotation").inputs.rotationRules = {
+          automaticallyAfterDays: 400,
+        }),
+      "rotation-interval-max",
+    ],
+    [
+      "no rotation",
+      (r) => r.splice(r.indexOf(find(r, "aws:secretsmanager/secretRotation:SecretRotation")), 1),
+      "secret-has-rotation",
+    ],
+    [
+      "wildcard principal",
+      (r) => {
+        const policy = find(r, "aws:secretsmanager/secretPolicy:SecretPolicy");
+        policy.inputs.policy = JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: "*",
+              Action: "secretsmanager:GetSecretValue",
+              Resource: "*",
+            },
+          ],
+        });
+      },
+      "no-public-principal",
+    ],
+    [
+      "oversize policy",
+      (r) => {
+        const policy = find(r, "aws:secretsmanager/secretPolicy:SecretPolicy");
+        const doc = JSON.parse(String(policy.inputs.policy));
+        doc.Statement[0].Principal.AWS = Array.from(
+          { length: 400 },
+          (_, i) => `arn:aws:iam::${String(200000000000 + i)}:role/some-application-role`,
+        );
+        policy.inputs.policy = JSON.stringify(doc);
+      },
+      "policy-size-limits",
+    ],
+    [
+      "overlapping peered CIDRs",
+      (r) =>
+        (find(r, "aws:ec2/route:Route", "workload-b").inputs.destinationCidrBlock =
+          "10.1.128.0/17"),
+      "peered-cidrs-disjoint",
+    ],
+    [
+      "public policy not blocked",
+      (r) =>
+        (find(r, "aws:secretsmanager/secretPolicy:SecretPolicy").inputs.blockPublicPolicy = false),
+      "secret-policy-blocks-public",
+    ],
+    [
+      "key rotation off",
+      (r) => (find(r, "aws:kms/key:Key").inputs.enableKeyRotation = false),
+      "kms-key-rotation",
+    ],
+  ];
+  for (const [what, breakIt, policy] of broken) {
+    it(`rejects ${what} with a mandatory ${policy}`, async () => {
+      const resources = central();
+      breakIt(resources);
+      assert.ok(mandatory(await server.analyzeAll(resources)).includes(policy));
+    });
+  }
+
+  it("rejects 51 peerings from one VPC at the default quota, and passes them at 125", async () => {
+    const resources = central();
+    const peering = find(resources, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+    for (let i = 0; i < 48; i++)
+      resources.push({
+        ...clone(peering),
+        urn: `${peering.urn}-${i}`,
+        name: `${peering.name}-${i}`,
+      });
+    assert.ok(mandatory(await server.analyzeStack(resources)).includes("peering-quota"));
+    await server.configure({ "peering-quota": { maxPeeringsPerVpc: 125 } });
+    try {
+      assert.ok(!mandatory(await server.analyzeStack(resources)).includes("peering-quota"));
+    } finally {
+      await server.configure();
+    }
+  });
+
+  it("validates config as the engine does", async () => {
+    await assert.rejects(
+      server.configure({ "peering-quota": { maxPeeringsPerVpc: 500 } }),
+      /maxPeeringsPerVpc.*125/,
+    );
+    await assert.rejects(
+      server.configure({ "no-such-policy": {} }),
+      /unknown policies: no-such-policy/,
+    );
+    await server.configure();
+  });
+
+  it("in a first preview, a secret with no customer-managed key is still mandatory", async () => {
+    const resources = clone(previewRuns.get("dev-central")!.resources);
+    const secret = find(resources, "aws:secretsmanager/secret:Secret");
+    assert.equal(
+      secret.inputs.kmsKeyId,
+      "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+      "kmsKeyId is unknown in preview",
+    );
+    // Unknown but from the CMK resource: advisory value check, no mandatory violation.
+    assert.deepEqual(mandatory(await server.analyzeAll(resources)), []);
+    // Key lookups that do not come from a KMS key resource (e.g. a data source) are refused.
+    secret.propertyDependencies.kmsKeyId = [];
+    assert.ok(
+      mandatory(await server.analyzeAll(resources)).includes("secret-key-from-kms-resource"),
+    );
+    delete secret.inputs.kmsKeyId;
+    assert.ok(
+      mandatory(await server.analyzeAll(resources)).includes("secret-uses-customer-managed-key"),
+    );
+  });
+});
+
+describe("npm run plan", function () {
+  this.timeout(180000);
+  const plan = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "..", "..", "scripts", "plan.ts"), ...args],
+      { encoding: "utf8" },
+    );
+
+  it("plans dev: three phases, four stacks, converged, exit 0, JSON per the contract", () => {
+    const result = plan("--env", "dev", "--json");
+    assert.equal(result.status, 0, result.stderr);
+    const doc = JSON.parse(result.stdout);
+    assert.deepEqual(doc.phases, [
+      ["dev-workload-a", "dev-workload-b", "dev-workload-c"],
+      ["dev-central"],
+      ["dev-workload-a", "dev-workload-b", "dev-workload-c"],
+    ]);
+    assert.equal(doc.converged, true);
+    assert.deepEqual(
+      doc.stacks.map((s: { name: string }) => s.name),
+      ["dev-central", "dev-workload-a", "dev-workload-b", "dev-workload-c"],
+    );
+    for (const key of [
+      "urn",
+      "type",
+      "name",
+      "inputs",
+      "protect",
+      "parent",
+      "provider",
+      "dependencies",
+    ])
+      assert.ok(key in doc.stacks[0].resources[1], key);
+    assert.equal(doc.stacks[1].outputs.databaseInitialPassword, "[secret]");
+    assert.deepEqual(
+      doc.violations.filter((v: { level: string }) => v.level === "mandatory"),
+      [],
+    );
+  });
+
+  it("exits 1 naming the rotation policy for a 400-day rotation", () => {
+    const file = editedDevFile((c) => (c["secrets-hub:rotation"].schedule = 400));
+    const result = plan("--env", "dev", "--config-file", file);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stdout, /\[mandatory\] rotation-interval-max/);
+  });
+
+  it("exits 2 naming the keys for overlapping CIDRs", () => {
+    const file = editedDevFile((c) => (c["secrets-hub:workloads"][2].vpcCidr = "10.2.0.0/17"));
+    const result = plan("--env", "dev", "--config-file", file);
+    assert.equal(result.status, 2);
+    assert.match(
+      result.stderr,
+      /secrets-hub:workloads\[2\]\.vpcCidr: overlaps secrets-hub:workloads\[1\]\.vpcCidr/,
+    );
+  });
+});
