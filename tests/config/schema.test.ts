@@ -35,6 +35,20 @@ function assertRejects(
   assert.match(line, allowed);
 }
 
+/** Hands the program a file's config as the CLI does (strings, structured values as JSON); returns index.ts's entry. */
+async function entryWithConfigOf(file: string): Promise<() => Promise<Record<string, unknown>>> {
+  const document = YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries(document.config).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+    ),
+  );
+  return (await import("../../index")).default as unknown as () => Promise<Record<string, unknown>>;
+}
+
 describe("config schema", () => {
   it("accepts the shipped Pulumi.dev.yaml and freezes it", () => {
     const env = environmentFromFile(DEV_FILE);
@@ -261,21 +275,8 @@ describe("config schema", () => {
 
   it("stops the real entry point (index.ts) before any resource when the file is invalid", async () => {
     const file = editedDevFile((c) => (c["secrets-hub:central"].accountId = "1111111111111"));
-    const document = YAML.parse(fs.readFileSync(file, "utf8")) as {
-      config: Record<string, unknown>;
-    };
-    // The CLI hands a program its config as strings, structured values as JSON.
-    const config = Object.fromEntries(
-      Object.entries(document.config).map(([k, v]) => [
-        k,
-        typeof v === "string" ? v : JSON.stringify(v),
-      ]),
-    );
-    pulumi.runtime.setAllConfig(config);
+    const entry = await entryWithConfigOf(file);
     try {
-      const entry = (await import("../../index")).default as unknown as () => Promise<
-        Record<string, unknown>
-      >;
       const failure = await runStack({
         project: PROJECT,
         stack: "dev-central",
@@ -300,21 +301,8 @@ describe("config schema", () => {
   });
 
   it("runs the shipped environment through the real entry point", async () => {
-    const document = YAML.parse(fs.readFileSync(DEV_FILE, "utf8")) as {
-      config: Record<string, unknown>;
-    };
-    pulumi.runtime.setAllConfig(
-      Object.fromEntries(
-        Object.entries(document.config).map(([k, v]) => [
-          k,
-          typeof v === "string" ? v : JSON.stringify(v),
-        ]),
-      ),
-    );
+    const entry = await entryWithConfigOf(DEV_FILE);
     try {
-      const entry = (await import("../../index")).default as unknown as () => Promise<
-        Record<string, unknown>
-      >;
       const run = await runStack({
         project: PROJECT,
         stack: "dev-workload-a",
