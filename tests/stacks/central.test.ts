@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { devEnvironment, ofType, one, policyOf, runStackOf } from "../harness";
+import { devEnvironment, editedDevFile, ofType, one, policyOf, runStackOf } from "../harness";
+import { environmentFromFile } from "../../src/config";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
 
 const env = devEnvironment();
@@ -246,5 +247,24 @@ describe("central stack", () => {
     assert.equal(policyOf(one(run, "aws:kms/key:Key")).Statement.length, 2);
     assert.equal(ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 1);
     assert.equal(run.warnings.length, 3);
+  });
+
+  it("a sandbox environment may relax protection; the default protects keys, secrets and databases", async () => {
+    const sandbox = environmentFromFile(
+      editedDevFile((c) => (c["secrets-hub:protectStatefulResources"] = false)),
+    );
+    const w = await runStackOf(sandbox, "dev-workload-a");
+    const c = await runStackOf(sandbox, "dev-central", { "dev-workload-a": w });
+    for (const type of [
+      "aws:kms/key:Key",
+      "aws:kms/replicaKey:ReplicaKey",
+      "aws:secretsmanager/secret:Secret",
+    ]) {
+      assert.equal(one(c, type).protect, false, type);
+    }
+    const db = one(w, "aws:rds/instance:Instance");
+    assert.equal(db.protect, false);
+    assert.equal(db.inputs.deletionProtection, false);
+    assert.equal(db.inputs.skipFinalSnapshot, true);
   });
 });

@@ -1,0 +1,66 @@
+/**
+ * npm run deploy -- --env <name> [--config-file PATH] [--preview] [--destroy] [--parallel N] [--policy-config PATH]
+ * The real deployment through the Pulumi Automation API (needs the Pulumi CLI and AWS credentials).
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { LocalWorkspace } from "@pulumi/pulumi/automation";
+import { ConfigError, environmentFromFile } from "../src/config";
+import { deployEnvironment, formatReport } from "../src/deploy/orchestrator";
+
+const ROOT = path.join(__dirname, "..");
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      env: { type: "string" },
+      "config-file": { type: "string" },
+      preview: { type: "boolean", default: false },
+      destroy: { type: "boolean", default: false },
+      parallel: { type: "string", default: "4" },
+      "policy-config": { type: "string" },
+    },
+    strict: true,
+  });
+  if (!values.env || (values.preview && values.destroy)) {
+    console.error(
+      "usage: npm run deploy -- --env <name> [--config-file PATH] [--preview | --destroy] [--parallel N] [--policy-config PATH]",
+    );
+    return 2;
+  }
+  const configFile = path.resolve(
+    values["config-file"] ?? path.join(ROOT, `Pulumi.${values.env}.yaml`),
+  );
+  let env;
+  try {
+    env = environmentFromFile(configFile);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${configFile}: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+  const report = await deployEnvironment(
+    env,
+    (stackName) => LocalWorkspace.createOrSelectStack({ stackName, workDir: ROOT }),
+    {
+      mode: values.destroy ? "destroy" : values.preview ? "preview" : "up",
+      configFile,
+      policyPack: path.join(ROOT, "policy-pack"),
+      policyPackConfig: values["policy-config"] ? path.resolve(values["policy-config"]) : undefined,
+      parallel: Number(values.parallel),
+      log: (line) => console.log(line),
+    },
+  );
+  console.log(formatReport(report));
+  return report.ok ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(3);
+  },
+);

@@ -1,0 +1,176 @@
+/**
+ * The multi-stack deployment: creates every stack of an environment first, then runs the
+ * phases of design section 3 (workloads in parallel, central, workloads again), with the
+ * environment file as the config file and the policy pack on every preview and update;
+ * stops at the first failure; destroys central first, then the workloads.
+ *
+ * It talks to the Pulumi Automation API through the small `StackOps` surface below, so the
+ * ordering, parallelism and failure handling can be tested with a stand-in.
+ */
+import type { Environment } from "../config";
+import { deploymentPhases } from "../offline/environmentRun";
+
+export type Mode = "up" | "preview" | "destroy";
+
+/** The part of an Automation API `Stack` the orchestrator uses. */
+export interface StackOps {
+  readonly name: string;
+  up(opts: OperationOptions & PolicyOptions): Promise<unknown>;
+  preview(opts: OperationOptions & PolicyOptions): Promise<unknown>;
+  destroy(opts: OperationOptions): Promise<unknown>;
+}
+
+export interface OperationOptions {
+  configFile: string;
+  onOutput: (line: string) => void;
+  color: "never";
+}
+
+export interface PolicyOptions {
+  policyPacks: string[];
+  policyPackConfigs?: string[];
+}
+
+/** Creates the stack if it does not exist, else selects it. */
+export type StackFactory = (stackName: string) => Promise<StackOps>;
+
+export interface DeployOptions {
+  mode: Mode;
+  /** Path of the environment file, passed as `--config-file` to every operation. */
+  configFile: string;
+  /** Path of the policy pack, applied to every preview and update. */
+  policyPack: string;
+  policyPackConfig?: string;
+  /** Stacks of one phase run at most this many at a time. Default: 4. */
+  parallel?: number;
+  /** Progress lines, prefixed with the stack name. */
+  log?: (line: string) => void;
+}
+
+export type StepStatus = "succeeded" | "failed" | "skipped";
+
+export interface DeployStep {
+  phase: number;
+  stack: string;
+  status: StepStatus;
+  error?: string;
+}
+
+export interface DeployReport {
+  mode: Mode;
+  ok: boolean;
+  steps: DeployStep[];
+}
+
+/** The phases an operation runs, in order. */
+export function operationPhases(env: Environment, mode: Mode): string[][] {
+  const [workloads, central] = deploymentPhases(env);
+  if (mode === "up") return deploymentPhases(env);
+  // A preview changes nothing, so the second workload pass would show the same as the first.
+  if (mode === "preview") return [workloads, central];
+  // Central goes first: its secrets and rotation point at the workload databases.
+  return [central, workloads];
+}
+
+export async function deployEnvironment(
+  env: Environment,
+  factory: StackFactory,
+  options: DeployOptions,
+): Promise<DeployReport> {
+  const parallel = options.parallel ?? 4;
+  if (!Number.isInteger(parallel) || parallel < 1)
+    throw new Error(`--parallel must be a whole number >= 1, got ${parallel}`);
+  const log = options.log ?? (() => undefined);
+  const phases = operationPhases(env, options.mode);
+
+  // Every stack must exist before the first run: a reference to a missing stack is an error.
+  const stacks = new Map<string, StackOps>();
+  for (const name of new Set(phases.flat())) stacks.set(name, await factory(name));
+
+  const steps: DeployStep[] = [];
+  let failed = false;
+  for (const [index, phase] of phases.entries()) {
+    if (failed) {
+      steps.push(
+        ...phase.map((stack) => ({ phase: index + 1, stack, status: "skipped" as const })),
+      );
+      continue;
+    }
+    log(`phase ${index + 1}/${phases.length}: ${options.mode} ${phase.join(", ")}`);
+    const results = await runLimited(
+      phase,
+      parallel,
+      () => failed,
+      async (name) => {
+        const stack = stacks.get(name)!;
+        const base: OperationOptions = {
+          configFile: options.configFile,
+          color: "never",
+          onOutput: (out) => emit(log, name, out),
+        };
+        const policy: PolicyOptions = {
+          policyPacks: [options.policyPack],
+          ...(options.policyPackConfig ? { policyPackConfigs: [options.policyPackConfig] } : {}),
+        };
+        try {
+          if (options.mode === "up") await stack.up({ ...base, ...policy });
+          else if (options.mode === "preview") await stack.preview({ ...base, ...policy });
+          else await stack.destroy(base);
+          log(`[${name}] ${options.mode} succeeded`);
+          return { phase: index + 1, stack: name, status: "succeeded" as const };
+        } catch (error) {
+          failed = true;
+          const message = error instanceof Error ? error.message : String(error);
+          log(`[${name}] ${options.mode} FAILED: ${firstLine(message)}`);
+          return { phase: index + 1, stack: name, status: "failed" as const, error: message };
+        }
+      },
+    );
+    steps.push(
+      ...results.map(
+        (r, i) => r ?? { phase: index + 1, stack: phase[i], status: "skipped" as const },
+      ),
+    );
+  }
+  return { mode: options.mode, ok: !failed, steps };
+}
+
+/** Runs `task` over `items`, at most `limit` at once; starts nothing more once `stop()` is true. */
+async function runLimited<T, R>(
+  items: T[],
+  limit: number,
+  stop: () => boolean,
+  task: (item: T) => Promise<R>,
+): Promise<(R | undefined)[]> {
+  const results: (R | undefined)[] = new Array(items.length).fill(undefined);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !stop()) {
+      const i = next++;
+      results[i] = await task(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+function emit(log: (line: string) => void, stack: string, out: string): void {
+  for (const line of out.split("\n")) if (line.trim() !== "") log(`[${stack}] ${line}`);
+}
+
+function firstLine(text: string): string {
+  return text.split("\n").find((l) => l.trim() !== "") ?? text;
+}
+
+/** A readable end-of-run summary. */
+export function formatReport(report: DeployReport): string {
+  const lines = [
+    `${report.mode}: ${report.ok ? "all stacks succeeded" : "stopped at the first failure"}`,
+  ];
+  for (const step of report.steps) {
+    lines.push(
+      `  phase ${step.phase}  ${step.stack.padEnd(28)} ${step.status}${step.error ? `: ${firstLine(step.error)}` : ""}`,
+    );
+  }
+  return lines.join("\n");
+}
