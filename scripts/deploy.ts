@@ -57,10 +57,13 @@ async function main(): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
+// exitCode, not exit(): a large --json document written to a pipe must be flushed first.
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : String(error));
-    process.exit(3);
+    process.exitCode = 3;
   },
 );

@@ -1,5 +1,5 @@
 /**
- * npm run plan -- --env <name> [--config-file PATH] [--json] [--preview] [--policy-config PATH]
+ * npm run plan -- --env <name> [--config-file PATH] [--json] [--preview] [--policy-config PATH] [--debug]
  * Exit status: 0 no mandatory violation, 1 mandatory violations (or no fixed point), 2 invalid configuration.
  */
 import * as fs from "node:fs";
@@ -17,6 +17,7 @@ async function main(): Promise<number> {
       json: { type: "boolean", default: false },
       preview: { type: "boolean", default: false },
       "policy-config": { type: "string" },
+      debug: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -25,6 +26,13 @@ async function main(): Promise<number> {
       "usage: npm run plan -- --env <name> [--config-file PATH] [--json] [--preview] [--policy-config PATH]",
     );
     return 2;
+  }
+  if (!values.debug) {
+    // The SDK captures a stack trace for every promise it tracks (and tsx maps each one
+    // through source maps): most of the plan's time at scale, and of no use to its output.
+    // --debug keeps them for diagnosing a failing program.
+    process.setSourceMapsEnabled(false);
+    Error.stackTraceLimit = 0;
   }
   const file = values["config-file"] ?? path.join(__dirname, "..", `Pulumi.${values.env}.yaml`);
   let env;
@@ -51,10 +59,13 @@ async function main(): Promise<number> {
   return mandatory || !plan.converged ? 1 : 0;
 }
 
+// exitCode, not exit(): a large --json document written to a pipe must be flushed first.
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    process.exit(3);
+    process.exitCode = 3;
   },
 );

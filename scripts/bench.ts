@@ -1,0 +1,158 @@
+/**
+ * npm run bench [-- --runs N --sizes 3,10,50,125]
+ * Plans generated environments of several sizes, each run in a fresh process, and prints:
+ * workloads, resources, median wall time, peak memory, and both as a ratio to a floor
+ * measured in the same run (a process that only loads the Pulumi SDK and the provider
+ * packages); plus the phases and stack updates the deploy orchestrator would run.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { generateEnvironmentFile } from "../src/bench/generate";
+
+const ROOT = path.join(__dirname, "..");
+const PARALLEL = 4;
+
+interface Sample {
+  ms: number;
+  rssKb: number;
+  status: number | null;
+  stdout: string;
+}
+
+function measure(args: string[], dir: string): Sample {
+  const rssFile = path.join(dir, `rss-${process.hrtime.bigint()}`);
+  const start = process.hrtime.bigint();
+  const child = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--require", path.join(__dirname, "lib", "report-rss.cjs"), ...args],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, BENCH_RSS_FILE: rssFile },
+      maxBuffer: 1 << 30,
+    },
+  );
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const rssKb = Number(fs.readFileSync(rssFile, "utf8").trim().split("\n").pop());
+  return { ms, rssKb, status: child.status, stdout: child.stdout };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: "string", default: "3" },
+      sizes: { type: "string", default: "3,10,50,125" },
+    },
+  });
+  const runs = Number(values.runs);
+  const sizes = values.sizes!.split(",").map(Number);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-bench-"));
+
+  const floorScript = path.join(dir, "floor.ts");
+  // The provider packages load their modules lazily: touch every module the programs use.
+  fs.writeFileSync(
+    floorScript,
+    [
+      'require("@pulumi/pulumi");',
+      'const aws = require("@pulumi/aws");',
+      'const native = require("@pulumi/aws-native");',
+      'const random = require("@pulumi/random");',
+      "void [aws.ec2.Vpc, aws.vpc.SecurityGroupIngressRule, aws.kms.Key, aws.secretsmanager.Secret, aws.iam.Role, aws.rds.Instance, aws.serverlessrepository.CloudFormationStack, native.accessanalyzer.Analyzer, random.RandomPassword];",
+    ].join("\n"),
+  );
+  const floor = Array.from({ length: runs }, () => measure([floorScript], dir));
+  const floorMs = median(floor.map((s) => s.ms));
+  const floorKb = median(floor.map((s) => s.rssKb));
+
+  console.log(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
+  console.log(
+    `floor (load SDK + providers): ${(floorMs / 1000).toFixed(2)} s, ${(floorKb / 1024).toFixed(0)} MiB; ${runs} runs per size, median\n`,
+  );
+  const header = [
+    "workloads",
+    "resources",
+    "wall s",
+    "× floor",
+    "peak MiB",
+    "× floor",
+    "key policy B",
+    "mandatory",
+    "converged",
+    "phases",
+    "stack updates",
+    `waves (-p ${PARALLEL})`,
+  ];
+  const rows: string[][] = [];
+  for (const n of sizes) {
+    const name = `bench${n}`;
+    const envFile = path.join(dir, `Pulumi.${name}.yaml`);
+    const policyFile = path.join(dir, `policy-${n}.json`);
+    fs.writeFileSync(envFile, generateEnvironmentFile(name, n));
+    fs.writeFileSync(
+      policyFile,
+      JSON.stringify({ "peering-quota": { maxPeeringsPerVpc: Math.max(50, n) } }),
+    );
+    const samples = Array.from({ length: runs }, () =>
+      measure(
+        [
+          path.join("scripts", "plan.ts"),
+          "--env",
+          name,
+          "--config-file",
+          envFile,
+          "--policy-config",
+          policyFile,
+          "--json",
+        ],
+        dir,
+      ),
+    );
+    const plan = JSON.parse(samples[0].stdout) as {
+      converged: boolean;
+      stacks: { name: string; resources: { type: string; inputs: Record<string, unknown> }[] }[];
+      violations: { level: string }[];
+    };
+    const resources = plan.stacks.reduce(
+      (sum, s) =>
+        sum +
+        s.resources.filter(
+          (r) => !r.type.startsWith("secrets-hub:") && r.type !== "pulumi:pulumi:Stack",
+        ).length,
+      0,
+    );
+    const key = plan.stacks
+      .find((s) => s.name.endsWith("-central"))!
+      .resources.find((r) => r.type === "aws:kms/key:Key")!;
+    const ms = median(samples.map((s) => s.ms));
+    const kb = median(samples.map((s) => s.rssKb));
+    rows.push([
+      String(n),
+      String(resources),
+      (ms / 1000).toFixed(2),
+      (ms / floorMs).toFixed(1),
+      (kb / 1024).toFixed(0),
+      (kb / floorKb).toFixed(1),
+      `${Buffer.byteLength(String(key.inputs.policy))} / 32768`,
+      String(plan.violations.filter((v) => v.level === "mandatory").length),
+      plan.converged ? "yes" : "no",
+      "3",
+      String(2 * n + 1),
+      String(2 * Math.ceil(n / PARALLEL) + 1),
+    ]);
+  }
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(" | ")} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const r of rows) console.log(line(r));
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main();

@@ -1,0 +1,47 @@
+/** Synthetic environments of any size, for the benchmark and the scale tests. */
+import YAML from "yaml";
+
+/**
+ * An environment file with `workloads` workload accounts: distinct 12-digit ids, disjoint
+ * /16 CIDRs (10.1.0.0/16 … 10.250.0.0/16 beside the central 10.0.0.0/16), alternating
+ * PostgreSQL and MySQL.
+ */
+export function generateEnvironmentFile(name: string, workloads: number): string {
+  if (workloads < 1 || workloads > 250)
+    throw new Error(`workloads must be from 1 to 250, got ${workloads}`);
+  const zones = ["us-east-1a", "us-east-1b"];
+  const config: Record<string, unknown> = {
+    "pulumi:disable-default-providers": ["*"],
+    "secrets-hub:environment": name,
+    "secrets-hub:replicaRegion": "us-west-2",
+    "secrets-hub:rotation": {
+      schedule: "rate(30 days)",
+      duration: "3h",
+      applicationVersion: "1.1.305",
+    },
+    "secrets-hub:central": {
+      accountId: "100000000000",
+      region: "us-east-1",
+      vpcCidr: "10.0.0.0/16",
+      availabilityZones: zones,
+    },
+    "secrets-hub:workloads": Array.from({ length: workloads }, (_, i) => {
+      const n = i + 1;
+      const engine = i % 2 === 0 ? "postgres" : "mysql";
+      return {
+        name: `app-${String(n).padStart(3, "0")}`,
+        accountId: String(200000000000 + n),
+        region: "us-east-1",
+        vpcCidr: `10.${n}.0.0/16`,
+        availabilityZones: zones,
+        database: {
+          engine,
+          secretName: `${name}/app-${n}/db`,
+          dbName: `app${n}`,
+          username: `app${n}_admin`,
+        },
+      };
+    }),
+  };
+  return `# Generated: ${workloads} workloads.\n${YAML.stringify({ config }, { aliasDuplicateObjects: false })}`;
+}
