@@ -14,6 +14,8 @@ export function generateEnvironmentFile(name: string, workloads: number): string
     "pulumi:disable-default-providers": ["*"],
     "secrets-hub:environment": name,
     "secrets-hub:replicaRegion": "us-west-2",
+    "secrets-hub:key": { deletionWindowInDays: 30, rotationPeriodInDays: 365 },
+    "secrets-hub:tags": { project: "secrets-hub", environment: name },
     "secrets-hub:rotation": {
       schedule: "rate(30 days)",
       duration: "3h",

@@ -4,6 +4,7 @@
  * `ConfigError` listing every problem with its key path, the bad value and what is allowed.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { z } from "zod";
@@ -60,6 +61,12 @@ export function environmentFromFile(path: string): Environment {
   for (const [key, value] of Object.entries(config)) {
     if (key.startsWith(PREFIX)) raw[key.slice(PREFIX.length)] = value;
   }
+  // The CLI refuses a stack whose config lacks a key Pulumi.yaml declares without a default:
+  // refuse it here too, so that the offline plan accepts only what `pulumi up` accepts.
+  for (const key of requiredProjectKeys()) {
+    if (!(key in config))
+      problems.push(`${key}: is required (declared in Pulumi.yaml without a default)`);
+  }
   const disabled = config["pulumi:disable-default-providers"];
   if (
     !Array.isArray(disabled) ||
@@ -78,6 +85,23 @@ export function environmentFromFile(path: string): Environment {
   }
   if (problems.length > 0 || env === undefined) throw new ConfigError(problems);
   return env;
+}
+
+let declared: string[] | undefined;
+
+/** Keys Pulumi.yaml declares without a default value. */
+export function requiredProjectKeys(): string[] {
+  if (!declared) {
+    const project = YAML.parse(
+      fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8"),
+    ) as {
+      config?: Record<string, { default?: unknown }>;
+    };
+    declared = Object.entries(project.config ?? {})
+      .filter(([, spec]) => spec?.default === undefined)
+      .map(([key]) => key);
+  }
+  return declared;
 }
 
 /** What a stack name selects in an environment. */

@@ -189,6 +189,16 @@ describe("config schema", () => {
     it(`rejects ${what}, naming ${key}`, () => assertRejects(edit, key, allowed));
   }
 
+  it("requires what Pulumi.yaml declares without a default, as the CLI does", () => {
+    assertRejects(
+      (c) => delete c["secrets-hub:key"],
+      "secrets-hub:key",
+      /declared in Pulumi.yaml without a default/,
+    );
+    const file = editedDevFile((c) => delete c["secrets-hub:protectStatefulResources"]);
+    assert.equal(environmentFromFile(file).protectStatefulResources, true);
+  });
+
   it("rejects overlapping CIDRs, naming both keys", () => {
     assertRejects(
       (c) => (c["secrets-hub:workloads"][1].vpcCidr = "10.1.128.0/17"),
