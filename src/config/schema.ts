@@ -9,6 +9,12 @@ import { z } from "zod";
 import { Address4 } from "ip-address";
 import { readSchedule } from "../../policy-pack/lib/schedule";
 import { cidrsOverlap } from "../lib/cidr";
+import {
+  DB_IDENTIFIER as RDS_IDENTIFIER,
+  ROLE_NAME_MAX,
+  applicationRoleName,
+  databaseIdentifier,
+} from "../names";
 
 /** Engines the program can create and rotate. */
 export const ENGINES = ["postgres", "mysql"] as const;
@@ -292,6 +298,33 @@ function checkEnvironment(env: Record<string, unknown>, ctx: Ctx): void {
         });
       }
     }
+  }
+
+  if (typeof env.environment === "string") {
+    workloads.forEach((w, i) => {
+      if (typeof w.name !== "string") return;
+      const role = applicationRoleName(env.environment as string, w.name);
+      if (role.length > ROLE_NAME_MAX) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["workloads", i, "name"],
+          input: w.name,
+          message: `makes the role name ${role} longer than ${ROLE_NAME_MAX} characters; shorten the workload or environment name`,
+        });
+      }
+      const db = asRecord(w.database);
+      if (typeof db.dbName === "string" && db.existing === undefined) {
+        const id = databaseIdentifier(env.environment as string, w.name, db.dbName);
+        if (!RDS_IDENTIFIER.test(id)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["workloads", i, "database", "dbName"],
+            input: db.dbName,
+            message: `makes the RDS identifier ${id} invalid (at most 63 letters, digits and single hyphens, ending in a letter or digit); shorten it or the workload name`,
+          });
+        }
+      }
+    });
   }
 
   const secretNames = workloads.map((w, i) => ({

@@ -11,13 +11,9 @@ import { PeeringAccepter } from "../../components/peeringAccepter";
 import { SecretsEndpoint } from "../../components/secretsEndpoint";
 import type { Environment, Workload } from "../config";
 import type { WorkloadOutputs } from "../contract";
+import { applicationRoleName, databaseIdentifier } from "../names";
 import { readCentralStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
-
-/** Name of the workload's application role (the central policies name its ARN). */
-export function applicationRoleName(env: Environment, workload: Workload): string {
-  return `secrets-hub-${env.environment}-${workload.name}-app`;
-}
 
 export async function workloadProgram(
   env: Environment,
@@ -66,9 +62,7 @@ export async function workloadProgram(
       `${workload.name}-db`,
       {
         config: workload.database,
-        identifier: `${env.environment}-${workload.name}-${workload.database.dbName}`
-          .toLowerCase()
-          .replace(/_/g, "-"),
+        identifier: databaseIdentifier(env.environment, workload.name, workload.database.dbName),
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         rotationCidrs,
@@ -86,7 +80,7 @@ export async function workloadProgram(
   const role = new ApplicationRole(
     `${workload.name}-app`,
     {
-      roleName: applicationRoleName(env, workload),
+      roleName: applicationRoleName(env.environment, workload.name),
       trustedServices: workload.applicationRole.trustedServices,
       grant:
         centralOutputs && secretArn && replicaSecretArn

@@ -199,6 +199,19 @@ describe("config schema", () => {
     assert.equal(environmentFromFile(file).protectStatefulResources, true);
   });
 
+  it("rejects names that would make AWS names too long or invalid", () => {
+    assertRejects(
+      (c) => (c["secrets-hub:workloads"][0].name = "w".repeat(60)),
+      `${w0}.name`,
+      /longer than 64 characters/,
+    );
+    assertRejects(
+      (c) => (c["secrets-hub:workloads"][0].database.dbName = "orders__db"),
+      `${w0}.database.dbName`,
+      /RDS identifier dev-workload-a-orders--db invalid/,
+    );
+  });
+
   it("rejects overlapping CIDRs, naming both keys", () => {
     assertRejects(
       (c) => (c["secrets-hub:workloads"][1].vpcCidr = "10.1.128.0/17"),
