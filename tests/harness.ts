@@ -5,7 +5,6 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { Environment, environmentFromFile } from "../src/config";
 import { runEnvironmentStack } from "../src/offline/environmentRun";
@@ -56,10 +55,4 @@ export function one(run: StackRun, type: string, nameIncludes = ""): RecordedRes
 /** Parses a JSON policy input. */
 export function policyOf(resource: RecordedResource, key = "policy"): any {
   return JSON.parse(String(resource.inputs[key]));
-}
-
-/** Resolves an Output's value and secretness (the SDK's internal accessors). */
-export async function unwrap<T>(output: pulumi.Output<T>): Promise<{ value: T; secret: boolean }> {
-  const internal = output as unknown as { promise(): Promise<T>; isSecret: Promise<boolean> };
-  return { value: await internal.promise(), secret: await internal.isSecret };
 }

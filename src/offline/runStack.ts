@@ -16,8 +16,6 @@ export type { StackOutputs } from "./mockCloud";
 
 /** The value the engine protocol uses to mark a secret. */
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** The value the engine protocol uses for a value unknown during preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** How secrets appear in recorded inputs and printed outputs. */
 export const MASK = "[secret]";
 
@@ -27,7 +25,7 @@ export interface RecordedResource {
   type: string;
   name: string;
   custom: boolean;
-  /** Inputs in wire form: secrets appear as {@link MASK}, unknowns as {@link UNKNOWN}. */
+  /** Inputs in wire form: secrets appear as {@link MASK}, unknowns as the engine's unknown marker (see policy-pack/lib/model.ts). */
   inputs: Record<string, unknown>;
   /** Paths (top-level keys) of inputs that were secret. */
   secretInputs: string[];
@@ -228,7 +226,7 @@ function isSecretValue(value: unknown): value is { value: unknown } {
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
-export function containsSecret(value: unknown): boolean {
+function containsSecret(value: unknown): boolean {
   if (isSecretValue(value)) return true;
   if (Array.isArray(value)) return value.some(containsSecret);
   if (typeof value === "object" && value !== null) return Object.values(value).some(containsSecret);
