@@ -29,10 +29,7 @@ export function checkSecretsRotate(resources: PlainResource[]): Finding[] {
       });
       continue;
     }
-    const fn =
-      schedule.props.rotationLambdaArn ??
-      schedule.props.rotationLambdaArn ??
-      schedule.props.hostedRotationLambda;
+    const fn = schedule.props.rotationLambdaArn ?? schedule.props.hostedRotationLambda;
     if (fn === undefined || fn === "")
       findings.push({
         urn: schedule.urn,
@@ -99,6 +96,31 @@ export function checkRotationInVpc(props: Props, _config: Config, type: string):
     : [];
 }
 
+/**
+ * Graph form of the same rule: every Lambda function a rotation schedule points at (through
+ * `rotationLambdaArn`) has VPC subnets, whatever the function is called.
+ */
+export function checkRotationLambdasInVpc(resources: PlainResource[]): Finding[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const findings: Finding[] = [];
+  for (const schedule of resources.filter((r) => ROTATION.includes(r.type))) {
+    for (const urn of schedule.propertyDependencies.rotationLambdaArn ?? []) {
+      const fn = byUrn.get(urn);
+      if (!fn || !LAMBDA.includes(fn.type)) continue;
+      const subnets = asArray(
+        ((fn.props.vpcConfig ?? {}) as Props).subnetIds as string[] | undefined,
+      );
+      if (subnets.length === 0) {
+        findings.push({
+          urn: fn.urn,
+          message: `${fn.name}: rotates ${schedule.name} but runs outside a VPC: set vpcConfig.subnetIds`,
+        });
+      }
+    }
+  }
+  return findings;
+}
+
 export const rotationPolicies = [
   stackPolicy({
     name: "secret-has-rotation",
@@ -121,6 +143,11 @@ export const rotationPolicies = [
       },
     },
     check: (props, config) => checkRotationInterval(props, config),
+  }),
+  stackPolicy({
+    name: "rotation-lambda-in-vpc",
+    description: "Every Lambda function used by a rotation schedule runs inside a VPC.",
+    check: (resources) => checkRotationLambdasInVpc(resources),
   }),
   resourcePolicy({
     name: "rotation-function-in-vpc",

@@ -14,6 +14,7 @@ import {
 import {
   checkRotationInVpc,
   checkRotationInterval,
+  checkRotationLambdasInVpc,
   checkSecretsRotate,
 } from "../../policy-pack/policies/rotation";
 import {
@@ -249,6 +250,27 @@ describe("policy functions", () => {
       /vpcConfig/,
     );
     unknown(checkRotationInVpc({ applicationId: UNKNOWN }, {}, sar));
+  });
+
+  it("rotation-lambda-in-vpc follows rotationLambdaArn to the function", () => {
+    const fn = (props: Record<string, unknown>) =>
+      res("aws:lambda/function:Function", "handler", props);
+    const schedule = (f: PlainResource) =>
+      res(
+        "aws:secretsmanager/secretRotation:SecretRotation",
+        "r",
+        { rotationLambdaArn: UNKNOWN },
+        { rotationLambdaArn: [f.urn] },
+      );
+    const inVpc = fn({ vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: ["sg-1"] } });
+    ok(checkRotationLambdasInVpc([inVpc, schedule(inVpc)]));
+    const outside = fn({});
+    violates(
+      checkRotationLambdasInVpc([outside, schedule(outside)]),
+      /handler: rotates r but runs outside a VPC/,
+    );
+    // A function nothing rotates with is not this policy's concern.
+    ok(checkRotationLambdasInVpc([outside]));
   });
 
   it("kms-key-rotation, deletion window, lockout check", () => {

@@ -30,7 +30,7 @@ describe("policy pack over gRPC", function () {
     resources.find((r) => r.type === type && r.name.includes(name))!;
 
   it("describes every policy with a default level and its config schema", () => {
-    assert.equal(server.policies.length, 19);
+    assert.equal(server.policies.length, 20);
     const rotation = server.policies.find((p) => p.name === "rotation-interval-max")!;
     assert.equal(rotation.enforcementLevel, "mandatory");
     assert.equal(rotation.configSchema?.properties.maxRotationDays.default, 90);
