@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { Database as DatabaseConfig } from "../src/config";
-import { DEFAULT_PORTS } from "../src/config";
+import { databasePort } from "../src/config";
 import type { DatabaseEndpoint } from "../src/contract";
 
 /** Arguments of {@link Database}. */
@@ -44,7 +44,7 @@ export class Database extends pulumi.ComponentResource {
       throw new Error(`Database ${name}: rotationCidrs needs at least one CIDR`);
     }
     const protect = args.protect ?? true;
-    const port = args.config.port ?? DEFAULT_PORTS[args.config.engine];
+    const port = databasePort(args.config);
 
     const sg = new aws.ec2.SecurityGroup(
       `${name}-sg`,
@@ -142,7 +142,7 @@ export function existingDatabaseEndpoint(config: DatabaseConfig): DatabaseEndpoi
   return {
     engine: config.engine,
     host: config.existing.host,
-    port: config.existing.port ?? config.port ?? DEFAULT_PORTS[config.engine],
+    port: databasePort(config),
     dbname: config.dbName,
     username: config.username,
     dbInstanceIdentifier: config.existing.dbInstanceIdentifier,

@@ -26,6 +26,15 @@ export const DEFAULT_PORTS: Record<(typeof ENGINES)[number], number> = {
   mysql: 3306,
 };
 
+/** The port a workload database listens on: the existing database's, the configured one, or the engine's. */
+export function databasePort(database: {
+  engine: (typeof ENGINES)[number];
+  port?: number;
+  existing?: { port?: number };
+}): number {
+  return database.existing?.port ?? database.port ?? DEFAULT_PORTS[database.engine];
+}
+
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

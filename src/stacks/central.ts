@@ -15,7 +15,7 @@ import { PeeringRequest } from "../../components/peeringRequest";
 import { RotationFunction, rotationRoleArnPattern } from "../../components/rotationFunction";
 import { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
-import { DEFAULT_PORTS, Environment, Workload } from "../config";
+import { Environment, Workload, databasePort } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
@@ -162,12 +162,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       opts,
     );
     const database = peer.outputs.database;
-    if (
-      database.port !==
-      (workload.database.existing?.port ??
-        workload.database.port ??
-        DEFAULT_PORTS[workload.database.engine])
-    ) {
+    if (database.port !== databasePort(workload.database)) {
       await pulumi.log.warn(
         `${workload.name}: the database port exported (${database.port}) differs from the environment file`,
       );
