@@ -1,14 +1,7 @@
 /** Environment: peering quota per VPC, no default route through a peering, disjoint peered CIDRs. */
-import { Address4 } from "ip-address";
+import { cidrsOverlap } from "../lib/cidr";
 import { Config, Finding, PlainResource, isUnknown, numberParam, stackPolicy } from "../lib/model";
 import { PEERING, ROUTE, VPC } from "../lib/types";
-
-function overlap(a: string, b: string): boolean {
-  if (!Address4.isValid(a) || !Address4.isValid(b)) return false;
-  const x = new Address4(a);
-  const y = new Address4(b);
-  return x.isInSubnet(y) || y.isInSubnet(x);
-}
 
 /** Peering connections requested per VPC stay under the quota (50 by default, 125 at most). */
 export function checkPeeringQuota(resources: PlainResource[], config: Config): Finding[] {
@@ -92,7 +85,7 @@ export function checkPeeredCidrs(resources: PlainResource[]): Finding[] {
     ];
     for (let i = 0; i < entries.length; i++) {
       for (let j = i + 1; j < entries.length; j++) {
-        if (overlap(entries[i].cidr, entries[j].cidr)) {
+        if (cidrsOverlap(entries[i].cidr, entries[j].cidr)) {
           findings.push({
             urn: vpcUrn,
             message: `peered CIDR ${entries[j].cidr} (${entries[j].via}) overlaps ${entries[i].cidr} (${entries[i].via})`,

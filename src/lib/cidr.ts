@@ -1,6 +1,8 @@
 /** CIDR arithmetic on top of ip-address. */
 import { Address4 } from "ip-address";
 
+export { cidrsOverlap } from "../../policy-pack/lib/cidr";
+
 /**
  * The first `count` blocks of `/prefixLength` inside `cidr`, in address order.
  * Throws when they do not fit; the config schema reports that case to the user first.
@@ -22,11 +24,4 @@ export function carveSubnets(cidr: string, prefixLength: number, count: number):
 /** Default subnet size: four bits below the VPC (a /16 yields /20 subnets), at most /28. */
 export function defaultSubnetPrefix(cidr: string): number {
   return Math.min(new Address4(cidr).subnetMask + 4, 28);
-}
-
-/** True when the two blocks share any address. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const x = new Address4(a);
-  const y = new Address4(b);
-  return x.isInSubnet(y) || y.isInSubnet(x);
 }
