@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { ConfigError, environmentFromFile } from "../src/config";
+import { ConfigError, environmentNamed } from "../src/config";
 import { deployEnvironment, formatReport } from "../src/deploy/orchestrator";
 
 const ROOT = path.join(__dirname, "..");
@@ -28,19 +28,17 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const configFile = path.resolve(
-    values["config-file"] ?? path.join(ROOT, `Pulumi.${values.env}.yaml`),
-  );
-  let env;
+  let loaded;
   try {
-    env = environmentFromFile(configFile);
+    loaded = environmentNamed(values.env, values["config-file"]);
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`${configFile}: ${error.message}`);
+      console.error(error.message);
       return 2;
     }
     throw error;
   }
+  const { env, file: configFile } = loaded;
   const report = await deployEnvironment(
     env,
     (stackName) => LocalWorkspace.createOrSelectStack({ stackName, workDir: ROOT }),

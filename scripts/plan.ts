@@ -3,9 +3,8 @@
  * Exit status: 0 no mandatory violation, 1 mandatory violations (or no fixed point), 2 invalid configuration.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, environmentFromFile } from "../src/config";
+import { ConfigError, environmentNamed } from "../src/config";
 import { formatPlan, planEnvironment } from "../src/offline/plan";
 import type { PackConfig } from "../src/offline/policyServer";
 
@@ -34,18 +33,12 @@ async function main(): Promise<number> {
     process.setSourceMapsEnabled(false);
     Error.stackTraceLimit = 0;
   }
-  const file = values["config-file"] ?? path.join(__dirname, "..", `Pulumi.${values.env}.yaml`);
   let env;
   try {
-    env = environmentFromFile(file);
-    if (env.environment !== values.env) {
-      throw new ConfigError([
-        `secrets-hub:environment: is '${env.environment}' in ${file}, but --env is '${values.env}'`,
-      ]);
-    }
+    env = environmentNamed(values.env, values["config-file"]).env;
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`${file}: ${error.message}`);
+      console.error(error.message);
       return 2;
     }
     throw error;

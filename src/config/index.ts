@@ -14,11 +14,19 @@ export * from "./schema";
 
 export const PROJECT = "secrets-hub";
 const PREFIX = `${PROJECT}:`;
+/** The folder of Pulumi.yaml (and of the shipped environment files). */
+const PROJECT_ROOT = path.join(__dirname, "..", "..");
 
 /** Invalid configuration. `problems` holds one line per bad key. */
 export class ConfigError extends Error {
-  constructor(public readonly problems: string[]) {
-    super(`invalid secrets-hub configuration:\n  - ${problems.join("\n  - ")}`);
+  constructor(
+    public readonly problems: string[],
+    /** The environment file the problems are in, when known. */
+    public readonly source?: string,
+  ) {
+    super(
+      `${source ? `${source}: ` : ""}invalid secrets-hub configuration:\n  - ${problems.join("\n  - ")}`,
+    );
     this.name = "ConfigError";
   }
 }
@@ -43,18 +51,16 @@ export function environmentFromPulumiConfig(): Environment {
 }
 
 /** Reads an environment file from disk (the offline plan and the tests use this). */
-export function environmentFromFile(path: string): Environment {
+export function environmentFromFile(file: string): Environment {
   let document: unknown;
   try {
-    document = YAML.parse(fs.readFileSync(path, "utf8"));
+    document = YAML.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new ConfigError([`${path}: cannot be read as YAML (${(error as Error).message})`]);
+    throw new ConfigError([`cannot be read as YAML (${(error as Error).message})`], file);
   }
   const config = (document as { config?: Record<string, unknown> } | null)?.config;
   if (typeof config !== "object" || config === null) {
-    throw new ConfigError([
-      `${path}: needs a top-level 'config:' map holding the secrets-hub: keys`,
-    ]);
+    throw new ConfigError([`needs a top-level 'config:' map holding the secrets-hub: keys`], file);
   }
   const problems: string[] = [];
   const raw: Record<string, unknown> = {};
@@ -83,8 +89,24 @@ export function environmentFromFile(path: string): Environment {
     if (!(error instanceof ConfigError)) throw error;
     problems.unshift(...error.problems);
   }
-  if (problems.length > 0 || env === undefined) throw new ConfigError(problems);
+  if (problems.length > 0 || env === undefined) throw new ConfigError(problems, file);
   return env;
+}
+
+/**
+ * Loads the environment file of `name` (default: `Pulumi.<name>.yaml` beside Pulumi.yaml)
+ * and refuses a file that describes another environment.
+ */
+export function environmentNamed(name: string, file?: string): { env: Environment; file: string } {
+  const resolved = path.resolve(file ?? path.join(PROJECT_ROOT, `Pulumi.${name}.yaml`));
+  const env = environmentFromFile(resolved);
+  if (env.environment !== name) {
+    throw new ConfigError(
+      [`secrets-hub:environment: is '${env.environment}', but --env is '${name}'`],
+      resolved,
+    );
+  }
+  return { env, file: resolved };
 }
 
 let declared: string[] | undefined;
@@ -92,9 +114,7 @@ let declared: string[] | undefined;
 /** Keys Pulumi.yaml declares without a default value. */
 export function requiredProjectKeys(): string[] {
   if (!declared) {
-    const project = YAML.parse(
-      fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8"),
-    ) as {
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8")) as {
       config?: Record<string, { default?: unknown }>;
     };
     declared = Object.entries(project.config ?? {})

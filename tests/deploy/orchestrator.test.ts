@@ -183,5 +183,17 @@ describe("npm run deploy arguments", function () {
     const result = deploy("--env", "dev", "--config-file", file);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /secrets-hub:key\.deletionWindowInDays: must be from 7 to 30/);
+    assert.ok(result.stderr.includes(file), "the error names the file");
+  });
+
+  it("refuses an environment file that describes another environment than --env", () => {
+    const result = deploy(
+      "--env",
+      "prod",
+      "--config-file",
+      editedDevFile(() => undefined),
+    );
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /secrets-hub:environment: is 'dev', but --env is 'prod'/);
   });
 });
