@@ -25,6 +25,75 @@ export default tseslint.config(
     },
   },
   {
+    // The boundaries of the program, as checks (see README, "Code layout").
+    files: ["**/*.ts"],
+    ignores: ["src/peers.ts", "tests/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "NewExpression[callee.property.name='StackReference']",
+          message: "src/peers.ts is the only module that reads other stacks.",
+        },
+        {
+          selector: "NewExpression[callee.property.name='Config']",
+          message: "src/config is the only module that reads configuration.",
+        },
+      ],
+    },
+  },
+  {
+    files: ["components/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/src", "**/src/**"],
+              message:
+                "Components are self-contained: they take their own args and import nothing from src/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/deploy/**/*.ts", "src/topology.ts", "scripts/deploy.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/offline", "**/offline/**"],
+              message: "The deploy path must not load the mock engine of the offline plan.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["policy-pack/lib/**/*.ts"],
+    ignores: ["policy-pack/lib/model.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@pulumi/*", "**/src/**", "**/components/**"],
+              message:
+                "policy-pack/lib is the SDK-free boundary the program imports one way: no SDK, nothing from the program.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests edit parsed YAML and JSON documents freely.
     files: ["tests/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },

@@ -11,6 +11,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { generateEnvironmentFile } from "../src/bench/generate";
+import { environmentFromFile } from "../src/config";
+import { operationCost, operationPhases } from "../src/topology";
 
 const ROOT = path.join(__dirname, "..");
 const PARALLEL = 4;
@@ -130,6 +132,8 @@ function main(): void {
     const key = plan.stacks
       .find((s) => s.name.endsWith("-central"))!
       .resources.find((r) => r.type === "aws:kms/key:Key")!;
+    const phases = operationPhases(environmentFromFile(envFile), "up");
+    const cost = operationCost(phases, PARALLEL);
     const ms = median(samples.map((s) => s.ms));
     const kb = median(samples.map((s) => s.rssKb));
     rows.push([
@@ -142,9 +146,9 @@ function main(): void {
       `${Buffer.byteLength(String(key.inputs.policy))} / 32768`,
       String(plan.violations.filter((v) => v.level === "mandatory").length),
       plan.converged ? "yes" : "no",
-      "3",
-      String(2 * n + 1),
-      String(2 * Math.ceil(n / PARALLEL) + 1),
+      String(phases.length),
+      String(cost.stackUpdates),
+      String(cost.waves),
     ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -1,5 +1,5 @@
 /**
- * The output contract between the stacks (design section 3): flat, camelCase names.
+ * The output contract between the stacks (README, "Deployment order"): flat, camelCase names.
  * Producers type their exports with these interfaces; consumers read them only through
  * `src/peers.ts`, which checks the shape with the schemas below.
  */

@@ -13,9 +13,10 @@ import {
   StackValidationPolicy,
   UnknownValueError,
 } from "@pulumi/policy";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 
 /** The engine's marker for a value not known until the resource exists. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN: string = unknownValue;
 
 export type Props = Record<string, unknown>;
 

@@ -1,6 +1,7 @@
 /** Environment: peering quota per VPC, no default route through a peering, disjoint peered CIDRs. */
 import { cidrsOverlap } from "../lib/cidr";
 import { Config, Finding, PlainResource, isUnknown, numberParam, stackPolicy } from "../lib/model";
+import { ENVIRONMENT_POLICY } from "../lib/names";
 import { PEERING, ROUTE, VPC } from "../lib/types";
 
 /** Peering connections requested per VPC stay under the quota (50 by default, 125 at most). */
@@ -97,9 +98,10 @@ export function checkPeeredCidrs(resources: PlainResource[]): Finding[] {
   return findings;
 }
 
+/** Registered in the order of {@link ENVIRONMENT_POLICY}; the plan runs them over the whole environment. */
 export const environmentPolicies = [
   stackPolicy({
-    name: "peering-quota",
+    name: ENVIRONMENT_POLICY.peeringQuota,
     description:
       "VPC peering connections per VPC stay under the quota (default 50, adjustable to 125).",
     configSchema: {
@@ -110,12 +112,12 @@ export const environmentPolicies = [
     check: (resources, config) => checkPeeringQuota(resources, config),
   }),
   stackPolicy({
-    name: "no-default-route-via-peering",
+    name: ENVIRONMENT_POLICY.noDefaultRouteViaPeering,
     description: "No 0.0.0.0/0 route points at a VPC peering connection.",
     check: (resources) => checkNoDefaultRouteViaPeering(resources),
   }),
   stackPolicy({
-    name: "peered-cidrs-disjoint",
+    name: ENVIRONMENT_POLICY.peeredCidrsDisjoint,
     description: "CIDRs reached through peerings overlap neither each other nor the local VPC.",
     check: (resources) => checkPeeredCidrs(resources),
   }),

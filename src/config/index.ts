@@ -8,28 +8,16 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { z } from "zod";
-import { CONFIG_KEYS, Environment, Workload, environmentSchema, keyPath } from "./schema";
+import { ConfigError } from "./errors";
+import { CONFIG_KEYS, Environment, environmentSchema, keyPath } from "./schema";
 
 export * from "./schema";
+export { ConfigError } from "./errors";
 
 export const PROJECT = "secrets-hub";
 const PREFIX = `${PROJECT}:`;
 /** The folder of Pulumi.yaml (and of the shipped environment files). */
 const PROJECT_ROOT = path.join(__dirname, "..", "..");
-
-/** Invalid configuration. `problems` holds one line per bad key. */
-export class ConfigError extends Error {
-  constructor(
-    public readonly problems: string[],
-    /** The environment file the problems are in, when known. */
-    public readonly source?: string,
-  ) {
-    super(
-      `${source ? `${source}: ` : ""}invalid secrets-hub configuration:\n  - ${problems.join("\n  - ")}`,
-    );
-    this.name = "ConfigError";
-  }
-}
 
 /** Validates the project's config keys (namespace stripped) into one frozen Environment. */
 export function parseEnvironment(raw: Record<string, unknown>): Environment {
@@ -122,32 +110,6 @@ export function requiredProjectKeys(): string[] {
       .map(([key]) => key);
   }
   return declared;
-}
-
-/** What a stack name selects in an environment. */
-export type StackTarget = { kind: "central" } | { kind: "workload"; workload: Workload };
-
-/** Every stack of an environment: central first, then the workloads in file order. */
-export function stackNames(env: Environment): string[] {
-  return [
-    `${env.environment}-central`,
-    ...env.workloads.map((w) => `${env.environment}-${w.name}`),
-  ];
-}
-
-/**
- * Derives the account from the stack name `<environment>-<account>` and refuses a stack
- * that the environment file does not describe.
- */
-export function resolveStack(env: Environment, stackName: string): StackTarget {
-  const prefix = `${env.environment}-`;
-  const account = stackName.startsWith(prefix) ? stackName.slice(prefix.length) : undefined;
-  if (account === "central") return { kind: "central" };
-  const workload = env.workloads.find((w) => w.name === account);
-  if (workload) return { kind: "workload", workload };
-  throw new ConfigError([
-    `stack '${stackName}' is not described by the environment file of '${env.environment}'; allowed stacks: ${stackNames(env).join(", ")}`,
-  ]);
 }
 
 function parseConfigText(text: string): unknown {

@@ -1,16 +1,16 @@
 /**
  * The multi-stack deployment: creates every stack of an environment first, then runs the
- * phases of design section 3 (workloads in parallel, central, workloads again), with the
+ * phases that `src/topology.ts` computes (the stacks of a phase in parallel), with the
  * environment file as the config file and the policy pack on every preview and update;
  * stops at the first failure; destroys central first, then the workloads.
  *
  * It talks to the Pulumi Automation API through the small `StackOps` surface below, so the
  * ordering, parallelism and failure handling can be tested with a stand-in.
  */
-import type { Environment } from "../config";
-import { deploymentPhases } from "../offline/environmentRun";
+import type { Environment } from "../config/schema";
+import { Operation, operationPhases } from "../topology";
 
-export type Mode = "up" | "preview" | "destroy";
+export type Mode = Operation;
 
 /** The part of an Automation API `Stack` the orchestrator uses. */
 export interface StackOps {
@@ -62,16 +62,6 @@ export interface DeployReport {
   steps: DeployStep[];
 }
 
-/** The phases an operation runs, in order. */
-export function operationPhases(env: Environment, mode: Mode): string[][] {
-  const [workloads, central] = deploymentPhases(env);
-  if (mode === "up") return deploymentPhases(env);
-  // A preview changes nothing, so the second workload pass would show the same as the first.
-  if (mode === "preview") return [workloads, central];
-  // Central goes first: its secrets and rotation point at the workload databases.
-  return [central, workloads];
-}
-
 export async function deployEnvironment(
   env: Environment,
   factory: StackFactory,
@@ -85,18 +75,17 @@ export async function deployEnvironment(
 
   // Every stack must exist before the first run: a reference to a missing stack is an error.
   const stacks = new Map<string, StackOps>();
-  for (const name of new Set(phases.flat())) stacks.set(name, await factory(name));
+  for (const name of new Set(phases.flatMap((p) => p.stacks)))
+    stacks.set(name, await factory(name));
 
   const steps: DeployStep[] = [];
   let failed = false;
-  for (const [index, phase] of phases.entries()) {
+  for (const { number, purpose, stacks: phase } of phases) {
     if (failed) {
-      steps.push(
-        ...phase.map((stack) => ({ phase: index + 1, stack, status: "skipped" as const })),
-      );
+      steps.push(...phase.map((stack) => ({ phase: number, stack, status: "skipped" as const })));
       continue;
     }
-    log(`phase ${index + 1}/${phases.length}: ${options.mode} ${phase.join(", ")}`);
+    log(`phase ${number}/${phases.length} (${purpose}): ${options.mode} ${phase.join(", ")}`);
     const results = await runLimited(
       phase,
       parallel,
@@ -117,19 +106,17 @@ export async function deployEnvironment(
           else if (options.mode === "preview") await stack.preview({ ...base, ...policy });
           else await stack.destroy(base);
           log(`[${name}] ${options.mode} succeeded`);
-          return { phase: index + 1, stack: name, status: "succeeded" as const };
+          return { phase: number, stack: name, status: "succeeded" as const };
         } catch (error) {
           failed = true;
           const message = error instanceof Error ? error.message : String(error);
           log(`[${name}] ${options.mode} FAILED: ${firstLine(message)}`);
-          return { phase: index + 1, stack: name, status: "failed" as const, error: message };
+          return { phase: number, stack: name, status: "failed" as const, error: message };
         }
       },
     );
     steps.push(
-      ...results.map(
-        (r, i) => r ?? { phase: index + 1, stack: phase[i], status: "skipped" as const },
-      ),
+      ...results.map((r, i) => r ?? { phase: number, stack: phase[i], status: "skipped" as const }),
     );
   }
   return { mode: options.mode, ok: !failed, steps };

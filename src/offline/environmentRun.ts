@@ -1,6 +1,7 @@
 /** Runs the stacks of an environment under mocks, in deployment phase order. */
 import { PROJECT, Environment } from "../config";
 import { runAccountProgram } from "../stacks";
+import { deploymentPhases, stackNames } from "../topology";
 import { StackOutputs, StackRun, runStack } from "./runStack";
 
 /** Runs one stack of `env` with the given peer outputs. */
@@ -17,12 +18,6 @@ export function runEnvironmentStack(
     preview,
     program: () => runAccountProgram(env, stack),
   });
-}
-
-/** The deployment phases of design section 3: workloads, central, workloads again. */
-export function deploymentPhases(env: Environment): string[][] {
-  const workloads = env.workloads.map((w) => `${env.environment}-${w.name}`);
-  return [workloads, [`${env.environment}-central`], workloads];
 }
 
 export interface EnvironmentRun {
@@ -42,7 +37,7 @@ export interface EnvironmentRun {
  * before it, then runs every stack once more to prove that a re-run changes nothing.
  */
 export async function runEnvironment(env: Environment, preview = false): Promise<EnvironmentRun> {
-  const phases = deploymentPhases(env);
+  const phases = deploymentPhases(env).map((p) => p.stacks);
   const outputs = new Map<string, StackOutputs>();
   const runs = new Map<string, StackRun>();
   const deployed = new Map<string, StackRun>();
@@ -57,10 +52,7 @@ export async function runEnvironment(env: Environment, preview = false): Promise
     }
   }
   const drift: string[] = [];
-  for (const stack of [
-    `${env.environment}-central`,
-    ...env.workloads.map((w) => `${env.environment}-${w.name}`),
-  ]) {
+  for (const stack of stackNames(env)) {
     const again = await runEnvironmentStack(env, stack, outputs);
     const before = deployed.get(stack)!;
     const difference = firstDifference(before, again);

@@ -1,18 +1,13 @@
 /**
- * The offline plan of an environment (design section 5): every stack under mocks in phase
+ * The offline plan of an environment (README, "The offline plan"): every stack under mocks in phase
  * order, a fixed-point pass, and the policy pack through its real server.
  */
+import { ENVIRONMENT_POLICIES } from "../../policy-pack/lib/names";
 import { Environment } from "../config";
-import { deploymentPhases, runEnvironment } from "./environmentRun";
+import { stackAccount, stackNames } from "../topology";
+import { runEnvironment } from "./environmentRun";
 import { PackConfig, PolicyServer, Violation } from "./policyServer";
 import { RecordedResource, maskSecrets } from "./runStack";
-
-/** Stack policies that judge the environment as a whole (run once more over all stacks together). */
-export const ENVIRONMENT_POLICIES = [
-  "peering-quota",
-  "no-default-route-via-peering",
-  "peered-cidrs-disjoint",
-];
 
 export interface PlannedStack {
   name: string;
@@ -48,10 +43,7 @@ export async function planEnvironment(
   try {
     await server.configure(options.policyConfig ?? {});
     const violations: Plan["violations"] = [];
-    const order = [
-      `${env.environment}-central`,
-      ...env.workloads.map((w) => `${env.environment}-${w.name}`),
-    ];
+    const order = stackNames(env);
     for (const stack of order) {
       const run = result.runs.get(stack)!;
       for (const v of await server.analyzeAll(run.resources)) violations.push({ ...v, stack });
@@ -67,14 +59,9 @@ export async function planEnvironment(
     }
     const stacks = order.map((name): PlannedStack => {
       const run = result.runs.get(name)!;
-      const account = name.slice(env.environment.length + 1);
-      const spec =
-        account === "central" ? env.central : env.workloads.find((w) => w.name === account)!;
       return {
         name,
-        account,
-        accountId: spec.accountId,
-        region: spec.region,
+        ...stackAccount(env, name),
         resources: run.resources.map((r) => ({
           urn: r.urn,
           type: r.type,
@@ -91,7 +78,7 @@ export async function planEnvironment(
     });
     return {
       environment: env.environment,
-      phases: deploymentPhases(env),
+      phases: result.phases,
       converged: result.converged,
       drift: result.drift,
       stacks,

@@ -3,19 +3,21 @@
  * it, and records every registration with its options. The tests and the offline plan
  * share this, so that what the plan shows is what the tests assert on.
  *
- * Measured behaviour it relies on (design section 6): the mock monitor can be wrapped after
+ * Measured behaviour it relies on: the mock monitor can be wrapped after
  * `setMocks` to see each full RegisterResourceRequest; mocks do not reject duplicate URNs,
  * so this does; programs are functions, so several stacks run one after another.
  */
 import * as pulumi from "@pulumi/pulumi";
+import {
+  specialSecretSig as SECRET_SIG,
+  specialSigKey as SIG_KEY,
+} from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import type * as gstruct from "google-protobuf/google/protobuf/struct_pb";
 import { Placement, StackOutputs, mockResource } from "./mockCloud";
 
 export type { StackOutputs } from "./mockCloud";
 
-/** The value the engine protocol uses to mark a secret. */
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 /** How secrets appear in recorded inputs and printed outputs. */
 export const MASK = "[secret]";
 
@@ -223,8 +225,6 @@ function isSecretValue(value: unknown): value is { value: unknown } {
     (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
   );
 }
-
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 function containsSecret(value: unknown): boolean {
   if (isSecretValue(value)) return true;

@@ -19,6 +19,7 @@ import { Environment, Workload, databasePort } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
+import { workloadStack } from "../topology";
 
 /** The JSON the AWS rotation functions read (and write back on every rotation). */
 export function secretDocument(
@@ -46,10 +47,10 @@ interface ReadyWorkload {
 async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
   const ready: ReadyWorkload[] = [];
   const readings = await Promise.all(
-    env.workloads.map((w) => readWorkloadStack(`${env.environment}-${w.name}`)),
+    env.workloads.map((w) => readWorkloadStack(workloadStack(env, w.name))),
   );
   for (const [i, workload] of env.workloads.entries()) {
-    const stack = `${env.environment}-${workload.name}`;
+    const stack = workloadStack(env, workload.name);
     const reading = readings[i];
     if (!reading.ready) {
       await pulumi.log.warn(

@@ -1,6 +1,6 @@
 /** Picks the program of a stack from its name and runs it. */
 import type { Environment } from "../config";
-import { resolveStack } from "../config";
+import { resolveStack } from "../topology";
 import { centralProgram } from "./central";
 import { workloadProgram } from "./workload";
 

@@ -14,23 +14,23 @@ import type { WorkloadOutputs } from "../contract";
 import { applicationRoleName, databaseIdentifier } from "../names";
 import { readCentralStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
+import { centralStack } from "../topology";
 
 export async function workloadProgram(
   env: Environment,
   workload: Workload,
 ): Promise<WorkloadOutputs> {
-  const centralStack = `${env.environment}-central`;
-  const central = await readCentralStack(centralStack);
+  const central = await readCentralStack(centralStack(env));
   if (!central.ready) {
     await pulumi.log.warn(
-      `${centralStack} has not exported ${central.missing.join(", ")} yet: deploying phase 1 only (no peering accepter, routes or identity policy). Run this stack again after ${centralStack}.`,
+      `${centralStack(env)} has not exported ${central.missing.join(", ")} yet: deploying phase 1 only (no peering accepter, routes or identity policy). Run this stack again after ${centralStack(env)}.`,
     );
   } else if (
     central.outputs.accountId !== env.central.accountId ||
     central.outputs.vpcCidr !== env.central.vpcCidr
   ) {
     throw new Error(
-      `${centralStack} exports account ${central.outputs.accountId} / ${central.outputs.vpcCidr}, but the environment file says ${env.central.accountId} / ${env.central.vpcCidr}: refusing to peer with a stack of another environment`,
+      `${centralStack(env)} exports account ${central.outputs.accountId} / ${central.outputs.vpcCidr}, but the environment file says ${env.central.accountId} / ${env.central.vpcCidr}: refusing to peer with a stack of another environment`,
     );
   }
   const centralOutputs = central.ready ? central.outputs : undefined;

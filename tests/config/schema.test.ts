@@ -1,11 +1,5 @@
 import * as assert from "node:assert/strict";
-import {
-  ConfigError,
-  environmentFromFile,
-  parseEnvironment,
-  resolveStack,
-  stackNames,
-} from "../../src/config";
+import { ConfigError, environmentFromFile, parseEnvironment } from "../../src/config";
 import { DEV_FILE, editedDevFile } from "../harness";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
@@ -261,24 +255,6 @@ describe("config schema", () => {
   it("reads unquoted account ids as their digits", () => {
     const file = editedDevFile((c) => (c["secrets-hub:central"].accountId = 111111111111));
     assert.equal(environmentFromFile(file).central.accountId, "111111111111");
-  });
-
-  it("derives the account from the stack name and refuses stacks the file does not describe", () => {
-    const env = environmentFromFile(DEV_FILE);
-    assert.deepEqual(stackNames(env), [
-      "dev-central",
-      "dev-workload-a",
-      "dev-workload-b",
-      "dev-workload-c",
-    ]);
-    assert.equal(resolveStack(env, "dev-central").kind, "central");
-    const target = resolveStack(env, "dev-workload-b");
-    assert.equal(target.kind === "workload" && target.workload.accountId, "333333333333");
-    assert.throws(
-      () => resolveStack(env, "prod-central"),
-      /allowed stacks: dev-central, dev-workload-a/,
-    );
-    assert.throws(() => resolveStack(env, "dev-workload-z"), /not described/);
   });
 
   it("rejects an empty configuration with every required key named", () => {

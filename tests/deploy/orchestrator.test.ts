@@ -8,8 +8,8 @@ import {
   PolicyOptions,
   StackOps,
   deployEnvironment,
-  operationPhases,
 } from "../../src/deploy/orchestrator";
+import { operationPhases } from "../../src/topology";
 import { devEnvironment, editedDevFile } from "../harness";
 
 interface Call {
@@ -140,7 +140,10 @@ describe("deploy orchestrator", () => {
   });
 
   it("previews each stack once, and destroys central first, then the workloads, without policy packs", async () => {
-    assert.deepEqual(operationPhases(env, "preview"), [W, ["dev-central"]]);
+    assert.deepEqual(
+      operationPhases(env, "preview").map((p) => p.stacks),
+      [W, ["dev-central"]],
+    );
     const backend = fakeBackend();
     await deployEnvironment(env, backend.factory, options("destroy"));
     assert.deepEqual(

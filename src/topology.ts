@@ -1,0 +1,123 @@
+/**
+ * The topology of an environment: which stacks it has, what each stack name selects, and
+ * which stack updates run in which order. The programs, the offline plan, the deploy
+ * orchestrator and the benchmark all take these facts from here, and from nowhere else.
+ *
+ * SDK-free on purpose: `npm run deploy` loads it without the mock engine or any provider.
+ */
+import type { Environment, Workload } from "./config/schema";
+import { ConfigError } from "./config/errors";
+
+/** The central stack of an environment: `<env>-central`. */
+export function centralStack(env: Pick<Environment, "environment">): string {
+  return `${env.environment}-central`;
+}
+
+/** The stack of one workload account: `<env>-<workload>`. */
+export function workloadStack(env: Pick<Environment, "environment">, workload: string): string {
+  return `${env.environment}-${workload}`;
+}
+
+/** Every stack of an environment: central first, then the workloads in file order. */
+export function stackNames(env: Environment): string[] {
+  return [centralStack(env), ...env.workloads.map((w) => workloadStack(env, w.name))];
+}
+
+/** What a stack name selects in an environment. */
+export type StackTarget = { kind: "central" } | { kind: "workload"; workload: Workload };
+
+/**
+ * Derives the account from the stack name `<environment>-<account>` and refuses a stack
+ * that the environment file does not describe.
+ */
+export function resolveStack(env: Environment, stackName: string): StackTarget {
+  if (stackName === centralStack(env)) return { kind: "central" };
+  const workload = env.workloads.find((w) => workloadStack(env, w.name) === stackName);
+  if (workload) return { kind: "workload", workload };
+  throw new ConfigError([
+    `stack '${stackName}' is not described by the environment file of '${env.environment}'; allowed stacks: ${stackNames(env).join(", ")}`,
+  ]);
+}
+
+/** The account a stack belongs to: its region and account id, as the environment file says. */
+export function stackAccount(
+  env: Environment,
+  stackName: string,
+): { account: string; accountId: string; region: string } {
+  const target = resolveStack(env, stackName);
+  const spec = target.kind === "central" ? env.central : target.workload;
+  return {
+    account: target.kind === "central" ? "central" : target.workload.name,
+    accountId: spec.accountId,
+    region: spec.region,
+  };
+}
+
+/** One phase of a deployment: stacks that may run in parallel, and what the phase is for. */
+export interface Phase {
+  /** 1-based position in the operation. */
+  number: number;
+  /** What the phase creates, in a few words (printed by the plan and the orchestrator). */
+  purpose: string;
+  stacks: string[];
+}
+
+export type Operation = "up" | "preview" | "destroy";
+
+/**
+ * The phases of `pulumi up` across the environment. The accounts depend on each other in a
+ * cycle (central needs the workload VPCs and roles; the workloads need central's peering
+ * requests and key), broken by running the workloads twice:
+ * 1. every workload: VPC, database, application role, Secrets Manager endpoint;
+ * 2. central: key, secrets, endpoint, rotation, peering requests and routes;
+ * 3. every workload again: peering accepter, routes, identity policy.
+ */
+export function deploymentPhases(env: Environment): Phase[] {
+  const workloads = env.workloads.map((w) => workloadStack(env, w.name));
+  return numbered([
+    { purpose: "workload networks, databases, application roles, endpoints", stacks: workloads },
+    {
+      purpose: "central key, secrets, endpoint, rotation, peering requests",
+      stacks: [centralStack(env)],
+    },
+    { purpose: "workload peering accepters, routes, identity policies", stacks: workloads },
+  ]);
+}
+
+/** The phases an operation runs, in order. */
+export function operationPhases(env: Environment, operation: Operation): Phase[] {
+  const up = deploymentPhases(env);
+  if (operation === "up") return up;
+  const workloads = env.workloads.map((w) => workloadStack(env, w.name));
+  // A preview changes nothing, so a second pass over a stack would show the same as the first.
+  if (operation === "preview") {
+    const seen = new Set<string>();
+    const first: Omit<Phase, "number">[] = [];
+    for (const phase of up) {
+      const stacks = phase.stacks.filter((s) => !seen.has(s));
+      stacks.forEach((s) => seen.add(s));
+      if (stacks.length > 0) first.push({ purpose: phase.purpose, stacks });
+    }
+    return numbered(first);
+  }
+  // Central goes first: its secrets and rotation point at the workload databases.
+  return numbered([
+    { purpose: "central", stacks: [centralStack(env)] },
+    { purpose: "workloads", stacks: workloads },
+  ]);
+}
+
+/** Counts that follow from the phases: stack updates and how many run one after another. */
+export function operationCost(
+  phases: readonly Phase[],
+  parallel: number,
+): { stackUpdates: number; waves: number } {
+  return {
+    stackUpdates: phases.reduce((n, p) => n + p.stacks.length, 0),
+    waves: phases.reduce((n, p) => n + Math.ceil(p.stacks.length / parallel), 0),
+  };
+}
+
+function numbered(phases: Omit<Phase, "number">[]): Phase[] {
+  return phases.map((p, i) => ({ number: i + 1, ...p }));
+}
