@@ -65,23 +65,62 @@ export interface Phase {
 export type Operation = "up" | "preview" | "destroy";
 
 /**
+ * The workloads whose peering central requests in each round: central never has more
+ * pending (unaccepted) requests than `maxPendingPeerings` (AWS's quota of outstanding
+ * requests, 25 by default), so it requests them in rounds, in file order.
+ */
+export function peeringRounds(env: Environment): Workload[][] {
+  const size = env.maxPendingPeerings;
+  const rounds: Workload[][] = [];
+  for (let i = 0; i < env.workloads.length; i += size)
+    rounds.push(env.workloads.slice(i, i + size));
+  return rounds;
+}
+
+/**
  * The phases of `pulumi up` across the environment. The accounts depend on each other in a
- * cycle (central needs the workload VPCs and roles; the workloads need central's peering
- * requests and key), broken by running the workloads twice:
+ * cycle (central needs the workload VPCs and roles; a workload needs central's peering
+ * request and key; rotation needs the accepted peering), broken into phases:
  * 1. every workload: VPC, database, application role, Secrets Manager endpoint;
- * 2. central: key, secrets, endpoint, rotation, peering requests and routes;
- * 3. every workload again: peering accepter, routes, identity policy.
+ * 2. central: key, endpoint, rotation functions, peering requests of round 1, their routes;
+ * 3. the workloads of round 1: peering accepter, return routes, identity policy;
+ * 4. central: for each workload whose peering is accepted, its secret, first value, policy
+ *    and rotation (whose first run now finds its network path), and the peering requests of
+ *    the next round; phases 3 and 4 repeat for every further round.
+ * The program of each stack decides the same from its peers' outputs, so a stack run out of
+ * this order only does less, never something premature.
  */
 export function deploymentPhases(env: Environment): Phase[] {
-  const workloads = env.workloads.map((w) => workloadStack(env, w.name));
-  return numbered([
-    { purpose: "workload networks, databases, application roles, endpoints", stacks: workloads },
+  const central = centralStack(env);
+  const rounds = peeringRounds(env);
+  const phases: Omit<Phase, "number">[] = [
     {
-      purpose: "central key, secrets, endpoint, rotation, peering requests",
-      stacks: [centralStack(env)],
+      purpose: "workload networks, databases, application roles, endpoints",
+      stacks: env.workloads.map((w) => workloadStack(env, w.name)),
     },
-    { purpose: "workload peering accepters, routes, identity policies", stacks: workloads },
-  ]);
+  ];
+  rounds.forEach((round, i) => {
+    const label = rounds.length > 1 ? ` (round ${i + 1} of ${rounds.length})` : "";
+    phases.push({
+      purpose:
+        i === 0
+          ? `central key, endpoint, rotation functions, peering requests${label}`
+          : `central secrets and rotation of round ${i}, peering requests${label}`,
+      stacks: [central],
+    });
+    phases.push({
+      purpose: `workload peering accepters, routes, identity policies${label}`,
+      stacks: round.map((w) => workloadStack(env, w.name)),
+    });
+  });
+  phases.push({
+    purpose:
+      rounds.length > 1
+        ? `central secrets and rotation of round ${rounds.length}`
+        : "central secrets, first values, policies and rotation",
+    stacks: [central],
+  });
+  return numbered(phases);
 }
 
 /** The phases an operation runs, in order. */

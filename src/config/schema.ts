@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { Address4 } from "ip-address";
+import { QUOTAS } from "../../policy-pack/lib/quotas";
 import { readSchedule } from "../../policy-pack/lib/schedule";
 import { cidrsOverlap } from "../lib/cidr";
 import {
@@ -202,6 +203,15 @@ export const environmentSchema = z
     replicaRegion: region,
     key: key.default({ deletionWindowInDays: 30, rotationPeriodInDays: 365 }),
     rotation,
+    /** Pending (unaccepted) peering requests central may have at once (AWS quota L-DC9F7029, default 25). */
+    maxPendingPeerings: z
+      .number()
+      .int()
+      .min(1, { error: `must be from 1 to ${QUOTAS.pendingPeeringRequests.maximum}` })
+      .max(QUOTAS.pendingPeeringRequests.maximum, {
+        error: `must be from 1 to ${QUOTAS.pendingPeeringRequests.maximum}`,
+      })
+      .default(QUOTAS.pendingPeeringRequests.defaultValue),
     /** Protect keys, secrets and databases from replacement and deletion (turn off only in sandboxes). */
     protectStatefulResources: z.boolean().default(true),
     /** Tags added to every taggable resource. */

@@ -20,8 +20,22 @@ export function runEnvironmentStack(
   });
 }
 
+/** One stack update of the deployment, compared with that stack's previous update. */
+export interface Step {
+  phase: number;
+  stack: string;
+  /** Resources this update creates. */
+  adds: string[];
+  /** Resources whose inputs or options this update changes. */
+  changes: string[];
+  /** Resources this update deletes. */
+  removes: string[];
+}
+
 export interface EnvironmentRun {
   phases: string[][];
+  /** Every stack update in deploy order, with what it does. */
+  steps: Step[];
   /** The last run of each stack. */
   runs: Map<string, StackRun>;
   /** Outputs of every stack after the last phase. */
@@ -37,13 +51,15 @@ export interface EnvironmentRun {
  * before it, then runs every stack once more to prove that a re-run changes nothing.
  */
 export async function runEnvironment(env: Environment, preview = false): Promise<EnvironmentRun> {
-  const phases = deploymentPhases(env).map((p) => p.stacks);
+  const phases = deploymentPhases(env);
   const outputs = new Map<string, StackOutputs>();
   const runs = new Map<string, StackRun>();
   const deployed = new Map<string, StackRun>();
+  const steps: Step[] = [];
   for (const phase of phases) {
-    for (const stack of phase) {
+    for (const stack of phase.stacks) {
       const run = await runEnvironmentStack(env, stack, outputs);
+      steps.push({ phase: phase.number, stack, ...compare(deployed.get(stack), run) });
       // A first preview of a stack sees its peers' real outputs (they were deployed in the
       // phases before) but nothing of its own resources: record that view in preview mode.
       runs.set(stack, preview ? await runEnvironmentStack(env, stack, outputs, true) : run);
@@ -54,21 +70,39 @@ export async function runEnvironment(env: Environment, preview = false): Promise
   const drift: string[] = [];
   for (const stack of stackNames(env)) {
     const again = await runEnvironmentStack(env, stack, outputs);
-    const before = deployed.get(stack)!;
-    const difference = firstDifference(before, again);
-    if (difference) drift.push(`${stack}: ${difference}`);
+    const difference = compare(deployed.get(stack), again);
+    const first =
+      difference.adds.map((u) => `added ${u}`)[0] ??
+      difference.changes.map((u) => `changed ${u}`)[0] ??
+      difference.removes.map((u) => `removed ${u}`)[0] ??
+      (JSON.stringify(deployed.get(stack)!.outputs) !== JSON.stringify(again.outputs)
+        ? "outputs changed"
+        : undefined);
+    if (first) drift.push(`${stack}: ${first}`);
   }
-  return { phases, runs, outputs, converged: drift.length === 0, drift };
+  return {
+    phases: phases.map((p) => p.stacks),
+    steps,
+    runs,
+    outputs,
+    converged: drift.length === 0,
+    drift,
+  };
 }
 
-function firstDifference(a: StackRun, b: StackRun): string | undefined {
-  const strip = (run: StackRun) =>
-    run.resources.map((r) => JSON.stringify({ urn: r.urn, inputs: r.inputs, protect: r.protect }));
-  const left = new Set(strip(a));
-  const right = new Set(strip(b));
-  for (const item of right)
-    if (!left.has(item)) return `changed or added ${JSON.parse(item).urn as string}`;
-  for (const item of left) if (!right.has(item)) return `removed ${JSON.parse(item).urn as string}`;
-  if (JSON.stringify(a.outputs) !== JSON.stringify(b.outputs)) return "outputs changed";
-  return undefined;
+/** What an update does to a stack's resources (its custom resources, providers included). */
+function compare(before: StackRun | undefined, after: StackRun): Omit<Step, "phase" | "stack"> {
+  const state = (run: StackRun | undefined) =>
+    new Map(
+      (run?.resources ?? [])
+        .filter((r) => r.custom)
+        .map((r) => [r.urn, JSON.stringify({ inputs: r.inputs, protect: r.protect })]),
+    );
+  const old = state(before);
+  const now = state(after);
+  return {
+    adds: [...now.keys()].filter((urn) => !old.has(urn)),
+    changes: [...now.keys()].filter((urn) => old.has(urn) && old.get(urn) !== now.get(urn)),
+    removes: [...old.keys()].filter((urn) => !now.has(urn)),
+  };
 }

@@ -5,7 +5,7 @@
 import { ENVIRONMENT_POLICIES } from "../../policy-pack/lib/names";
 import { Environment } from "../config";
 import { stackAccount, stackNames } from "../topology";
-import { runEnvironment } from "./environmentRun";
+import { Step, runEnvironment } from "./environmentRun";
 import { PackConfig, PolicyServer, Violation } from "./policyServer";
 import { RecordedResource, maskSecrets } from "./runStack";
 
@@ -25,6 +25,8 @@ export interface PlannedStack {
 export interface Plan {
   environment: string;
   phases: string[][];
+  /** Every stack update in deploy order: what it creates, changes and deletes. */
+  steps: Step[];
   converged: boolean;
   drift: string[];
   stacks: PlannedStack[];
@@ -79,6 +81,7 @@ export async function planEnvironment(
     return {
       environment: env.environment,
       phases: result.phases,
+      steps: result.steps,
       converged: result.converged,
       drift: result.drift,
       stacks,
@@ -102,6 +105,11 @@ function maskedOutputs(
 export function formatPlan(plan: Plan): string {
   const lines: string[] = [`Environment ${plan.environment}`, "Phases:"];
   plan.phases.forEach((phase, i) => lines.push(`  ${i + 1}. ${phase.join(", ")}`));
+  lines.push(
+    "",
+    "Steps (each stack update in deploy order, compared with that stack's previous update):",
+  );
+  for (const step of plan.steps) lines.push(`  ${describeStep(step)}`);
   for (const stack of plan.stacks) {
     const custom = stack.resources.filter(
       (r) => !r.type.startsWith("secrets-hub:") && r.type !== "pulumi:pulumi:Stack",
@@ -131,4 +139,56 @@ export function formatPlan(plan: Plan): string {
       `  [${v.level}] ${v.policy} (${v.stack}) ${v.urn.split("::").pop() ?? ""}: ${v.message}`,
     );
   return lines.join("\n");
+}
+
+/** "phase 3, dev-workload-a: adds peering accepter, 2 routes, identity policy". */
+export function describeStep(step: Step): string {
+  const parts = (
+    [
+      ["adds", step.adds],
+      ["changes", step.changes],
+      ["removes", step.removes],
+    ] as const
+  )
+    .filter(([, urns]) => urns.length > 0)
+    .map(([verb, urns]) => `${verb} ${summarize(urns)}`);
+  return `phase ${step.phase}, ${step.stack}: ${parts.length > 0 ? parts.join("; ") : "no change"}`;
+}
+
+/** Readable names of the resource types a step touches, by type token. */
+const LABELS: Record<string, string> = {
+  "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "peering request",
+  "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": "peering accepter",
+  "aws:iam/rolePolicy:RolePolicy": "identity policy",
+  "aws:secretsmanager/secretRotation:SecretRotation": "rotation",
+  "aws:secretsmanager/secretVersion:SecretVersion": "secret value",
+  "aws:secretsmanager/secretPolicy:SecretPolicy": "secret policy",
+  "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": "rotation application",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "ingress rule",
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "egress rule",
+  "aws:kms/replicaKey:ReplicaKey": "replica key",
+  "aws:kms/key:Key": "key",
+  "aws:rds/instance:Instance": "database",
+};
+
+function label(type: string): string {
+  if (LABELS[type]) return LABELS[type];
+  if (type.startsWith("pulumi:providers:")) return `${type.split(":").pop()} provider`;
+  const name = type.split(":").pop() ?? type;
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+function summarize(urns: string[]): string {
+  const counts = new Map<string, number>();
+  for (const urn of urns) {
+    const type = urn.split("::")[2]?.split("$").pop() ?? urn;
+    counts.set(label(type), (counts.get(label(type)) ?? 0) + 1);
+  }
+  return [...counts].map(([name, n]) => (n === 1 ? name : `${n} ${plural(name)}`)).join(", ");
+}
+
+function plural(name: string): string {
+  if (/(s|x|ch|sh)$/.test(name)) return `${name}es`;
+  if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
+  return `${name}s`;
 }
