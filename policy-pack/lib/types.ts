@@ -44,3 +44,6 @@ export function isSecretsManagerEndpoint(props: Record<string, unknown>): boolea
   const service = String(props.serviceName ?? "");
   return /\.secretsmanager(-fips)?$/.test(service);
 }
+export const EVENT_RULE = ["aws:cloudwatch/eventRule:EventRule", "aws-native:events:Rule"];
+export const EVENT_TARGET = ["aws:cloudwatch/eventTarget:EventTarget"];
+export const TOPIC = ["aws:sns/topic:Topic", "aws-native:sns:Topic"];

@@ -12,7 +12,7 @@ import {
   stackPolicy,
   unknownFinding,
 } from "../lib/model";
-import { LAMBDA, ROTATION, SAR_STACK, SECRET } from "../lib/types";
+import { EVENT_RULE, EVENT_TARGET, LAMBDA, ROTATION, SAR_STACK, SECRET, TOPIC } from "../lib/types";
 
 /** Every secret has a rotation schedule (depending on it) with a rotation function. */
 export function checkSecretsRotate(resources: PlainResource[]): Finding[] {
@@ -121,7 +121,61 @@ export function checkRotationLambdasInVpc(resources: PlainResource[]): Finding[]
   return findings;
 }
 
+/**
+ * A stack that rotates secrets also tells someone when rotation fails: an EventBridge rule
+ * on `RotationFailed` with a target, and where that target is a topic of the stack, the
+ * topic is encrypted with a customer-managed key.
+ */
+export function checkRotationAlerting(resources: PlainResource[]): Finding[] {
+  const rotations = resources.filter((r) => ROTATION.includes(r.type));
+  if (rotations.length === 0) return [];
+  const rules = resources.filter((r) => {
+    if (!EVENT_RULE.includes(r.type)) return false;
+    const pattern = r.props.eventPattern;
+    return (
+      isUnknown(pattern) ||
+      JSON.stringify(typeof pattern === "string" ? pattern : (pattern ?? "")).includes(
+        "RotationFailed",
+      )
+    );
+  });
+  const targets = resources.filter(
+    (t) =>
+      EVENT_TARGET.includes(t.type) &&
+      rules.some((rule) => (t.propertyDependencies.rule ?? []).includes(rule.urn)),
+  );
+  if (targets.length === 0) {
+    return [
+      {
+        urn: rotations[0].urn,
+        message: `${rotations.length} secret rotation(s) but no EventBridge rule on Secrets Manager's RotationFailed event with a target: a failing rotation would go unnoticed (set secrets-hub:alerts, or disable this policy where alerts are routed organization-wide)`,
+      },
+    ];
+  }
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  return targets.flatMap((t) =>
+    (t.propertyDependencies.arn ?? [])
+      .map((u) => byUrn.get(u))
+      .filter((topic): topic is PlainResource => topic !== undefined && TOPIC.includes(topic.type))
+      .filter((topic) => {
+        const key = topic.props.kmsMasterKeyId;
+        return key === undefined || key === "" || String(key).endsWith("alias/aws/sns");
+      })
+      .map((topic) => ({
+        urn: topic.urn,
+        message: `${topic.name}: the rotation alerts topic is not encrypted with a customer-managed key (kmsMasterKeyId); aws/sns cannot be used by EventBridge and CloudWatch`,
+      })),
+  );
+}
+
 export const rotationPolicies = [
+  stackPolicy({
+    name: "rotation-failure-alerting",
+    description:
+      "A stack that rotates secrets has an EventBridge rule on RotationFailed with a target; a topic it creates for that is encrypted with a customer-managed key. Advisory by default: alerts may be routed organization-wide, which a stack cannot see.",
+    enforcementLevel: "advisory",
+    check: (resources) => checkRotationAlerting(resources),
+  }),
   stackPolicy({
     name: "secret-has-rotation",
     description: "Every secret has a rotation schedule with a rotation function.",

@@ -164,6 +164,22 @@ export function mockResource(
         .slice(0, length);
       break;
     }
+    case "aws:sns/topic:Topic":
+      id = `arn:aws:sns:${region}:${account}:${String(inputs.name ?? args.name)}`;
+      state.arn = id;
+      break;
+    case "aws:sns/topicSubscription:TopicSubscription":
+      id = `${String(inputs.topic)}:${hex(seed, 8)}-${hex(seed + "s", 4)}`;
+      state.arn = id;
+      break;
+    case "aws:cloudwatch/eventRule:EventRule":
+      id = String(inputs.name ?? args.name);
+      state.arn = `arn:aws:events:${region}:${account}:rule/${id}`;
+      break;
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      id = String(inputs.name ?? args.name);
+      state.arn = `arn:aws:cloudwatch:${region}:${account}:alarm:${id}`;
+      break;
     case "aws-native:accessanalyzer:Analyzer":
       state.arn = `arn:aws:access-analyzer:${region}:${account}:analyzer/${String(inputs.analyzerName ?? args.name)}`;
       id = state.arn as string;
@@ -174,4 +190,38 @@ export function mockResource(
   if (args.type.startsWith("pulumi:providers:"))
     id = `${hex(seed, 8)}-${hex(seed + "p", 4)}-provider`;
   return { id, state };
+}
+
+/**
+ * Answers the reads (invokes) the programs make. Each answer is what AWS would return for
+ * what the programs created: the rotation application's function reports the execution
+ * role CloudFormation made for it (named from the stack name, truncated as CloudFormation
+ * truncates) and the runtime of the pinned application.
+ */
+export function mockInvoke(
+  args: pulumi.runtime.MockCallArgs,
+  place: Placement,
+): Record<string, unknown> {
+  const inputs = args.inputs as Record<string, unknown>;
+  switch (args.token) {
+    case "aws:lambda/getFunction:getFunction": {
+      const arn = String(inputs.functionName);
+      const functionName = arn.split(":").pop() ?? arn;
+      const region = typeof inputs.region === "string" ? inputs.region : place.region;
+      const account = /^arn:aws[a-z-]*:lambda:[^:]+:(\d{12}):/.exec(arn)?.[1] ?? place.accountId;
+      const role =
+        `serverlessrepo-${functionName}`.slice(0, 38) +
+        `-SecretsManagerRDSRotationLambdaRole-${hex(arn, 12).toUpperCase()}`;
+      return {
+        arn: `arn:aws:lambda:${region}:${account}:function:${functionName}`,
+        functionName,
+        role: `arn:aws:iam::${account}:role/${role.slice(0, 64)}`,
+        runtime: "python3.12",
+      };
+    }
+    default:
+      throw new Error(
+        `unexpected invoke ${args.token}: the programs take every fact from the environment file`,
+      );
+  }
 }

@@ -14,7 +14,7 @@ import {
 } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import type * as gstruct from "google-protobuf/google/protobuf/struct_pb";
-import { Placement, StackOutputs, mockResource } from "./mockCloud";
+import { Placement, StackOutputs, mockInvoke, mockResource } from "./mockCloud";
 
 export type { StackOutputs } from "./mockCloud";
 
@@ -88,9 +88,12 @@ export async function runStack(options: RunStackOptions): Promise<StackRun> {
 
   const mocks: pulumi.runtime.Mocks = {
     call: (args) => {
-      throw new Error(
-        `unexpected invoke ${args.token}: the programs take every fact from the environment file`,
-      );
+      const providerName = args.provider ? (args.provider.split("::")[3] ?? "") : "";
+      const place = placements.get(providerName) ?? {
+        accountId: "000000000000",
+        region: "us-east-1",
+      };
+      return mockInvoke(args, place);
     },
     newResource: (args) => {
       if (args.type === "pulumi:pulumi:StackReference") {
