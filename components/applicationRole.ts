@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretsManagerService, serviceTrustPolicy, toJson } from "../src/lib/policies";
+import { secretsManagerService, serviceTrustPolicy, toJson } from "./iamDocuments";
 
 /** What the application may read, once the central stack has exported it. */
 export interface SecretGrant {

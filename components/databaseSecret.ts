@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretReadPolicy, toJson } from "../src/lib/policies";
+import { secretReadPolicy, toJson } from "./iamDocuments";
 
 /** Arguments of {@link DatabaseSecret}. */
 export interface DatabaseSecretArgs {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretsKeyPolicy, toJson } from "../src/lib/policies";
+import { secretsKeyPolicy, toJson } from "./iamDocuments";
 
 /** Arguments of {@link SecretsKey}. */
 export interface SecretsKeyArgs {

@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { Address4 } from "ip-address";
 import { readSchedule } from "../../policy-pack/lib/schedule";
-import { cidrsOverlap } from "../lib/cidr";
+import { cidrsOverlap } from "../../policy-pack/lib/cidr";
 import {
   DB_IDENTIFIER as RDS_IDENTIFIER,
   ROLE_NAME_MAX,

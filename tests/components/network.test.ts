@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import { Address4 } from "ip-address";
-import { carveSubnets } from "../../src/lib/cidr";
-import { cidrsOverlap } from "../../src/lib/cidr";
+import { carveSubnets, cidrsOverlap } from "../../policy-pack/lib/cidr";
 import { devEnvironment, ofType, one, runStackOf } from "../harness";
 
 describe("Network component", () => {
