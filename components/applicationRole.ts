@@ -20,6 +20,7 @@ export interface ApplicationRoleArgs {
   trustedServices?: readonly string[];
   /** Secret access; absent before the central stack exists (phase 1): no identity policy yet. */
   grant?: SecretGrant;
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 

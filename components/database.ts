@@ -38,6 +38,7 @@ export interface DatabaseArgs {
   port?: number;
   /** RDS instance identifier, unique in the account and region. */
   identifier: string;
+  /** VPC of the instance and its security group. */
   vpcId: pulumi.Input<string>;
   /** Private subnets (at least two zones) for the subnet group. */
   subnetIds: pulumi.Input<string>[];

@@ -31,6 +31,7 @@ export interface DatabaseSecretArgs {
   protect?: boolean;
   /** Resources the first rotation needs (the Secrets Manager endpoint, peering routes). */
   rotationDependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 

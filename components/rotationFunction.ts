@@ -13,7 +13,9 @@ export function rotationRoleArnPattern(accountId: string, namePrefix: string): s
 
 /** A database the function must reach: where and on which port. */
 export interface RotationTarget {
+  /** CIDR of the database's VPC. */
   cidr: string;
+  /** Database port. */
   port: number;
 }
 
@@ -21,7 +23,9 @@ export interface RotationTarget {
 export interface RotationFunctionArgs {
   /** Prefix of the CloudFormation stack and function names, e.g. `secrets-hub-dev`. */
   namePrefix: string;
+  /** Region of the functions; names the regional Secrets Manager endpoint they call. */
   region: string;
+  /** VPC of the functions' security group. */
   vpcId: pulumi.Input<string>;
   /** Private subnets the function runs in. */
   subnetIds: pulumi.Input<string>[];
@@ -35,6 +39,7 @@ export interface RotationFunctionArgs {
   applicationVersion: string;
   /** The CMK the secrets are encrypted with. */
   kmsKeyArn: pulumi.Input<string>;
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 

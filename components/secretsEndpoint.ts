@@ -7,6 +7,7 @@ export type SecretsEndpointArgs = SecretsEndpointCommonArgs &
 
 /** Arguments of {@link SecretsEndpoint} whatever the allowed source. */
 export interface SecretsEndpointCommonArgs {
+  /** VPC to place the endpoint in. */
   vpcId: pulumi.Input<string>;
   /** Region of the VPC; names the service `com.amazonaws.<region>.secretsmanager`. */
   region: string;
@@ -20,6 +21,7 @@ export interface SecretsEndpointCommonArgs {
 export interface SecretsEndpointFromSecurityGroup {
   /** Security group allowed to reach the endpoint on 443. Required in this form. */
   allowedSecurityGroupId: pulumi.Input<string>;
+  /** Not in this form: set `allowedSecurityGroupId` or `allowedCidrs`, not both. */
   allowedCidrs?: never;
 }
 
@@ -27,6 +29,7 @@ export interface SecretsEndpointFromSecurityGroup {
 export interface SecretsEndpointFromCidrs {
   /** CIDR blocks allowed to reach the endpoint on 443 (at least one). Required in this form. */
   allowedCidrs: string[];
+  /** Not in this form: set `allowedSecurityGroupId` or `allowedCidrs`, not both. */
   allowedSecurityGroupId?: never;
 }
 

@@ -22,6 +22,7 @@ export interface SecretsKeyArgs {
   rotationRoleArnPattern: string;
   /** Protect both keys from replacement and deletion. Default: true. */
   protect?: boolean;
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 
