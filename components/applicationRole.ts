@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretsManagerService, serviceTrustPolicy, toJson } from "../src/lib/policies";
+import { secretsManagerService, serviceTrustPolicy, toJson } from "./iamDocuments";
 
 /** What the application may read, once the central stack has exported it. */
 export interface SecretGrant {
@@ -20,6 +20,7 @@ export interface ApplicationRoleArgs {
   trustedServices?: readonly string[];
   /** Secret access; absent before the central stack exists (phase 1): no identity policy yet. */
   grant?: SecretGrant;
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 

@@ -1,16 +1,44 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Database as DatabaseConfig } from "../src/config";
-import { databasePort } from "../src/config";
-import type { DatabaseEndpoint } from "../src/contract";
+import { Engine, databasePort } from "./engines";
+
+/**
+ * Connection facts of a workload database (no password: that travels separately, as a
+ * secret). The stack contract (src/contract.ts) checks this shape with its schema.
+ */
+export interface DatabaseEndpoint {
+  engine: Engine;
+  /** DNS name of the instance. */
+  host: string;
+  port: number;
+  /** Database the rotation function connects to. */
+  dbname: string;
+  /** Master user whose password is rotated. */
+  username: string;
+  /** RDS instance identifier. */
+  dbInstanceIdentifier: string;
+}
 
 /** Arguments of {@link Database}. */
 export interface DatabaseArgs {
-  /** Engine, sizes and names from the environment file. Plain: decides what is created. */
-  config: DatabaseConfig;
+  /** Engine. Plain: it decides the port and the rules created. */
+  engine: Engine;
+  /** Engine version, e.g. `16` or `8.0`. Default: the version RDS chooses for the engine. */
+  engineVersion?: string;
+  /** Instance class, e.g. `db.t4g.micro`. Required: the config schema supplies its default. */
+  instanceClass: string;
+  /** Storage in GiB (gp3). Required: the config schema supplies its default. */
+  allocatedStorage: number;
+  /** Name of the database created in the instance. */
+  dbName: string;
+  /** Master user name. */
+  username: string;
+  /** Port the database listens on. Default: the engine's (`DEFAULT_PORTS`). */
+  port?: number;
   /** RDS instance identifier, unique in the account and region. */
   identifier: string;
+  /** VPC of the instance and its security group. */
   vpcId: pulumi.Input<string>;
   /** Private subnets (at least two zones) for the subnet group. */
   subnetIds: pulumi.Input<string>[];
@@ -18,6 +46,7 @@ export interface DatabaseArgs {
   rotationCidrs: string[];
   /** Protect the instance and its password from replacement and deletion; turn off only in sandboxes. Default: true. */
   protect?: boolean;
+  /** Tags. Default: none. */
   tags?: Record<string, string>;
 }
 
@@ -35,22 +64,17 @@ export class Database extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:workload:Database", name, {}, opts);
-    if (args.config.existing) {
-      throw new Error(
-        `Database ${name}: config.existing is set; an existing database is not created (use existingDatabaseEndpoint)`,
-      );
-    }
     if (args.rotationCidrs.length === 0) {
       throw new Error(`Database ${name}: rotationCidrs needs at least one CIDR`);
     }
     const protect = args.protect ?? true;
-    const port = databasePort(args.config);
+    const port = databasePort(args);
 
     const sg = new aws.ec2.SecurityGroup(
       `${name}-sg`,
       {
         vpcId: args.vpcId,
-        description: `${args.config.engine} ${port} from the central rotation subnets only`,
+        description: `${args.engine} ${port} from the central rotation subnets only`,
         revokeRulesOnDelete: true,
         tags: { ...args.tags, Name: `${name}-sg` },
       },
@@ -66,7 +90,7 @@ export class Database extends pulumi.ComponentResource {
             ipProtocol: "tcp",
             fromPort: port,
             toPort: port,
-            description: `${args.config.engine} from central rotation subnet ${cidr}`,
+            description: `${args.engine} from central rotation subnet ${cidr}`,
           },
           { parent: this },
         ),
@@ -96,13 +120,13 @@ export class Database extends pulumi.ComponentResource {
       `${name}-instance`,
       {
         identifier: args.identifier,
-        engine: args.config.engine,
-        engineVersion: args.config.engineVersion,
-        instanceClass: args.config.instanceClass,
-        allocatedStorage: args.config.allocatedStorage,
+        engine: args.engine,
+        engineVersion: args.engineVersion,
+        instanceClass: args.instanceClass,
+        allocatedStorage: args.allocatedStorage,
         storageType: "gp3",
-        dbName: args.config.dbName,
-        username: args.config.username,
+        dbName: args.dbName,
+        username: args.username,
         password: password.result,
         port,
         dbSubnetGroupName: subnetGroup.name,
@@ -123,28 +147,15 @@ export class Database extends pulumi.ComponentResource {
     );
 
     this.endpoint = pulumi.output({
-      engine: args.config.engine,
+      engine: args.engine,
       host: instance.address,
       port: instance.port,
-      dbname: args.config.dbName,
-      username: args.config.username,
+      dbname: args.dbName,
+      username: args.username,
       dbInstanceIdentifier: instance.identifier,
     });
     this.initialPassword = pulumi.secret(password.result);
     this.securityGroupId = sg.id;
     this.registerOutputs({ endpoint: this.endpoint, securityGroupId: this.securityGroupId });
   }
-}
-
-/** Connection facts of a database that exists outside this program. */
-export function existingDatabaseEndpoint(config: DatabaseConfig): DatabaseEndpoint {
-  if (!config.existing) throw new Error("existingDatabaseEndpoint: config.existing is not set");
-  return {
-    engine: config.engine,
-    host: config.existing.host,
-    port: databasePort(config),
-    dbname: config.dbName,
-    username: config.username,
-    dbInstanceIdentifier: config.existing.dbInstanceIdentifier,
-  };
 }

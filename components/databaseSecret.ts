@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretReadPolicy, toJson } from "../src/lib/policies";
+import { secretReadPolicy, toJson } from "./iamDocuments";
 
 /** Arguments of {@link DatabaseSecret}. */
 export interface DatabaseSecretArgs {
@@ -31,6 +31,7 @@ export interface DatabaseSecretArgs {
   protect?: boolean;
   /** Resources the first rotation needs (the Secrets Manager endpoint, peering routes). */
   rotationDependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 

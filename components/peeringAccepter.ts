@@ -9,6 +9,7 @@ export interface PeeringAccepterArgs {
   centralCidr: string;
   /** Route tables to add the route to (every private route table of the workload). */
   routeTableIds: pulumi.Input<string>[];
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 

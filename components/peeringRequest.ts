@@ -5,14 +5,17 @@ import * as pulumi from "@pulumi/pulumi";
 export interface PeeringRequestArgs {
   /** The central VPC. */
   vpcId: pulumi.Input<string>;
-  /** The workload VPC, its account and region. */
+  /** The workload VPC. */
   peerVpcId: string;
+  /** Account that owns the workload VPC (cross-account: its stack accepts). */
   peerOwnerId: string;
+  /** Region of the workload VPC. */
   peerRegion: string;
   /** Workload VPC CIDR: the destination of the routes. */
   peerCidr: string;
   /** Central route tables to add the route to (every private route table). */
   routeTableIds: pulumi.Input<string>[];
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 

@@ -1,30 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-
-/** Engines and strategies with an AWS-published rotation application. */
-export type RotationEngine = "postgres" | "mysql";
-export type RotationStrategy = "single-user" | "multi-user";
-
-/**
- * The AWS-published rotation applications (Serverless Application Repository, account
- * 297356227824, published in us-east-1 and deployable in every commercial region).
- * Multi-user needs a master secret in the secret JSON (`masterarn`); the config schema does
- * not offer it yet, but the catalogue is complete so that adding it is a config change.
- */
-export const ROTATION_APPLICATIONS: Record<RotationEngine, Record<RotationStrategy, string>> = {
-  postgres: {
-    "single-user": "SecretsManagerRDSPostgreSQLRotationSingleUser",
-    "multi-user": "SecretsManagerRDSPostgreSQLRotationMultiUser",
-  },
-  mysql: {
-    "single-user": "SecretsManagerRDSMySQLRotationSingleUser",
-    "multi-user": "SecretsManagerRDSMySQLRotationMultiUser",
-  },
-};
-
-export function rotationApplicationId(engine: RotationEngine, strategy: RotationStrategy): string {
-  return `arn:aws:serverlessrepo:us-east-1:297356227824:applications/${ROTATION_APPLICATIONS[engine][strategy]}`;
-}
+import { Engine, RotationStrategy, rotationApplicationId } from "./engines";
 
 /**
  * ARN pattern of the execution roles of the rotation functions. The repository deploys
@@ -37,7 +13,9 @@ export function rotationRoleArnPattern(accountId: string, namePrefix: string): s
 
 /** A database the function must reach: where and on which port. */
 export interface RotationTarget {
+  /** CIDR of the database's VPC. */
   cidr: string;
+  /** Database port. */
   port: number;
 }
 
@@ -45,7 +23,9 @@ export interface RotationTarget {
 export interface RotationFunctionArgs {
   /** Prefix of the CloudFormation stack and function names, e.g. `secrets-hub-dev`. */
   namePrefix: string;
+  /** Region of the functions; names the regional Secrets Manager endpoint they call. */
   region: string;
+  /** VPC of the functions' security group. */
   vpcId: pulumi.Input<string>;
   /** Private subnets the function runs in. */
   subnetIds: pulumi.Input<string>[];
@@ -54,11 +34,12 @@ export interface RotationFunctionArgs {
   /** Databases to rotate: egress to each CIDR on its port only. */
   targets: RotationTarget[];
   /** One application is deployed per distinct engine/strategy pair listed here. */
-  applications: { engine: RotationEngine; strategy: RotationStrategy }[];
+  applications: { engine: Engine; strategy: RotationStrategy }[];
   /** Pinned `semanticVersion` of the applications. */
   applicationVersion: string;
   /** The CMK the secrets are encrypted with. */
   kmsKeyArn: pulumi.Input<string>;
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 
@@ -70,11 +51,15 @@ export interface RotationFunctionArgs {
  */
 export class RotationFunction extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
-  /** `RotationLambdaARN` of each application, keyed `<engine>/<strategy>`. */
-  public readonly lambdaArns: Record<string, pulumi.Output<string>>;
+  private readonly componentName: string;
+  /** `RotationLambdaARN` of each deployed application. */
+  private readonly lambdaArns: Partial<
+    Record<Engine, Partial<Record<RotationStrategy, pulumi.Output<string>>>>
+  > = {};
 
   constructor(name: string, args: RotationFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:central:RotationFunction", name, {}, opts);
+    this.componentName = name;
     if (!/^\d+\.\d+\.\d+$/.test(args.applicationVersion)) {
       throw new Error(
         `RotationFunction ${name}: applicationVersion must be pinned (x.y.z), got '${args.applicationVersion}'`,
@@ -129,11 +114,8 @@ export class RotationFunction extends pulumi.ComponentResource {
     }
 
     const subnetList = pulumi.output(args.subnetIds).apply((ids) => ids.join(","));
-    this.lambdaArns = {};
-    const kinds = [
-      ...new Map(args.applications.map((a) => [`${a.engine}/${a.strategy}`, a])).values(),
-    ];
-    for (const { engine, strategy } of kinds) {
+    for (const { engine, strategy } of args.applications) {
+      if (this.lambdaArns[engine]?.[strategy]) continue;
       const short = `${engine}-${strategy === "single-user" ? "single" : "multi"}`;
       const stackName = `${args.namePrefix}-rotation-${short}`;
       const app = new aws.serverlessrepository.CloudFormationStack(
@@ -154,7 +136,8 @@ export class RotationFunction extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      this.lambdaArns[`${engine}/${strategy}`] = app.outputs.apply((o) => {
+      const arns = (this.lambdaArns[engine] ??= {});
+      arns[strategy] = app.outputs.apply((o) => {
         const arn = o["RotationLambdaARN"];
         if (!arn)
           throw new Error(
@@ -165,5 +148,19 @@ export class RotationFunction extends pulumi.ComponentResource {
     }
     this.securityGroupId = sg.id;
     this.registerOutputs({ securityGroupId: this.securityGroupId });
+  }
+
+  /**
+   * `RotationLambdaARN` of the application for `engine` and `strategy`. Throws when that
+   * pair was not among `applications`: a secret must not be rotated by another engine's function.
+   */
+  public lambdaArnFor(engine: Engine, strategy: RotationStrategy): pulumi.Output<string> {
+    const arn = this.lambdaArns[engine]?.[strategy];
+    if (!arn) {
+      throw new Error(
+        `RotationFunction ${this.componentName}: no rotation application for engine ${engine} and strategy ${strategy}; add it to applications`,
+      );
+    }
+    return arn;
   }
 }

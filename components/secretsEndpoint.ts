@@ -1,19 +1,36 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Arguments of {@link SecretsEndpoint}. */
-export interface SecretsEndpointArgs {
+/** Arguments of {@link SecretsEndpoint}: the common ones and exactly one allowed source. */
+export type SecretsEndpointArgs = SecretsEndpointCommonArgs &
+  (SecretsEndpointFromSecurityGroup | SecretsEndpointFromCidrs);
+
+/** Arguments of {@link SecretsEndpoint} whatever the allowed source. */
+export interface SecretsEndpointCommonArgs {
+  /** VPC to place the endpoint in. */
   vpcId: pulumi.Input<string>;
   /** Region of the VPC; names the service `com.amazonaws.<region>.secretsmanager`. */
   region: string;
   /** Subnets to place an endpoint interface in (every private subnet). */
   subnetIds: pulumi.Input<string>[];
-  /** Security group allowed to reach the endpoint on 443. Exactly one of this and `allowedCidrs`. */
-  allowedSecurityGroupId?: pulumi.Input<string>;
-  /** CIDR blocks allowed to reach the endpoint on 443. Exactly one of this and `allowedSecurityGroupId`. */
-  allowedCidrs?: string[];
   /** Tags. Default: none. */
   tags?: Record<string, string>;
+}
+
+/** HTTPS admitted from one security group. */
+export interface SecretsEndpointFromSecurityGroup {
+  /** Security group allowed to reach the endpoint on 443. Required in this form. */
+  allowedSecurityGroupId: pulumi.Input<string>;
+  /** Not in this form: set `allowedSecurityGroupId` or `allowedCidrs`, not both. */
+  allowedCidrs?: never;
+}
+
+/** HTTPS admitted from CIDR blocks. */
+export interface SecretsEndpointFromCidrs {
+  /** CIDR blocks allowed to reach the endpoint on 443 (at least one). Required in this form. */
+  allowedCidrs: string[];
+  /** Not in this form: set `allowedSecurityGroupId` or `allowedCidrs`, not both. */
+  allowedSecurityGroupId?: never;
 }
 
 /**
@@ -27,12 +44,8 @@ export class SecretsEndpoint extends pulumi.ComponentResource {
 
   constructor(name: string, args: SecretsEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:network:SecretsEndpoint", name, {}, opts);
-    const bySg = args.allowedSecurityGroupId !== undefined;
-    const byCidr = args.allowedCidrs !== undefined && args.allowedCidrs.length > 0;
-    if (bySg === byCidr) {
-      throw new Error(
-        `SecretsEndpoint ${name}: set exactly one of allowedSecurityGroupId and allowedCidrs`,
-      );
+    if (args.allowedCidrs !== undefined && args.allowedCidrs.length === 0) {
+      throw new Error(`SecretsEndpoint ${name}: allowedCidrs needs at least one CIDR`);
     }
 
     const sg = new aws.ec2.SecurityGroup(
@@ -45,7 +58,7 @@ export class SecretsEndpoint extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    if (bySg) {
+    if (args.allowedCidrs === undefined) {
       new aws.vpc.SecurityGroupIngressRule(
         `${name}-https-from-sg`,
         {
@@ -59,7 +72,7 @@ export class SecretsEndpoint extends pulumi.ComponentResource {
         { parent: this },
       );
     } else {
-      args.allowedCidrs!.forEach(
+      args.allowedCidrs.forEach(
         (cidr, i) =>
           new aws.vpc.SecurityGroupIngressRule(
             `${name}-https-from-cidr-${i}`,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretsKeyPolicy, toJson } from "../src/lib/policies";
+import { secretsKeyPolicy, toJson } from "./iamDocuments";
 
 /** Arguments of {@link SecretsKey}. */
 export interface SecretsKeyArgs {
@@ -22,6 +22,7 @@ export interface SecretsKeyArgs {
   rotationRoleArnPattern: string;
   /** Protect both keys from replacement and deletion. Default: true. */
   protect?: boolean;
+  /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
 

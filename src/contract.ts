@@ -5,20 +5,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { DatabaseEndpoint } from "../components/database";
+import { ENGINES } from "../components/engines";
+
+export type { DatabaseEndpoint };
 
 const arn = z.string().startsWith("arn:");
 const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/);
 
-/** Connection facts of a workload database (no password: that travels separately, as a secret). */
+/**
+ * Checks the Database component's {@link DatabaseEndpoint} (no password: that travels
+ * separately, as a secret). tests/contract.test.ts proves both read the same fields.
+ */
 export const databaseEndpointSchema = z.object({
-  engine: z.enum(["postgres", "mysql"]),
+  engine: z.enum(ENGINES),
   host: z.string().min(1),
   port: z.number().int(),
   dbname: z.string().min(1),
   username: z.string().min(1),
   dbInstanceIdentifier: z.string().min(1),
-});
-export type DatabaseEndpoint = z.infer<typeof databaseEndpointSchema>;
+}) satisfies z.ZodType<DatabaseEndpoint>;
 
 /** Plain (non-secret) outputs a workload stack must export before central can use it. */
 export const workloadOutputsSchema = z.object({

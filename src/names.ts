@@ -8,10 +8,11 @@ export function applicationRoleName(environment: string, workload: string): stri
   return `secrets-hub-${environment}-${workload}-app`;
 }
 
-/** RDS instance identifier: at most 63 characters, letters, digits and single hyphens. */
+/** RDS instance identifier of a workload's database; it must match {@link RDS_INSTANCE_IDENTIFIER}. */
 export function databaseIdentifier(environment: string, workload: string, dbName: string): string {
   return `${environment}-${workload}-${dbName}`.toLowerCase().replace(/_/g, "-");
 }
 
 export const ROLE_NAME_MAX = 64;
-export const DB_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/;
+/** The rule RDS imposes on {@link databaseIdentifier}; its one definition is in components/engines.ts. */
+export { RDS_INSTANCE_IDENTIFIER } from "../components/engines";

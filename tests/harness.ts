@@ -2,13 +2,20 @@
  * Shared test helpers over the mock engine (src/offline): load an environment, run one of
  * its stacks with given peer outputs, find what it registered, unwrap outputs.
  */
+import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
-import { Environment, environmentFromFile } from "../src/config";
+import { Environment, PROJECT, environmentFromFile } from "../src/config";
 import { runEnvironmentStack } from "../src/offline/environmentRun";
-import type { RecordedResource, StackOutputs, StackRun } from "../src/offline/runStack";
+import {
+  RecordedResource,
+  StackOutputs,
+  StackRun,
+  StackRunError,
+  runStack,
+} from "../src/offline/runStack";
 
 export const DEV_FILE = path.join(__dirname, "..", "Pulumi.dev.yaml");
 
@@ -55,4 +62,41 @@ export function one(run: StackRun, type: string, nameIncludes = ""): RecordedRes
 /** Parses a JSON policy input. */
 export function policyOf(resource: RecordedResource, key = "policy"): any {
   return JSON.parse(String(resource.inputs[key]));
+}
+
+/**
+ * Runs `build` as the whole program of a stack without peers (one component on its own);
+ * what it returns becomes the stack outputs.
+ */
+export function runComponent(build: () => Record<string, unknown>): Promise<StackRun> {
+  return runStack({
+    project: PROJECT,
+    stack: "components",
+    peers: new Map(),
+    program: async () => build(),
+  });
+}
+
+/**
+ * Asserts that `build` fails before any child resource with a message that holds every one
+ * of `mentions` (the component, its instance name, the argument).
+ */
+export async function assertRefused(build: () => unknown, ...mentions: string[]): Promise<void> {
+  const failure = await runComponent(() => {
+    build();
+    return {};
+  }).then(
+    () => assert.fail(`expected a refusal naming ${mentions.join(", ")}`),
+    (error: unknown) => error,
+  );
+  assert.ok(failure instanceof StackRunError, String(failure));
+  for (const mention of mentions) {
+    assert.ok(failure.message.includes(mention), `'${failure.message}' does not name ${mention}`);
+  }
+  const children = failure.resources.filter((r) => r.custom);
+  assert.deepEqual(
+    children.map((r) => r.urn),
+    [],
+    "a refused component creates no resource",
+  );
 }

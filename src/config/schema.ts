@@ -9,32 +9,18 @@ import { z } from "zod";
 import { Address4 } from "ip-address";
 import { QUOTAS } from "../../policy-pack/lib/quotas";
 import { readSchedule } from "../../policy-pack/lib/schedule";
-import { cidrsOverlap } from "../lib/cidr";
+import { cidrsOverlap } from "../../policy-pack/lib/cidr";
 import {
-  DB_IDENTIFIER as RDS_IDENTIFIER,
-  ROLE_NAME_MAX,
-  applicationRoleName,
-  databaseIdentifier,
-} from "../names";
+  CONFIGURABLE_ROTATION_STRATEGIES as ROTATION_STRATEGIES,
+  DATABASE_NAME as DB_IDENTIFIER,
+  ENGINES,
+  RDS_INSTANCE_IDENTIFIER as RDS_IDENTIFIER,
+} from "../../components/engines";
+import { ROLE_NAME_MAX, applicationRoleName, databaseIdentifier } from "../names";
 
-/** Engines the program can create and rotate. */
-export const ENGINES = ["postgres", "mysql"] as const;
-/** Rotation strategies the program deploys today (see the rotation catalogue for the others). */
-export const ROTATION_STRATEGIES = ["single-user"] as const;
-/** Default database ports by engine. */
-export const DEFAULT_PORTS: Record<(typeof ENGINES)[number], number> = {
-  postgres: 5432,
-  mysql: 3306,
-};
-
-/** The port a workload database listens on: the existing database's, the configured one, or the engine's. */
-export function databasePort(database: {
-  engine: (typeof ENGINES)[number];
-  port?: number;
-  existing?: { port?: number };
-}): number {
-  return database.existing?.port ?? database.port ?? DEFAULT_PORTS[database.engine];
-}
+// The engine facts live in components/engines.ts; re-exported for readers of the config.
+export { DEFAULT_PORTS, databasePort } from "../../components/engines";
+export { ENGINES, ROTATION_STRATEGIES };
 
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -44,7 +30,6 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
-const DB_IDENTIFIER = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
 const DURATION = /^(\d+)h$/;
 
 /** Account ids are often written unquoted in YAML; accept the number but keep its digits. */

@@ -15,7 +15,8 @@ import { PeeringRequest } from "../../components/peeringRequest";
 import { RotationFunction, rotationRoleArnPattern } from "../../components/rotationFunction";
 import { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
-import { Environment, Workload, databasePort } from "../config";
+import { databasePort } from "../../components/engines";
+import type { Environment, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
@@ -179,8 +180,10 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
           ? secretDocument(database, peer.databaseInitialPassword)
           : undefined,
         readerRoleArn: peer.outputs.applicationRoleArn,
-        rotationLambdaArn:
-          rotation.lambdaArns[`${workload.database.engine}/${workload.database.rotationStrategy}`],
+        rotationLambdaArn: rotation.lambdaArnFor(
+          workload.database.engine,
+          workload.database.rotationStrategy,
+        ),
         schedule: env.rotation.schedule,
         duration: env.rotation.duration,
         protect,

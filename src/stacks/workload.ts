@@ -5,11 +5,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ApplicationRole } from "../../components/applicationRole";
-import { Database, existingDatabaseEndpoint } from "../../components/database";
+import { Database, type DatabaseEndpoint } from "../../components/database";
+import { databasePort } from "../../components/engines";
 import { Network } from "../../components/network";
 import { PeeringAccepter } from "../../components/peeringAccepter";
 import { SecretsEndpoint } from "../../components/secretsEndpoint";
-import type { Environment, Workload } from "../config";
+import type { Database as DatabaseConfig, Environment, Workload } from "../config";
 import type { WorkloadOutputs } from "../contract";
 import { applicationRoleName, databaseIdentifier } from "../names";
 import { readCentralStack } from "../peers";
@@ -56,13 +57,20 @@ export async function workloadProgram(
   let database: WorkloadOutputs["database"];
   let databaseInitialPassword: pulumi.Output<string> | undefined;
   if (workload.database.existing) {
-    database = existingDatabaseEndpoint(workload.database);
+    database = existingDatabaseEndpoint(workload.database, workload.database.existing);
   } else {
+    const config = workload.database;
     const db = new Database(
       `${workload.name}-db`,
       {
-        config: workload.database,
-        identifier: databaseIdentifier(env.environment, workload.name, workload.database.dbName),
+        engine: config.engine,
+        engineVersion: config.engineVersion,
+        instanceClass: config.instanceClass,
+        allocatedStorage: config.allocatedStorage,
+        dbName: config.dbName,
+        username: config.username,
+        port: config.port,
+        identifier: databaseIdentifier(env.environment, workload.name, config.dbName),
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         rotationCidrs,
@@ -130,5 +138,20 @@ export async function workloadProgram(
     applicationRoleArn: role.roleArn,
     database,
     ...(databaseInitialPassword ? { databaseInitialPassword } : {}),
+  };
+}
+
+/** Connection facts of a database that exists outside this program. */
+function existingDatabaseEndpoint(
+  config: DatabaseConfig,
+  existing: NonNullable<DatabaseConfig["existing"]>,
+): DatabaseEndpoint {
+  return {
+    engine: config.engine,
+    host: existing.host,
+    port: databasePort(config),
+    dbname: config.dbName,
+    username: config.username,
+    dbInstanceIdentifier: existing.dbInstanceIdentifier,
   };
 }

@@ -1,8 +1,8 @@
 import * as assert from "node:assert/strict";
 import { Address4 } from "ip-address";
-import { carveSubnets } from "../../src/lib/cidr";
-import { cidrsOverlap } from "../../src/lib/cidr";
-import { devEnvironment, ofType, one, runStackOf } from "../harness";
+import { carveSubnets, cidrsOverlap } from "../../policy-pack/lib/cidr";
+import { Network } from "../../components/network";
+import { assertRefused, devEnvironment, ofType, one, runStackOf } from "../harness";
 
 describe("Network component", () => {
   it("places disjoint private subnets inside the VPC, one per distinct zone, with DNS on", async () => {
@@ -40,6 +40,13 @@ describe("Network component", () => {
     ]);
     assert.throws(() => carveSubnets("10.1.0.0/27", 28, 3), /do not fit/);
   });
+
+  it("refuses fewer than two availabilityZones", () =>
+    assertRefused(
+      () => new Network("test", { cidrBlock: "10.1.0.0/16", availabilityZones: ["us-east-1a"] }),
+      "Network test",
+      "availabilityZones",
+    ));
 });
 
 describe("account providers", () => {

@@ -1,8 +1,9 @@
 /**
- * IAM and KMS policy documents, built as typed objects (`aws.iam.PolicyDocument`) and
- * serialized once. Statements list principals together rather than one statement per
- * workload, so documents stay small as the number of workloads grows (key policies are
- * limited to 32,768 bytes, secret policies to 20,480 characters).
+ * The IAM and KMS policy documents of the components (key, secret and trust policies),
+ * built as typed objects (`aws.iam.PolicyDocument`) and serialized once. Statements list
+ * principals together rather than one statement per workload, so documents stay small as
+ * the number of workloads grows (key policies are limited to 32,768 bytes, secret policies
+ * to 20,480 characters).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,0 +1,64 @@
+/**
+ * The database engines the program can create and rotate, and the facts that follow from
+ * an engine: its default port, its AWS rotation applications, and the identifier rules RDS
+ * and the engines impose. SDK-free, so the config schema and the contract can read it
+ * without loading a provider.
+ */
+
+/** Engines the program can create and rotate. */
+export const ENGINES = ["postgres", "mysql"] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** Default database ports by engine. */
+export const DEFAULT_PORTS: Record<Engine, number> = {
+  postgres: 5432,
+  mysql: 3306,
+};
+
+/** The port a database listens on: an existing database's own, the configured one, or the engine's. */
+export function databasePort(database: {
+  engine: Engine;
+  port?: number;
+  existing?: { port?: number };
+}): number {
+  return database.existing?.port ?? database.port ?? DEFAULT_PORTS[database.engine];
+}
+
+/** Rotation strategies with an AWS-published rotation application. */
+export const ROTATION_STRATEGIES = ["single-user", "multi-user"] as const;
+export type RotationStrategy = (typeof ROTATION_STRATEGIES)[number];
+
+/**
+ * Strategies the environment file may choose today. Multi-user needs a master secret in the
+ * secret JSON (`masterarn`) that the config schema does not take yet.
+ */
+export const CONFIGURABLE_ROTATION_STRATEGIES = [
+  "single-user",
+] as const satisfies readonly RotationStrategy[];
+
+/**
+ * The AWS-published rotation applications (Serverless Application Repository, account
+ * 297356227824, published in us-east-1 and deployable in every commercial region). The
+ * catalogue is complete so that offering multi-user is a config change.
+ */
+export const ROTATION_APPLICATIONS: Record<Engine, Record<RotationStrategy, string>> = {
+  postgres: {
+    "single-user": "SecretsManagerRDSPostgreSQLRotationSingleUser",
+    "multi-user": "SecretsManagerRDSPostgreSQLRotationMultiUser",
+  },
+  mysql: {
+    "single-user": "SecretsManagerRDSMySQLRotationSingleUser",
+    "multi-user": "SecretsManagerRDSMySQLRotationMultiUser",
+  },
+};
+
+/** Serverless Application Repository id of the rotation application for `engine` and `strategy`. */
+export function rotationApplicationId(engine: Engine, strategy: RotationStrategy): string {
+  return `arn:aws:serverlessrepo:us-east-1:297356227824:applications/${ROTATION_APPLICATIONS[engine][strategy]}`;
+}
+
+/** RDS instance identifier: at most 63 lower-case letters, digits and single hyphens, from a letter to a letter or digit. */
+export const RDS_INSTANCE_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/;
+
+/** Name of a database or database user inside the engine: a letter, then up to 62 letters, digits and `_`. */
+export const DATABASE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;
