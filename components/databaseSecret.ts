@@ -2,14 +2,24 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { secretReadPolicy, toJson } from "./iamDocuments";
 
+/**
+ * A custom staging label on the first version. Rotation moves AWSCURRENT away and leaves
+ * custom labels alone, so the first version keeps a label for good (it holds a password that
+ * the first rotation already replaced in the database).
+ */
+export const INITIAL_VERSION_STAGE = "SECRETS_HUB_INITIAL";
+
 /** Arguments of {@link DatabaseSecret}. */
 export interface DatabaseSecretArgs {
   /** Secret name (charset `A-Za-z0-9/_+=.@-`, checked by the config schema). */
   secretName: string;
   /** The CMK (primary region). */
   kmsKeyArn: pulumi.Input<string>;
-  /** Replica region and the replica key that encrypts the replica. */
-  replica: { region: string; kmsKeyArn: pulumi.Input<string> };
+  /**
+   * Replica Regions, each with the replica key that encrypts the replica there: the
+   * disaster-recovery Region first, then any Region a workload reads from. At least one.
+   */
+  replicas: { region: string; kmsKeyArn: pulumi.Input<string> }[];
   /** Primary region (to derive the replica ARN). */
   region: string;
   /**
@@ -43,7 +53,10 @@ export interface DatabaseSecretArgs {
  */
 export class DatabaseSecret extends pulumi.ComponentResource {
   public readonly arn: pulumi.Output<string>;
+  /** ARN of the first (disaster-recovery) replica. */
   public readonly replicaArn: pulumi.Output<string>;
+  /** ARN of every replica, by Region. */
+  public readonly replicaArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: DatabaseSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:central:DatabaseSecret", name, {}, opts);
@@ -53,9 +66,13 @@ export class DatabaseSecret extends pulumi.ComponentResource {
         `DatabaseSecret ${name}: recoveryWindowInDays must be from 7 to 30, got ${recoveryWindowInDays}`,
       );
     }
-    if (args.replica.region === args.region) {
+    const regions = args.replicas.map((r) => r.region);
+    if (regions.length === 0)
+      throw new Error(`DatabaseSecret ${name}: replicas needs at least one Region`);
+    const clash = regions.find((r, i) => r === args.region || regions.indexOf(r) !== i);
+    if (clash !== undefined) {
       throw new Error(
-        `DatabaseSecret ${name}: replica.region must differ from region (${args.region})`,
+        `DatabaseSecret ${name}: replicas must name Regions other than region (${args.region}), once each (got ${clash} again)`,
       );
     }
     const protect = args.protect ?? true;
@@ -67,7 +84,7 @@ export class DatabaseSecret extends pulumi.ComponentResource {
         description: "Database credentials; rotated by secrets-hub",
         kmsKeyId: args.kmsKeyArn,
         recoveryWindowInDays,
-        replicas: [{ region: args.replica.region, kmsKeyId: args.replica.kmsKeyArn }],
+        replicas: args.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })),
         forceOverwriteReplicaSecret: false,
         tags: args.tags,
       },
@@ -78,12 +95,22 @@ export class DatabaseSecret extends pulumi.ComponentResource {
     if (args.initialValue) {
       version = new aws.secretsmanager.SecretVersion(
         `${name}-initial`,
-        { secretId: secret.id, secretString: pulumi.secret(args.initialValue) },
-        // Rotation owns the value after the first write; a re-run must not revert it.
+        {
+          secretId: secret.id,
+          secretString: pulumi.secret(args.initialValue),
+          // The label keeps this version from ever being deprecated: Secrets Manager deletes
+          // versions that have lost every label, and a refresh would then drop this resource
+          // from state and the next `up` write the stale first password back as AWSCURRENT.
+          // Labelled, the version survives rotation, so refresh keeps finding it.
+          versionStages: ["AWSCURRENT", INITIAL_VERSION_STAGE],
+        },
+        // Rotation owns the value and the AWSCURRENT label after the first write: a re-run
+        // must neither rewrite the value nor move AWSCURRENT back (an update of versionStages
+        // would call UpdateSecretVersionStage and make the stale password current again).
         {
           parent: this,
           protect,
-          ignoreChanges: ["secretString"],
+          ignoreChanges: ["secretString", "versionStages"],
           additionalSecretOutputs: ["secretString"],
         },
       );
@@ -121,8 +148,13 @@ export class DatabaseSecret extends pulumi.ComponentResource {
 
     this.arn = secret.arn;
     const primary = `:${args.region}:`;
-    const replica = `:${args.replica.region}:`;
-    this.replicaArn = secret.arn.apply((arn) => arn.replace(primary, replica));
+    this.replicaArns = Object.fromEntries(
+      regions.map((region) => [
+        region,
+        secret.arn.apply((arn) => arn.replace(primary, `:${region}:`)),
+      ]),
+    );
+    this.replicaArn = this.replicaArns[regions[0]];
     this.registerOutputs({ arn: this.arn, replicaArn: this.replicaArn });
   }
 }

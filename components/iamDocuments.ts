@@ -25,16 +25,15 @@ export interface KeyPolicyArgs {
   accountId: string;
   /** Region the key lives in (the `kms:ViaService` condition names it). */
   region: string;
-  /** ARN prefix of the rotation function's execution role (a CloudFormation-generated name). */
-  rotationRoleArnPattern: string;
   /** Workload application roles that may decrypt their secrets through Secrets Manager. */
   readerRoleArns: readonly string[];
 }
 
 /**
- * The key policy of the secrets CMK (and of its replica, with the replica's region):
- * root administration, use by the rotation function through Secrets Manager, and
- * Decrypt/DescribeKey for the workload roles only through Secrets Manager.
+ * The key policy of the secrets CMK (and of each replica, with the replica's region): root
+ * administration, which delegates to IAM in the owner account (the rotation functions'
+ * roles get their key rights from IAM policies), and Decrypt/DescribeKey for the workload
+ * roles of other accounts only through Secrets Manager.
  */
 export function secretsKeyPolicy(args: KeyPolicyArgs): PolicyDocument {
   const via = secretsManagerService(args.region);
@@ -45,17 +44,6 @@ export function secretsKeyPolicy(args: KeyPolicyArgs): PolicyDocument {
       Principal: { AWS: accountRoot(args.accountId) },
       Action: "kms:*",
       Resource: "*",
-    },
-    {
-      Sid: "RotationFunctionUse",
-      Effect: "Allow",
-      Principal: { AWS: accountRoot(args.accountId) },
-      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
-      Resource: "*",
-      Condition: {
-        StringEquals: { "kms:ViaService": via, "kms:CallerAccount": args.accountId },
-        ArnLike: { "aws:PrincipalArn": args.rotationRoleArnPattern },
-      },
     },
   ];
   if (args.readerRoleArns.length > 0) {
@@ -84,6 +72,28 @@ export function secretReadPolicy(readerRoleArn: string): PolicyDocument {
         Resource: "*",
       },
     ],
+  };
+}
+
+/**
+ * What a rotation function's role needs on the replica keys: when the function puts a new
+ * version, Secrets Manager re-encrypts it for every replica with that Region's key, on the
+ * caller's behalf (AWS: "To encrypt the replicated secret with a KMS key other than
+ * aws/secretsmanager, you need kms:GenerateDataKey and kms:Encrypt to the key"; Decrypt to
+ * read a replica back). Only through Secrets Manager of the key's Region.
+ */
+export function replicaKeyUsePolicy(
+  keys: readonly { region: string; keyArn: string }[],
+): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: keys.map((key, i) => ({
+      Sid: `ReplicaKeyUseViaSecretsManager${i}`,
+      Effect: "Allow",
+      Action: ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt", "kms:DescribeKey"],
+      Resource: key.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": secretsManagerService(key.region) } },
+    })),
   };
 }
 

@@ -1,15 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Engine, RotationStrategy, rotationApplicationId } from "./engines";
-
-/**
- * ARN pattern of the execution roles of the rotation functions. The repository deploys
- * each application as CloudFormation stack `serverlessrepo-<name>`, and the roles it
- * creates are named from that stack name, so the key policy can name them before they exist.
- */
-export function rotationRoleArnPattern(accountId: string, namePrefix: string): string {
-  return `arn:aws:iam::${accountId}:role/serverlessrepo-${namePrefix}-rotation-*`;
-}
+import { replicaKeyUsePolicy, toJson } from "./iamDocuments";
 
 /** A database the function must reach: where and on which port. */
 export interface RotationTarget {
@@ -37,8 +29,14 @@ export interface RotationFunctionArgs {
   applications: { engine: Engine; strategy: RotationStrategy }[];
   /** Pinned `semanticVersion` of the applications. */
   applicationVersion: string;
-  /** The CMK the secrets are encrypted with. */
+  /** The CMK the secrets are encrypted with (the application grants its role this key). */
   kmsKeyArn: pulumi.Input<string>;
+  /**
+   * The replica keys of the secrets' replicas, by Region: the functions' roles get
+   * GenerateDataKey/Encrypt/Decrypt on them through Secrets Manager of that Region, so that a
+   * rotated value reaches every replica. Default: none.
+   */
+  replicaKeys?: { region: string; keyArn: pulumi.Input<string> }[];
   /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
@@ -136,8 +134,7 @@ export class RotationFunction extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      const arns = (this.lambdaArns[engine] ??= {});
-      arns[strategy] = app.outputs.apply((o) => {
+      const lambdaArn = app.outputs.apply((o) => {
         const arn = o["RotationLambdaARN"];
         if (!arn)
           throw new Error(
@@ -145,6 +142,29 @@ export class RotationFunction extends pulumi.ComponentResource {
           );
         return arn;
       });
+      (this.lambdaArns[engine] ??= {})[strategy] = lambdaArn;
+
+      if (args.replicaKeys && args.replicaKeys.length > 0) {
+        // The application outputs only the function's ARN; its role (named by CloudFormation)
+        // is read from the function. The key policies delegate to IAM in this account.
+        const fn = aws.lambda.getFunctionOutput({ functionName: lambdaArn }, { parent: this });
+        const keys = args.replicaKeys;
+        new aws.iam.RolePolicy(
+          `${name}-${short}-replica-keys`,
+          {
+            role: fn.role.apply((roleArn) => roleArn.split("/").pop() ?? roleArn),
+            name: "secrets-hub-replica-keys",
+            policy: toJson(
+              pulumi
+                .all(keys.map((k) => k.keyArn))
+                .apply((arns) =>
+                  replicaKeyUsePolicy(keys.map((k, i) => ({ region: k.region, keyArn: arns[i] }))),
+                ),
+            ),
+          },
+          { parent: this },
+        );
+      }
     }
     this.securityGroupId = sg.id;
     this.registerOutputs({ securityGroupId: this.securityGroupId });

@@ -8,9 +8,14 @@ export interface SecretsKeyArgs {
   accountId: string;
   /** Primary region. */
   region: string;
-  /** Region of the replica key (every secret replica is encrypted with it). */
+  /** Region of the disaster-recovery replica key (every secret's DR replica is encrypted with it). */
   replicaRegion: string;
-  /** Alias, without the `alias/` prefix, in both regions. */
+  /**
+   * Further Regions that get a replica key: those of workloads outside the primary and the
+   * DR Region, whose secrets are replicated there so they are read in-Region. Default: none.
+   */
+  additionalRegions?: readonly string[];
+  /** Alias, without the `alias/` prefix, in every Region. */
   aliasName: string;
   /** Waiting period before deletion, 7-30 days. Default: 30. */
   deletionWindowInDays?: number;
@@ -18,8 +23,6 @@ export interface SecretsKeyArgs {
   rotationPeriodInDays?: number;
   /** Workload application roles granted Decrypt/DescribeKey through Secrets Manager. Default: none. */
   readerRoleArns?: readonly string[];
-  /** ARN pattern of the rotation function's execution role. */
-  rotationRoleArnPattern: string;
   /** Protect both keys from replacement and deletion. Default: true. */
   protect?: boolean;
   /** Tags for every taggable child. Default: none. */
@@ -35,6 +38,8 @@ export class SecretsKey extends pulumi.ComponentResource {
   public readonly keyArn: pulumi.Output<string>;
   public readonly keyId: pulumi.Output<string>;
   public readonly replicaKeyArn: pulumi.Output<string>;
+  /** Every replica key, by Region: the DR Region and the additional Regions. */
+  public readonly replicaKeyArns: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: SecretsKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:central:SecretsKey", name, {}, opts);
@@ -49,13 +54,21 @@ export class SecretsKey extends pulumi.ComponentResource {
         `SecretsKey ${name}: deletionWindowInDays must be from 7 to 30, got ${deletionWindowInDays}`,
       );
     }
+    const extra = args.additionalRegions ?? [];
+    const clash = extra.find(
+      (r, i) => r === args.region || r === args.replicaRegion || extra.indexOf(r) !== i,
+    );
+    if (clash !== undefined) {
+      throw new Error(
+        `SecretsKey ${name}: additionalRegions must name Regions other than region and replicaRegion, once each (got ${clash} again)`,
+      );
+    }
     const protect = args.protect ?? true;
     const policyFor = (region: string) =>
       toJson(
         secretsKeyPolicy({
           accountId: args.accountId,
           region,
-          rotationRoleArnPattern: args.rotationRoleArnPattern,
           readerRoleArns: args.readerRoleArns ?? [],
         }),
       );
@@ -82,28 +95,35 @@ export class SecretsKey extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const replica = new aws.kms.ReplicaKey(
-      `${name}-replica`,
-      {
-        region: args.replicaRegion,
-        primaryKeyArn: key.arn,
-        description: `secrets-hub: replica of ${args.aliasName} for the secret replicas`,
-        deletionWindowInDays,
-        bypassPolicyLockoutSafetyCheck: false,
-        policy: policyFor(args.replicaRegion),
-        tags: args.tags,
-      },
-      { parent: this, protect },
-    );
-    new aws.kms.Alias(
-      `${name}-replica-alias`,
-      { region: args.replicaRegion, name: `alias/${args.aliasName}`, targetKeyId: replica.keyId },
-      { parent: this },
-    );
+    // AWS allows one replica of a multi-Region key per Region. The DR replica keeps the
+    // names it always had; a further Region's replica is named after its Region.
+    this.replicaKeyArns = {};
+    for (const region of [args.replicaRegion, ...extra]) {
+      const suffix = region === args.replicaRegion ? "replica" : `replica-${region}`;
+      const replica = new aws.kms.ReplicaKey(
+        `${name}-${suffix}`,
+        {
+          region,
+          primaryKeyArn: key.arn,
+          description: `secrets-hub: replica of ${args.aliasName} for the secret replicas`,
+          deletionWindowInDays,
+          bypassPolicyLockoutSafetyCheck: false,
+          policy: policyFor(region),
+          tags: args.tags,
+        },
+        { parent: this, protect },
+      );
+      new aws.kms.Alias(
+        `${name}-${suffix}-alias`,
+        { region, name: `alias/${args.aliasName}`, targetKeyId: replica.keyId },
+        { parent: this },
+      );
+      this.replicaKeyArns[region] = replica.arn;
+    }
 
     this.keyArn = key.arn;
     this.keyId = key.keyId;
-    this.replicaKeyArn = replica.arn;
+    this.replicaKeyArn = this.replicaKeyArns[args.replicaRegion];
     this.registerOutputs({ keyArn: this.keyArn, replicaKeyArn: this.replicaKeyArn });
   }
 }

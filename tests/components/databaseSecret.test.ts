@@ -4,7 +4,7 @@ import { assertRefused } from "../harness";
 const args: DatabaseSecretArgs = {
   secretName: "test/orders",
   kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/primary",
-  replica: { region: "us-west-2", kmsKeyArn: "arn:aws:kms:us-west-2:111111111111:key/replica" },
+  replicas: [{ region: "us-west-2", kmsKeyArn: "arn:aws:kms:us-west-2:111111111111:key/replica" }],
   region: "us-east-1",
   readerRoleArn: "arn:aws:iam::222222222222:role/test-app",
   rotationLambdaArn: "arn:aws:lambda:us-east-1:111111111111:function:rotation",
@@ -22,14 +22,23 @@ describe("DatabaseSecret component guards", () => {
       ));
   }
 
-  it("refuses a replica.region equal to region", () =>
-    assertRefused(
-      () =>
-        new DatabaseSecret("orders-db", {
-          ...args,
-          replica: { ...args.replica, region: "us-east-1" },
-        }),
-      "DatabaseSecret orders-db",
-      "replica.region",
-    ));
+  const key = (region: string) => `arn:aws:kms:${region}:111111111111:key/replica`;
+  for (const [what, replicas] of [
+    ["no replica", []],
+    ["a replica in the primary region", [{ region: "us-east-1", kmsKeyArn: key("us-east-1") }]],
+    [
+      "the same replica region twice",
+      [
+        { region: "us-west-2", kmsKeyArn: key("us-west-2") },
+        { region: "us-west-2", kmsKeyArn: key("us-west-2") },
+      ],
+    ],
+  ] as const) {
+    it(`refuses ${what}`, () =>
+      assertRefused(
+        () => new DatabaseSecret("orders-db", { ...args, replicas: [...replicas] }),
+        "DatabaseSecret orders-db",
+        "replicas",
+      ));
+  }
 });

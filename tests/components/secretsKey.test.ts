@@ -6,7 +6,6 @@ const args: SecretsKeyArgs = {
   region: "us-east-1",
   replicaRegion: "us-west-2",
   aliasName: "test-secrets",
-  rotationRoleArnPattern: "arn:aws:iam::111111111111:role/serverlessrepo-test-rotation-*",
 };
 
 describe("SecretsKey component guards", () => {
@@ -16,6 +15,15 @@ describe("SecretsKey component guards", () => {
       "SecretsKey secrets",
       "replicaRegion",
     ));
+
+  for (const extra of [["us-east-1"], ["us-west-2"], ["eu-west-1", "eu-west-1"]]) {
+    it(`refuses additionalRegions ${extra.join(", ")}`, () =>
+      assertRefused(
+        () => new SecretsKey("secrets", { ...args, additionalRegions: extra }),
+        "SecretsKey secrets",
+        "additionalRegions",
+      ));
+  }
 
   for (const days of [6, 31]) {
     it(`refuses deletionWindowInDays ${days}`, () =>
