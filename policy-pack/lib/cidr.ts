@@ -54,11 +54,12 @@ export function cidrsOverlap(a: string, b: string): boolean {
 /**
  * True when `count` subnets of `/prefix` fit side by side in the block `cidr`.
  *
- * The edge is `prefix >= ` the block's prefix: AWS accepts a subnet as large as its VPC, so
- * a /16 VPC holds one /16 subnet. It never holds two, because 2 ** (prefix - vpcPrefix) is 1
- * there; the program puts one subnet in each of at least two zones, so for it a subnet the
- * size of the VPC never fits, whichever edge is used. The count decides, not the edge.
- * This states the geometry only: the AWS bounds of a subnet (/16 to /28) are the field's check.
+ * Edge: `prefix >= vpcPrefix`. AWS accepts a subnet as large as its VPC, so a /16 VPC holds
+ * one /16 subnet, but never two (2 ** 0 = 1). The config check used to refuse
+ * `prefix <= vpcPrefix` and carveSubnets only `prefix < vpcPrefix`; with one subnet per zone
+ * and at least two zones both refuse a VPC-sized subnet, so the count decides there, and this
+ * edge is also right for a single subnet. Only the geometry is stated here: the AWS bounds of
+ * a subnet (/16 to /28) are the subnetPrefixLength field's own check.
  */
 export function subnetsFit(cidr: string, prefix: number, count: number): boolean {
   const block = cidrRange(cidr);
