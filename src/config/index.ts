@@ -16,6 +16,7 @@ export { ConfigError } from "./errors";
 
 export const PROJECT = "secrets-hub";
 const PREFIX = `${PROJECT}:`;
+const DISABLE_DEFAULT_PROVIDERS = "pulumi:disable-default-providers";
 /** The folder of Pulumi.yaml (and of the shipped environment files). */
 const PROJECT_ROOT = path.join(__dirname, "..", "..");
 
@@ -27,15 +28,60 @@ export function parseEnvironment(raw: Record<string, unknown>): Environment {
 }
 
 /**
- * Reads the config of the running Pulumi stack: every `secrets-hub:` key of the config
- * file passed with `--config-file`. Structured values arrive as JSON text.
+ * The one gate of both paths (`pulumi up` and the offline plan): every check on the raw
+ * config map of a stack, all keys of every namespace (`secrets-hub:` and `pulumi:`), values
+ * already parsed. Throws one ConfigError listing every problem.
+ */
+export function environmentFromConfig(
+  config: Readonly<Record<string, unknown>>,
+  source?: string,
+): Environment {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key.startsWith(PREFIX)) raw[key.slice(PREFIX.length)] = value;
+  }
+  const problems: string[] = [];
+  // The CLI refuses a stack whose config lacks a key Pulumi.yaml declares without a default:
+  // refuse it here too, so that the offline plan accepts only what `pulumi up` accepts.
+  for (const key of requiredProjectKeys()) {
+    if (!(key in config))
+      problems.push(`${key}: is required (declared in Pulumi.yaml without a default)`);
+  }
+  // Checked on the `pulumi up` path too: the engine hands the program its whole decrypted
+  // stack config, the same map in which it looks up pulumi:disable-default-providers itself
+  // (pulumi/pulumi pkg/resource/deploy/source_eval.go: Iterate passes Target.Config to
+  // langhost.Run; the nodejs language host writes every key into PULUMI_CONFIG), and
+  // runtime/config.js allConfig() returns PULUMI_CONFIG with "pulumi:config:x" cleaned to
+  // "pulumi:x". So the key is present under `pulumi up` whenever the stack sets it.
+  const disabled = config[DISABLE_DEFAULT_PROVIDERS];
+  if (
+    !Array.isArray(disabled) ||
+    !(disabled.includes("*") || (disabled.includes("aws") && disabled.includes("aws-native")))
+  ) {
+    problems.push(
+      `${DISABLE_DEFAULT_PROVIDERS}: must list "*" (or both aws and aws-native) so that no resource lands in the ambient account (got ${JSON.stringify(disabled)})`,
+    );
+  }
+  let env: Environment | undefined;
+  try {
+    env = parseEnvironment(raw);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.unshift(...error.problems);
+  }
+  if (problems.length > 0 || env === undefined) throw new ConfigError(problems, source);
+  return env;
+}
+
+/**
+ * Reads the config of the running Pulumi stack (`pulumi up --config-file ...`): every key,
+ * structured values arriving as JSON text.
  */
 export function environmentFromPulumiConfig(): Environment {
-  const raw: Record<string, unknown> = {};
-  for (const [key, text] of Object.entries(pulumi.runtime.allConfig())) {
-    if (key.startsWith(PREFIX)) raw[key.slice(PREFIX.length)] = parseConfigText(text);
-  }
-  return parseEnvironment(raw);
+  const config = Object.fromEntries(
+    Object.entries(pulumi.runtime.allConfig()).map(([key, text]) => [key, parseConfigText(text)]),
+  );
+  return environmentFromConfig(config);
 }
 
 /** Reads an environment file from disk (the offline plan and the tests use this). */
@@ -50,35 +96,7 @@ export function environmentFromFile(file: string): Environment {
   if (typeof config !== "object" || config === null) {
     throw new ConfigError([`needs a top-level 'config:' map holding the secrets-hub: keys`], file);
   }
-  const problems: string[] = [];
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (key.startsWith(PREFIX)) raw[key.slice(PREFIX.length)] = value;
-  }
-  // The CLI refuses a stack whose config lacks a key Pulumi.yaml declares without a default:
-  // refuse it here too, so that the offline plan accepts only what `pulumi up` accepts.
-  for (const key of requiredProjectKeys()) {
-    if (!(key in config))
-      problems.push(`${key}: is required (declared in Pulumi.yaml without a default)`);
-  }
-  const disabled = config["pulumi:disable-default-providers"];
-  if (
-    !Array.isArray(disabled) ||
-    !(disabled.includes("*") || (disabled.includes("aws") && disabled.includes("aws-native")))
-  ) {
-    problems.push(
-      `pulumi:disable-default-providers: must list "*" (or both aws and aws-native) so that no resource lands in the ambient account (got ${JSON.stringify(disabled)})`,
-    );
-  }
-  let env: Environment | undefined;
-  try {
-    env = parseEnvironment(raw);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    problems.unshift(...error.problems);
-  }
-  if (problems.length > 0 || env === undefined) throw new ConfigError(problems, file);
-  return env;
+  return environmentFromConfig(config, file);
 }
 
 /**

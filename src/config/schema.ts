@@ -2,21 +2,23 @@
  * The one schema of an environment file (`Pulumi.<env>.yaml`, keys under `secrets-hub:`).
  *
  * Field rules live on the fields; rules that span the environment (CIDR overlaps, unique
- * account ids and names, replica region) live in `checkEnvironment`, which runs even when
- * some fields are already wrong so that one error reports every problem at once.
+ * account ids and names, replica region) are the named rules of `rules.ts`, which run even
+ * when some fields are already wrong so that one error reports every problem at once.
+ * Defaults live on the fields: an object's default is its fields' defaults.
  */
 import { z } from "zod";
-import { Address4 } from "ip-address";
 import { QUOTAS } from "../../policy-pack/lib/quotas";
+import { isIpv4Cidr } from "../../policy-pack/lib/cidr";
 import { readSchedule } from "../../policy-pack/lib/schedule";
-import { cidrsOverlap } from "../../policy-pack/lib/cidr";
 import {
   CONFIGURABLE_ROTATION_STRATEGIES as ROTATION_STRATEGIES,
-  DATABASE_NAME as DB_IDENTIFIER,
+  DATABASE_NAME,
   ENGINES,
-  RDS_INSTANCE_IDENTIFIER as RDS_IDENTIFIER,
+  RDS_INSTANCE_IDENTIFIER,
 } from "../../components/engines";
-import { ROLE_NAME_MAX, applicationRoleName, databaseIdentifier } from "../names";
+import { checkEnvironment } from "./rules";
+
+export { keyPath } from "./keyPath";
 
 // The engine facts live in components/engines.ts; re-exported for readers of the config.
 export { DEFAULT_PORTS, databasePort } from "../../components/engines";
@@ -79,7 +81,9 @@ const existingDatabase = z.strictObject({
   /** RDS instance identifier (the rotation function reads it from the secret). */
   dbInstanceIdentifier: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,62}$/, { error: "must be an RDS instance identifier" }),
+    .regex(RDS_INSTANCE_IDENTIFIER, {
+      error: "must be an RDS instance identifier (letters, digits and single hyphens, at most 63)",
+    }),
 });
 
 const database = z.strictObject({
@@ -92,10 +96,10 @@ const database = z.strictObject({
     .string()
     .max(512)
     .regex(SECRET_NAME, { error: "may contain only A-Za-z0-9/_+=.@-" }),
-  dbName: z.string().regex(DB_IDENTIFIER, {
+  dbName: z.string().regex(DATABASE_NAME, {
     error: "must start with a letter and hold only letters, digits and _",
   }),
-  username: z.string().regex(DB_IDENTIFIER, {
+  username: z.string().regex(DATABASE_NAME, {
     error: "must start with a letter and hold only letters, digits and _",
   }),
   engineVersion: z
@@ -132,7 +136,7 @@ const workload = account.extend({
         .min(1)
         .default(["ec2.amazonaws.com"]),
     })
-    .default({ trustedServices: ["ec2.amazonaws.com"] }),
+    .prefault({}),
   database,
 });
 
@@ -186,7 +190,7 @@ export const environmentSchema = z
     central: account,
     workloads: z.array(workload).min(1, { error: "needs at least one workload" }),
     replicaRegion: region,
-    key: key.default({ deletionWindowInDays: 30, rotationPeriodInDays: 365 }),
+    key: key.prefault({}),
     rotation,
     /** Pending (unaccepted) peering requests central may have at once (AWS quota L-DC9F7029, default 25). */
     maxPendingPeerings: z
@@ -202,7 +206,11 @@ export const environmentSchema = z
     /** Tags added to every taggable resource. */
     tags: tags.default({}),
   })
-  .superRefine(checkEnvironment);
+  .superRefine((value, ctx) =>
+    checkEnvironment(value, (issue) =>
+      ctx.addIssue({ code: "custom", ...issue, path: [...issue.path] }),
+    ),
+  );
 
 export type Environment = z.output<typeof environmentSchema>;
 export type Account = z.output<typeof account>;
@@ -211,168 +219,3 @@ export type Database = Workload["database"];
 
 /** The keys an environment file may set under the project namespace. */
 export const CONFIG_KEYS = Object.keys(environmentSchema.shape) as (keyof Environment)[];
-
-function isIpv4Cidr(value: string): boolean {
-  if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(value) || !Address4.isValid(value)) return false;
-  const block = new Address4(value);
-  // AWS VPCs take /16 to /28, and the address must be the network address itself.
-  return (
-    block.subnetMask >= 16 &&
-    block.subnetMask <= 28 &&
-    block.startAddress().correctForm() === block.addressMinusSuffix
-  );
-}
-
-type Ctx = z.RefinementCtx<Record<string, unknown>>;
-
-/** Environment-wide rules; tolerant of fields that failed their own checks. */
-function checkEnvironment(env: Record<string, unknown>, ctx: Ctx): void {
-  const central = asRecord(env.central);
-  const workloads = Array.isArray(env.workloads) ? env.workloads.map(asRecord) : [];
-  const accounts: { path: (string | number)[]; value: Record<string, unknown> }[] = [
-    { path: ["central"], value: central },
-    ...workloads.map((w, i) => ({ path: ["workloads", i], value: w })),
-  ];
-
-  if (typeof env.replicaRegion === "string" && env.replicaRegion === central.region) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["replicaRegion"],
-      input: env.replicaRegion,
-      message: `must differ from the central region (secrets-hub:central.region is ${String(central.region)})`,
-    });
-  }
-
-  const valid = accounts.filter(
-    (a) => typeof a.value.vpcCidr === "string" && isIpv4Cidr(a.value.vpcCidr),
-  );
-  for (let i = 0; i < valid.length; i++) {
-    for (let j = i + 1; j < valid.length; j++) {
-      const [a, b] = [valid[i], valid[j]];
-      if (cidrsOverlap(a.value.vpcCidr as string, b.value.vpcCidr as string)) {
-        ctx.addIssue({
-          code: "custom",
-          path: [...b.path, "vpcCidr"],
-          input: b.value.vpcCidr,
-          message: `overlaps ${keyPath([...a.path, "vpcCidr"])} (${String(a.value.vpcCidr)}); peered VPCs need disjoint CIDRs`,
-        });
-      }
-    }
-  }
-
-  reportDuplicates(accounts, "accountId", ctx);
-  reportDuplicates(accounts.slice(1), "name", ctx);
-
-  for (const a of accounts) {
-    const zones = Array.isArray(a.value.availabilityZones) ? a.value.availabilityZones : [];
-    zones.forEach((zone, i) => {
-      if (
-        typeof zone === "string" &&
-        typeof a.value.region === "string" &&
-        !zone.startsWith(a.value.region)
-      ) {
-        ctx.addIssue({
-          code: "custom",
-          path: [...a.path, "availabilityZones", i],
-          input: zone,
-          message: `must be a zone of ${a.value.region}`,
-        });
-      }
-    });
-    if (new Set(zones).size !== zones.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: [...a.path, "availabilityZones"],
-        input: zones,
-        message: "must not repeat a zone",
-      });
-    }
-    if (typeof a.value.vpcCidr === "string" && isIpv4Cidr(a.value.vpcCidr)) {
-      const vpcPrefix = new Address4(a.value.vpcCidr).subnetMask;
-      const prefix =
-        typeof a.value.subnetPrefixLength === "number"
-          ? a.value.subnetPrefixLength
-          : Math.min(vpcPrefix + 4, 28);
-      if (prefix <= vpcPrefix || 2 ** (prefix - vpcPrefix) < zones.length) {
-        ctx.addIssue({
-          code: "custom",
-          path: [...a.path, "subnetPrefixLength"],
-          input: prefix,
-          message: `/${prefix} subnets do not fit ${zones.length} zones in ${a.value.vpcCidr}; allowed: /${vpcPrefix + Math.ceil(Math.log2(Math.max(zones.length, 2)))} to /28`,
-        });
-      }
-    }
-  }
-
-  if (typeof env.environment === "string") {
-    workloads.forEach((w, i) => {
-      if (typeof w.name !== "string") return;
-      const role = applicationRoleName(env.environment as string, w.name);
-      if (role.length > ROLE_NAME_MAX) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["workloads", i, "name"],
-          input: w.name,
-          message: `makes the role name ${role} longer than ${ROLE_NAME_MAX} characters; shorten the workload or environment name`,
-        });
-      }
-      const db = asRecord(w.database);
-      if (typeof db.dbName === "string" && db.existing === undefined) {
-        const id = databaseIdentifier(env.environment as string, w.name, db.dbName);
-        if (!RDS_IDENTIFIER.test(id)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["workloads", i, "database", "dbName"],
-            input: db.dbName,
-            message: `makes the RDS identifier ${id} invalid (at most 63 letters, digits and single hyphens, ending in a letter or digit); shorten it or the workload name`,
-          });
-        }
-      }
-    });
-  }
-
-  const secretNames = workloads.map((w, i) => ({
-    path: ["workloads", i, "database"] as (string | number)[],
-    value: asRecord(w.database),
-  }));
-  reportDuplicates(secretNames, "secretName", ctx);
-}
-
-function reportDuplicates(
-  items: { path: (string | number)[]; value: Record<string, unknown> }[],
-  field: string,
-  ctx: Ctx,
-): void {
-  const seen = new Map<unknown, (string | number)[]>();
-  for (const item of items) {
-    const value = item.value[field];
-    if (value === undefined) continue;
-    const first = seen.get(value);
-    if (first) {
-      ctx.addIssue({
-        code: "custom",
-        path: [...item.path, field],
-        input: value,
-        message: `repeats ${keyPath([...first, field])}; each must be unique`,
-      });
-    } else {
-      seen.set(value, item.path);
-    }
-  }
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-/** `secrets-hub:workloads[1].vpcCidr` from `["workloads", 1, "vpcCidr"]`. */
-export function keyPath(path: readonly PropertyKey[]): string {
-  let out = "secrets-hub:";
-  path.forEach((part, i) => {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += (i === 0 ? "" : ".") + String(part);
-  });
-  return out;
-}

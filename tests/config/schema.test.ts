@@ -1,11 +1,20 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, environmentFromFile, parseEnvironment } from "../../src/config";
+import * as path from "node:path";
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  environmentFromFile,
+  environmentFromPulumiConfig,
+  environmentSchema,
+  parseEnvironment,
+} from "../../src/config";
 import { DEV_FILE, editedDevFile } from "../harness";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { PROJECT } from "../../src/config";
 import { StackRunError, runStack } from "../../src/offline/runStack";
+import type { Environment } from "../../src/config";
 
 function problemsOf(edit: (config: Record<string, any>) => void): string[] {
   const file = editedDevFile(edit);
@@ -29,8 +38,8 @@ function assertRejects(
   assert.match(line, allowed);
 }
 
-/** Hands the program a file's config as the CLI does (strings, structured values as JSON); returns index.ts's entry. */
-async function entryWithConfigOf(file: string): Promise<() => Promise<Record<string, unknown>>> {
+/** Hands the program a file's config as the CLI does (strings, structured values as JSON). */
+function setConfigOf(file: string): void {
   const document = YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
   pulumi.runtime.setAllConfig(
     Object.fromEntries(
@@ -40,6 +49,11 @@ async function entryWithConfigOf(file: string): Promise<() => Promise<Record<str
       ]),
     ),
   );
+}
+
+/** Sets a file's config as the CLI does and returns index.ts's entry. */
+async function entryWithConfigOf(file: string): Promise<() => Promise<Record<string, unknown>>> {
+  setConfigOf(file);
   return (await import("../../index")).default as unknown as () => Promise<Record<string, unknown>>;
 }
 
@@ -191,6 +205,55 @@ describe("config schema", () => {
     );
     const file = editedDevFile((c) => delete c["secrets-hub:protectStatefulResources"]);
     assert.equal(environmentFromFile(file).protectStatefulResources, true);
+  });
+
+  it("declares every key in Pulumi.yaml, with the schema's defaults", () => {
+    const project = YAML.parse(
+      fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.yaml"), "utf8"),
+    ) as { config: Record<string, { default?: unknown }> };
+    assert.deepEqual(
+      Object.keys(project.config).sort(),
+      CONFIG_KEYS.map((k) => `secrets-hub:${k}`).sort(),
+    );
+    const declared = Object.entries(project.config).filter(([, spec]) => "default" in spec);
+    assert.ok(declared.length > 0);
+    for (const [key, spec] of declared) {
+      const field = environmentSchema.shape[key.slice("secrets-hub:".length) as keyof Environment];
+      assert.deepEqual(field.parse(undefined), spec.default, key);
+    }
+  });
+
+  it("defaults an absent object to its fields' defaults", () => {
+    const env = environmentFromFile(
+      editedDevFile((c) => {
+        c["secrets-hub:key"] = {};
+        delete c["secrets-hub:workloads"][0].applicationRole;
+      }),
+    );
+    assert.deepEqual(env.key, { deletionWindowInDays: 30, rotationPeriodInDays: 365 });
+    assert.deepEqual(env.workloads[0].applicationRole, { trustedServices: ["ec2.amazonaws.com"] });
+    assert.deepEqual(environmentSchema.shape.key.parse(undefined), env.key);
+  });
+
+  it("runs the same gate under pulumi up: default providers and required keys", () => {
+    try {
+      setConfigOf(
+        editedDevFile((c) => {
+          delete c["pulumi:disable-default-providers"];
+          delete c["secrets-hub:key"];
+        }),
+      );
+      assert.throws(environmentFromPulumiConfig, (error: ConfigError) => {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(error.problems.some((p) => p.startsWith("pulumi:disable-default-providers:")));
+        assert.ok(error.problems.some((p) => p.startsWith("secrets-hub:key: is required")));
+        return true;
+      });
+      setConfigOf(DEV_FILE);
+      assert.equal(environmentFromPulumiConfig().environment, "dev");
+    } finally {
+      pulumi.runtime.setAllConfig({});
+    }
   });
 
   it("rejects names that would make AWS names too long or invalid", () => {
