@@ -36,6 +36,13 @@ export interface DatabaseArgs {
   username: string;
   /** Port the database listens on. Default: the engine's (`DEFAULT_PORTS`). */
   port?: number;
+  /**
+   * Enrol the instance in paid RDS Extended Support once its major version leaves standard
+   * support. RDS's own default is to enrol; this component's is not to (an explicit
+   * `engineLifecycleSupport`), so an outdated version shows up as an upgrade to plan rather
+   * than as a bill. Default: false.
+   */
+  extendedSupport?: boolean;
   /** RDS instance identifier, unique in the account and region. */
   identifier: string;
   /** VPC of the instance and its security group. */
@@ -140,6 +147,9 @@ export class Database extends pulumi.ComponentResource {
         skipFinalSnapshot: !protect,
         finalSnapshotIdentifier: protect ? `${args.identifier}-final` : undefined,
         autoMinorVersionUpgrade: true,
+        engineLifecycleSupport: args.extendedSupport
+          ? "open-source-rds-extended-support"
+          : "open-source-rds-extended-support-disabled",
         tags: args.tags,
       },
       // Rotation owns the password after creation: never write the initial one back.

@@ -52,6 +52,27 @@ export const ROTATION_APPLICATIONS: Record<Engine, Record<RotationStrategy, stri
   },
 };
 
+/**
+ * The first version of the rotation applications known to run on a supported Lambda
+ * runtime (Python 3.12, supported until 2028-10-31). Earlier versions run on Python 3.10
+ * (1.1.618), 3.9 (1.1.367) or 3.7 (1.1.225): Lambda refuses to create functions on a
+ * deprecated runtime, so their CloudFormation stack rolls back. AWS CDK moved its pin for
+ * these applications to this version for that reason (aws/aws-cdk PR #37660, 2026-04).
+ * Check a version's runtime with `aws serverlessrepo get-application --application-id <id>
+ * --semantic-version <v>` (its TemplateUrl's `Runtime`).
+ */
+export const MIN_ROTATION_APPLICATION_VERSION = "1.1.671";
+
+/** Compares two `x.y.z` versions numerically: negative, zero or positive. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 /** Serverless Application Repository id of the rotation application for `engine` and `strategy`. */
 export function rotationApplicationId(engine: Engine, strategy: RotationStrategy): string {
   return `arn:aws:serverlessrepo:us-east-1:297356227824:applications/${ROTATION_APPLICATIONS[engine][strategy]}`;

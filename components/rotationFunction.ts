@@ -49,6 +49,8 @@ export interface RotationFunctionArgs {
  */
 export class RotationFunction extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
+  /** Names of the deployed rotation functions (one per engine/strategy pair). */
+  public readonly functionNames: string[] = [];
   private readonly componentName: string;
   /** `RotationLambdaARN` of each deployed application. */
   private readonly lambdaArns: Partial<
@@ -143,6 +145,7 @@ export class RotationFunction extends pulumi.ComponentResource {
         return arn;
       });
       (this.lambdaArns[engine] ??= {})[strategy] = lambdaArn;
+      this.functionNames.push(stackName);
 
       if (args.replicaKeys && args.replicaKeys.length > 0) {
         // The application outputs only the function's ARN; its role (named by CloudFormation)

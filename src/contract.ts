@@ -35,6 +35,13 @@ export const workloadOutputsSchema = z.object({
   privateRouteTableIds: z.array(z.string().startsWith("rtb-")),
   applicationRoleArn: arn,
   database: databaseEndpointSchema,
+  /**
+   * The central peering this workload has accepted, with its return routes: central creates
+   * the workload's secret and rotation only once it is here (the rotation's network path).
+   */
+  acceptedPeeringConnectionId: z.string().startsWith("pcx-").optional(),
+  /** The secret ARN pattern the workload's application reads, in the workload's Region. */
+  secretArnPattern: arn.optional(),
 });
 export type WorkloadPlainOutputs = z.infer<typeof workloadOutputsSchema>;
 
@@ -47,6 +54,8 @@ export interface WorkloadOutputs {
   privateRouteTableIds: pulumi.Input<pulumi.Input<string>[]>;
   applicationRoleArn: pulumi.Input<string>;
   database: pulumi.Input<DatabaseEndpoint>;
+  acceptedPeeringConnectionId?: pulumi.Input<string>;
+  secretArnPattern?: pulumi.Input<string>;
   /**
    * The master password the database was created with; a secret. Rotation owns it
    * afterwards. Absent for an existing database.
@@ -63,6 +72,8 @@ export const centralOutputsSchema = z.object({
   rotationSubnetCidrs: z.array(cidr).min(1),
   kmsKeyArn: arn,
   replicaKmsKeyArn: arn,
+  /** Every replica key by Region: the DR Region and each Region a workload reads in. */
+  replicaKmsKeyArns: z.record(z.string(), arn),
   peeringConnectionIds: z.record(z.string(), z.string().startsWith("pcx-")),
   secretArns: z.record(z.string(), arn),
   replicaSecretArns: z.record(z.string(), arn),

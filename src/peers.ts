@@ -11,7 +11,7 @@ import {
   workloadOutputsSchema,
 } from "./contract";
 
-export type PeerReading<T> = { ready: true; outputs: T } | { ready: false; missing: string[] };
+export type PeerReading<T> = { ready: true; value: T } | { ready: false; missing: string[] };
 
 /** A workload's outputs plus its initial password, which stays a secret Output. */
 export interface WorkloadPeer {
@@ -50,7 +50,7 @@ function check<T>(
   values: Record<string, unknown>,
 ): PeerReading<T> {
   const result = schema.safeParse(values);
-  if (result.success) return { ready: true, outputs: result.data };
+  if (result.success) return { ready: true, value: result.data };
   const missing = [...new Set(result.error.issues.map((i) => String(i.path[0] ?? "(root)")))];
   return { ready: false, missing };
 }
@@ -65,7 +65,7 @@ export async function readWorkloadStack(stackName: string): Promise<PeerReading<
   if (!reading.ready) return reading;
   const password = await ref.getOutputDetails("databaseInitialPassword");
   if (password.secretValue === undefined && password.value === undefined) {
-    return { ready: true, outputs: { outputs: reading.outputs } };
+    return { ready: true, value: { outputs: reading.value } };
   }
   if (password.value !== undefined) {
     throw new Error(
@@ -74,8 +74,8 @@ export async function readWorkloadStack(stackName: string): Promise<PeerReading<
   }
   return {
     ready: true,
-    outputs: {
-      outputs: reading.outputs,
+    value: {
+      outputs: reading.value,
       databaseInitialPassword: pulumi.secret(
         ref.requireOutput("databaseInitialPassword") as pulumi.Output<string>,
       ),

@@ -51,3 +51,22 @@ export function providerList(
 ): [aws.Provider, awsNative.Provider, random.Provider] {
   return [providers.aws, providers.awsNative, providers.random];
 }
+
+/**
+ * An `aws-native` provider for the account in another Region: Cloud Control resources take
+ * no per-resource `region` (the classic provider's do), so each further Region needs one.
+ */
+export function nativeProviderIn(
+  env: Environment,
+  account: Account,
+  name: string,
+  region: string,
+): awsNative.Provider {
+  return new awsNative.Provider(`${name}-aws-native-${region}`, {
+    region: region as awsNative.Region,
+    allowedAccountIds: [account.accountId],
+    assumeRole: account.deployRoleArn
+      ? { roleArn: account.deployRoleArn, sessionName: `secrets-hub-${env.environment}-${name}` }
+      : undefined,
+  });
+}

@@ -160,3 +160,33 @@ export function operationCost(
 function numbered(phases: Omit<Phase, "number">[]): Phase[] {
   return phases.map((p, i) => ({ number: i + 1, ...p }));
 }
+
+/**
+ * The Regions that hold a replica of every secret and of the key: the disaster-recovery
+ * Region first, then each further Region a workload lives in (outside the central and the
+ * DR Region), so that every workload reads its secret in its own Region, through its own
+ * Secrets Manager endpoint: it has no path to another Region's.
+ */
+export function replicaRegions(env: Environment): string[] {
+  const regions = [env.replicaRegion];
+  for (const w of env.workloads) {
+    if (w.region !== env.central.region && !regions.includes(w.region)) regions.push(w.region);
+  }
+  return regions;
+}
+
+/** The AWS partition of a Region (`aws`, `aws-cn`, `aws-us-gov`), for ARNs. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+/**
+ * ARN pattern of a secret in a Region. Secrets Manager appends `-` and six random
+ * characters to a secret's name in its ARN; `-??????` matches exactly that suffix (AWS's
+ * documented way to name a secret in a policy before it exists).
+ */
+export function secretArnPattern(env: Environment, secretName: string, region: string): string {
+  return `arn:${partitionOf(region)}:secretsmanager:${region}:${env.central.accountId}:secret:${secretName}-??????`;
+}

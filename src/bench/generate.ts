@@ -14,12 +14,13 @@ export function generateEnvironmentFile(name: string, workloads: number): string
     "pulumi:disable-default-providers": ["*"],
     "secrets-hub:environment": name,
     "secrets-hub:replicaRegion": "us-west-2",
+    "secrets-hub:alerts": {},
     "secrets-hub:key": { deletionWindowInDays: 30, rotationPeriodInDays: 365 },
     "secrets-hub:tags": { project: "secrets-hub", environment: name },
     "secrets-hub:rotation": {
       schedule: "rate(30 days)",
       duration: "3h",
-      applicationVersion: "1.1.305",
+      applicationVersion: "1.1.671",
     },
     "secrets-hub:central": {
       accountId: "100000000000",

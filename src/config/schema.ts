@@ -14,6 +14,8 @@ import {
   CONFIGURABLE_ROTATION_STRATEGIES as ROTATION_STRATEGIES,
   DATABASE_NAME,
   ENGINES,
+  MIN_ROTATION_APPLICATION_VERSION,
+  compareVersions,
   RDS_INSTANCE_IDENTIFIER,
 } from "../../components/engines";
 import { checkEnvironment } from "./rules";
@@ -79,11 +81,9 @@ const existingDatabase = z.strictObject({
   /** Port; default: the engine's port. */
   port: z.number().int().min(1150).max(65535).optional(),
   /** RDS instance identifier (the rotation function reads it from the secret). */
-  dbInstanceIdentifier: z
-    .string()
-    .regex(RDS_INSTANCE_IDENTIFIER, {
-      error: "must be an RDS instance identifier (letters, digits and single hyphens, at most 63)",
-    }),
+  dbInstanceIdentifier: z.string().regex(RDS_INSTANCE_IDENTIFIER, {
+    error: "must be an RDS instance identifier (letters, digits and single hyphens, at most 63)",
+  }),
 });
 
 const database = z.strictObject({
@@ -112,6 +112,11 @@ const database = z.strictObject({
     .default("db.t4g.micro"),
   allocatedStorage: z.number().int().min(20).max(65536).default(20),
   port: z.number().int().min(1150).max(65535).optional(),
+  /**
+   * Enrol a created database in paid RDS Extended Support once its major version leaves
+   * standard support (RDS's own default is to enrol). Default: false.
+   */
+  extendedSupport: z.boolean().default(false),
   /** When set, no database is created: the secret points at this one. */
   existing: existingDatabase.optional(),
 });
@@ -163,8 +168,49 @@ const rotation = z.strictObject({
   /** Pinned version of the AWS rotation applications (Serverless Application Repository). */
   applicationVersion: z
     .string()
-    .regex(SEMVER, { error: "must be a pinned semantic version such as 1.1.305" }),
+    .regex(SEMVER, {
+      error: `must be a pinned semantic version such as ${MIN_ROTATION_APPLICATION_VERSION}`,
+    })
+    .refine((v) => !SEMVER.test(v) || compareVersions(v, MIN_ROTATION_APPLICATION_VERSION) >= 0, {
+      error: `must be ${MIN_ROTATION_APPLICATION_VERSION} or later: earlier versions of the rotation applications run on Python 3.10 or older, a runtime on which Lambda no longer creates functions (the application's stack would roll back)`,
+    }),
 });
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+const ANALYZER_ARN = /^arn:aws[a-z-]*:access-analyzer:[a-z0-9-]+:\d{12}:analyzer\/[A-Za-z0-9_.-]+$/;
+
+const alerts = z
+  .strictObject({
+    /** Addresses subscribed to the alerts topic this program creates. */
+    emails: z
+      .array(z.string().regex(EMAIL, { error: "must be an e-mail address" }))
+      .max(20, { error: "allows at most 20 addresses (use a mailing list)" })
+      .optional(),
+    /** An existing SNS topic to publish to instead; none is created. */
+    topicArn: z
+      .string()
+      .regex(TOPIC_ARN, {
+        error: "must be an SNS topic ARN, arn:aws:sns:<region>:<account>:<name>",
+      })
+      .optional(),
+  })
+  .refine((a) => !(a.emails && a.topicArn), {
+    error:
+      "set emails (subscribed to a topic this program creates) or topicArn (an existing topic), not both",
+  });
+
+/** `create` (an account analyzer per Region of the secrets), `none`, or the ARN of one that exists. */
+const accessAnalyzer = z.union(
+  [
+    z.enum(["create", "none"]),
+    z.string().regex(ANALYZER_ARN, { error: "must be an analyzer ARN" }),
+  ],
+  {
+    error:
+      "must be create (an account analyzer in each Region of the secrets), none, or the ARN of an existing analyzer",
+  },
+);
 
 const key = z.strictObject({
   deletionWindowInDays: z
@@ -192,6 +238,10 @@ export const environmentSchema = z
     replicaRegion: region,
     key: key.prefault({}),
     rotation,
+    /** Where rotation failures are reported; default: a topic this program creates, no subscription. */
+    alerts: alerts.prefault({}),
+    /** IAM Access Analyzer: one account analyzer per account and Region is AWS's hard limit. */
+    accessAnalyzer: accessAnalyzer.default("create"),
     /** Pending (unaccepted) peering requests central may have at once (AWS quota L-DC9F7029, default 25). */
     maxPendingPeerings: z
       .number()

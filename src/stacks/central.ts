@@ -1,26 +1,33 @@
 /**
- * The program of the central security account stack (`<env>-central`): network, CMK and
- * replica key, one replicated secret per ready workload with its resource policy and
- * rotation schedule, the Secrets Manager endpoint, the rotation functions, one peering
- * request per workload VPC with its routes, and IAM Access Analyzer.
+ * The program of the central security account stack (`<env>-central`): network, CMK and its
+ * replica keys, the Secrets Manager endpoint, the rotation functions and their failure
+ * alerts, IAM Access Analyzer, one peering request per workload VPC with its routes, and,
+ * for each workload whose peering is accepted, its replicated secret with the first value,
+ * resource policy and rotation.
  *
- * A workload that has not exported its outputs yet is skipped with a warning; running the
- * stack again after phase 1 adds it.
+ * What it creates for a workload follows from the workload stack's outputs, so the stacks
+ * converge in the order `src/topology.ts` gives (README, "Deployment order"):
+ * - not exported yet (phase 1 not run): nothing, with a warning;
+ * - exported, peering not accepted: a peering request (at most `maxPendingPeerings` of them
+ *   pending at once, in file order: AWS refuses more outstanding requests) and its routes;
+ * - peering accepted, return routes in place: the secret and its rotation, whose first run
+ *   (immediately) now finds its path to the database and to Secrets Manager.
  */
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseSecret } from "../../components/databaseSecret";
 import { Network } from "../../components/network";
 import { PeeringRequest } from "../../components/peeringRequest";
-import { RotationFunction, rotationRoleArnPattern } from "../../components/rotationFunction";
+import { RotationAlerts } from "../../components/rotationAlerts";
+import { RotationFunction } from "../../components/rotationFunction";
 import { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
 import { databasePort } from "../../components/engines";
 import type { Environment, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
-import { accountProviders, providerList } from "../providers";
-import { workloadStack } from "../topology";
+import { accountProviders, nativeProviderIn, providerList } from "../providers";
+import { replicaRegions, workloadStack } from "../topology";
 
 /** The JSON the AWS rotation functions read (and write back on every rotation). */
 export function secretDocument(
@@ -59,7 +66,7 @@ async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
       );
       continue;
     }
-    const out = reading.outputs.outputs;
+    const out = reading.value.outputs;
     if (
       out.accountId !== workload.accountId ||
       out.vpcCidr !== workload.vpcCidr ||
@@ -69,22 +76,55 @@ async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
         `${stack} exports account ${out.accountId}, region ${out.region}, CIDR ${out.vpcCidr}, but secrets-hub:workloads says ${workload.accountId}, ${workload.region}, ${workload.vpcCidr}: refusing to grant or peer with a mismatched stack`,
       );
     }
-    if (!workload.database.existing && !reading.outputs.databaseInitialPassword) {
+    if (!workload.database.existing && !reading.value.databaseInitialPassword) {
       throw new Error(`${stack} creates its database but exports no databaseInitialPassword`);
     }
-    ready.push({ workload, peer: reading.outputs });
+    ready.push({ workload, peer: reading.value });
   }
   return ready;
 }
 
+/**
+ * Which ready workloads get a peering request and which a secret: every accepted one, and
+ * up to `maxPendingPeerings` of the others, in file order (AWS quota L-DC9F7029).
+ */
+function peeringWindow(
+  env: Environment,
+  ready: ReadyWorkload[],
+): { requested: ReadyWorkload[]; accepted: Set<string>; waiting: ReadyWorkload[] } {
+  const accepted = new Set(
+    ready.filter((r) => r.peer.outputs.acceptedPeeringConnectionId).map((r) => r.workload.name),
+  );
+  const pending = ready.filter((r) => !accepted.has(r.workload.name));
+  const admitted = new Set(pending.slice(0, env.maxPendingPeerings).map((r) => r.workload.name));
+  return {
+    requested: ready.filter((r) => accepted.has(r.workload.name) || admitted.has(r.workload.name)),
+    accepted,
+    waiting: pending.filter((r) => !admitted.has(r.workload.name)),
+  };
+}
+
 export async function centralProgram(env: Environment): Promise<CentralOutputs> {
   const ready = await readyWorkloads(env);
+  const { requested, accepted, waiting } = peeringWindow(env, ready);
+  if (waiting.length > 0) {
+    await pulumi.log.warn(
+      `${waiting.length} workload(s) wait for a peering request (${waiting.map((r) => r.workload.name).join(", ")}): central keeps at most ${env.maxPendingPeerings} unaccepted requests (secrets-hub:maxPendingPeerings, AWS quota L-DC9F7029). Run the workloads of this round, then this stack again.`,
+    );
+  }
+  const unaccepted = requested.filter((r) => !accepted.has(r.workload.name));
+  if (unaccepted.length > 0) {
+    await pulumi.log.warn(
+      `${unaccepted.map((r) => workloadStack(env, r.workload.name)).join(", ")}: peering requested, not accepted yet: their secrets and rotation follow once they have accepted it (run them, then this stack again; a request expires after 7 days).`,
+    );
+  }
   const central = env.central;
   const providers = accountProviders(env, central, "central");
   const opts: pulumi.ComponentResourceOptions = { providers: providerList(providers) };
   const tags = { ...env.tags };
   const protect = env.protectStatefulResources;
   const namePrefix = `secrets-hub-${env.environment}`;
+  const regions = replicaRegions(env);
 
   const network = new Network(
     "central",
@@ -103,11 +143,11 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       accountId: central.accountId,
       region: central.region,
       replicaRegion: env.replicaRegion,
+      additionalRegions: regions.slice(1),
       aliasName: `${namePrefix}-secrets`,
       deletionWindowInDays: env.key.deletionWindowInDays,
       rotationPeriodInDays: env.key.rotationPeriodInDays,
       readerRoleArns: ready.map((r) => r.peer.outputs.applicationRoleArn),
-      rotationRoleArnPattern: rotationRoleArnPattern(central.accountId, namePrefix),
       protect,
       tags,
     },
@@ -122,13 +162,17 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       endpointCidrs: network.privateSubnetCidrs,
-      targets: ready.map((r) => ({ cidr: r.workload.vpcCidr, port: r.peer.outputs.database.port })),
+      targets: requested.map((r) => ({
+        cidr: r.workload.vpcCidr,
+        port: r.peer.outputs.database.port,
+      })),
       applications: ready.map((r) => ({
         engine: r.workload.database.engine,
         strategy: r.workload.database.rotationStrategy,
       })),
       applicationVersion: env.rotation.applicationVersion,
       kmsKeyArn: key.keyArn,
+      replicaKeys: regions.map((region) => ({ region, keyArn: key.replicaKeyArns[region] })),
       tags,
     },
     opts,
@@ -146,10 +190,28 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     opts,
   );
 
+  if (rotation.functionNames.length > 0) {
+    new RotationAlerts(
+      "rotation-alerts",
+      {
+        namePrefix,
+        accountId: central.accountId,
+        region: central.region,
+        functionNames: rotation.functionNames,
+        destination: env.alerts.topicArn
+          ? { kind: "existing", topicArn: env.alerts.topicArn }
+          : { kind: "topic", emails: env.alerts.emails },
+        protect,
+        tags,
+      },
+      opts,
+    );
+  }
+
   const peeringConnectionIds: Record<string, pulumi.Output<string>> = {};
   const secretArns: Record<string, pulumi.Output<string>> = {};
   const replicaSecretArns: Record<string, pulumi.Output<string>> = {};
-  for (const { workload, peer } of ready) {
+  for (const { workload, peer } of requested) {
     const peering = new PeeringRequest(
       `${workload.name}-peering`,
       {
@@ -163,6 +225,9 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       },
       opts,
     );
+    peeringConnectionIds[workload.name] = peering.peeringConnectionId;
+    if (!accepted.has(workload.name)) continue;
+
     const database = peer.outputs.database;
     if (database.port !== databasePort(workload.database)) {
       await pulumi.log.warn(
@@ -175,7 +240,12 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
         secretName: workload.database.secretName,
         region: central.region,
         kmsKeyArn: key.keyArn,
-        replica: { region: env.replicaRegion, kmsKeyArn: key.replicaKeyArn },
+        replicas: [
+          env.replicaRegion,
+          ...(regions.includes(workload.region) && workload.region !== env.replicaRegion
+            ? [workload.region]
+            : []),
+        ].map((region) => ({ region, kmsKeyArn: key.replicaKeyArns[region] })),
         initialValue: peer.databaseInitialPassword
           ? secretDocument(database, peer.databaseInitialPassword)
           : undefined,
@@ -187,26 +257,22 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
         schedule: env.rotation.schedule,
         duration: env.rotation.duration,
         protect,
-        // The first rotation reaches Secrets Manager through the endpoint and the database
-        // through the peering routes (the accepter side follows in phase 3; the schedule retries).
+        // The first rotation runs at once: it needs the Secrets Manager endpoint and both
+        // sides of the peering (the workload's accepter and return routes are in place: the
+        // workload exported acceptedPeeringConnectionId), and this side's routes.
         rotationDependsOn: [endpoint, ...peering.routes],
         tags: { ...tags, "secrets-hub:workload": workload.name },
       },
       opts,
     );
-    peeringConnectionIds[workload.name] = peering.peeringConnectionId;
     secretArns[workload.name] = secret.arn;
     replicaSecretArns[workload.name] = secret.replicaArn;
   }
 
-  new awsNative.accessanalyzer.Analyzer(
-    "access-analyzer",
-    {
-      analyzerName: `${namePrefix}-account`,
-      type: "ACCOUNT",
-      tags: Object.entries(tags).map(([k, v]) => ({ key: k, value: v })),
-    },
-    { provider: providers.awsNative },
+  analyzers(env, regions, (region) =>
+    region === central.region
+      ? providers.awsNative
+      : nativeProviderIn(env, central, "central", region),
   );
 
   return {
@@ -217,8 +283,37 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     rotationSubnetCidrs: network.privateSubnetCidrs,
     kmsKeyArn: key.keyArn,
     replicaKmsKeyArn: key.replicaKeyArn,
+    replicaKmsKeyArns: pulumi.output(key.replicaKeyArns),
     peeringConnectionIds: pulumi.output(peeringConnectionIds),
     secretArns: pulumi.output(secretArns),
     replicaSecretArns: pulumi.output(replicaSecretArns),
   };
+}
+
+/**
+ * IAM Access Analyzer, as configured. AWS allows one account analyzer per account and
+ * Region (a hard limit): `create` makes one in the central Region and in each Region that
+ * holds replicas (the DR Region has secrets too); use an existing one's ARN, or `none`,
+ * where the account already has one, e.g. from a security-tooling baseline or a second
+ * environment in the same central account.
+ */
+function analyzers(
+  env: Environment,
+  regions: string[],
+  providerIn: (region: string) => awsNative.Provider,
+): void {
+  if (env.accessAnalyzer !== "create") return;
+  const tags = Object.entries(env.tags).map(([k, v]) => ({ key: k, value: v }));
+  for (const region of [env.central.region, ...regions]) {
+    new awsNative.accessanalyzer.Analyzer(
+      // The central Region's analyzer keeps the name it always had.
+      region === env.central.region ? "access-analyzer" : `access-analyzer-${region}`,
+      {
+        analyzerName: `secrets-hub-${env.environment}-account`,
+        type: "ACCOUNT",
+        tags,
+      },
+      { provider: providerIn(region) },
+    );
+  }
 }

@@ -15,7 +15,7 @@ import type { WorkloadOutputs } from "../contract";
 import { applicationRoleName, databaseIdentifier } from "../names";
 import { readCentralStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
-import { centralStack } from "../topology";
+import { centralStack, secretArnPattern } from "../topology";
 
 export async function workloadProgram(
   env: Environment,
@@ -27,14 +27,14 @@ export async function workloadProgram(
       `${centralStack(env)} has not exported ${central.missing.join(", ")} yet: deploying phase 1 only (no peering accepter, routes or identity policy). Run this stack again after ${centralStack(env)}.`,
     );
   } else if (
-    central.outputs.accountId !== env.central.accountId ||
-    central.outputs.vpcCidr !== env.central.vpcCidr
+    central.value.accountId !== env.central.accountId ||
+    central.value.vpcCidr !== env.central.vpcCidr
   ) {
     throw new Error(
-      `${centralStack(env)} exports account ${central.outputs.accountId} / ${central.outputs.vpcCidr}, but the environment file says ${env.central.accountId} / ${env.central.vpcCidr}: refusing to peer with a stack of another environment`,
+      `${centralStack(env)} exports account ${central.value.accountId} / ${central.value.vpcCidr}, but the environment file says ${env.central.accountId} / ${env.central.vpcCidr}: refusing to peer with a stack of another environment`,
     );
   }
-  const centralOutputs = central.ready ? central.outputs : undefined;
+  const centralOutputs = central.ready ? central.value : undefined;
 
   const providers = accountProviders(env, workload, workload.name);
   const opts: pulumi.ComponentResourceOptions = { providers: providerList(providers) };
@@ -70,6 +70,7 @@ export async function workloadProgram(
         dbName: config.dbName,
         username: config.username,
         port: config.port,
+        extendedSupport: config.extendedSupport,
         identifier: databaseIdentifier(env.environment, workload.name, config.dbName),
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
@@ -83,19 +84,29 @@ export async function workloadProgram(
     databaseInitialPassword = db.initialPassword;
   }
 
-  const secretArn = centralOutputs?.secretArns[workload.name];
-  const replicaSecretArn = centralOutputs?.replicaSecretArns[workload.name];
+  // The application reads the copy of its secret in its own Region (through its own
+  // endpoint), and the disaster-recovery replica. The grant names the secret by its ARN
+  // pattern, so it is in place before central creates the secret (the secret comes once the
+  // peering is accepted, in the same update as its rotation); the key ARNs come from central.
+  const readRegions = [...new Set([workload.region, env.replicaRegion])];
+  const keyArnIn = (region: string) =>
+    region === env.central.region
+      ? centralOutputs?.kmsKeyArn
+      : centralOutputs?.replicaKmsKeyArns[region];
+  const keyArns = readRegions.map(keyArnIn);
   const role = new ApplicationRole(
     `${workload.name}-app`,
     {
       roleName: applicationRoleName(env.environment, workload.name),
       trustedServices: workload.applicationRole.trustedServices,
       grant:
-        centralOutputs && secretArn && replicaSecretArn
+        centralOutputs && keyArns.every((k) => k !== undefined)
           ? {
-              secretArns: [secretArn, replicaSecretArn],
-              keyArns: [centralOutputs.kmsKeyArn, centralOutputs.replicaKmsKeyArn],
-              regions: [env.central.region, env.replicaRegion],
+              secretArns: readRegions.map((r) =>
+                secretArnPattern(env, workload.database.secretName, r),
+              ),
+              keyArns: keyArns as string[],
+              regions: readRegions,
             }
           : undefined,
       tags,
@@ -116,8 +127,9 @@ export async function workloadProgram(
   );
 
   const peeringConnectionId = centralOutputs?.peeringConnectionIds[workload.name];
+  let accepter: PeeringAccepter | undefined;
   if (centralOutputs && peeringConnectionId) {
-    new PeeringAccepter(
+    accepter = new PeeringAccepter(
       `${workload.name}-peering`,
       {
         peeringConnectionId,
@@ -137,6 +149,8 @@ export async function workloadProgram(
     privateRouteTableIds: network.privateRouteTableIds,
     applicationRoleArn: role.roleArn,
     database,
+    secretArnPattern: secretArnPattern(env, workload.database.secretName, workload.region),
+    ...(accepter ? { acceptedPeeringConnectionId: accepter.peeringConnectionId } : {}),
     ...(databaseInitialPassword ? { databaseInitialPassword } : {}),
   };
 }

@@ -10,7 +10,7 @@ const args: RotationFunctionArgs = {
   endpointCidrs: ["10.0.0.0/20", "10.0.16.0/20"],
   targets: [{ cidr: "10.1.0.0/16", port: 5432 }],
   applications: [{ engine: "postgres", strategy: "single-user" }],
-  applicationVersion: "1.1.305",
+  applicationVersion: "1.1.671",
   kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/primary",
 };
 

@@ -155,7 +155,7 @@ describe("central stack", () => {
       "SecretsManagerRDSPostgreSQLRotationSingleUser",
     ]);
     for (const app of apps) {
-      assert.equal(app.inputs.semanticVersion, "1.1.305");
+      assert.equal(app.inputs.semanticVersion, "1.1.671");
       assert.deepEqual(app.inputs.capabilities, ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"]);
       const p = app.inputs.parameters as Record<string, string>;
       assert.equal(p.endpoint, "https://secretsmanager.us-east-1.amazonaws.com");
