@@ -6,7 +6,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, environmentNamed } from "../src/config";
 import {
   MATRIX_LIMIT,
   deployWorkflow,
@@ -29,7 +28,7 @@ Writes the GitHub Actions workflows of an environment (see README, "Running in C
   --pull-request        without --output: print the pull-request workflow instead (default: off)
   --help                print this help`;
 
-function main(): number {
+async function main(): Promise<number> {
   let values;
   try {
     values = parseArgs({
@@ -66,6 +65,8 @@ function main(): number {
     console.error("--pull-request prints one workflow; --output writes both: give one of them");
     return 2;
   }
+  // Loaded once the arguments are good: the config module brings the Pulumi SDK (~1 s).
+  const { ConfigError, environmentNamed } = await import("../src/config");
   let loaded;
   try {
     loaded = environmentNamed(values.env, values["config-file"]);
@@ -100,4 +101,12 @@ function main(): number {
   return 0;
 }
 
-process.exitCode = main();
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 3;
+  },
+);
