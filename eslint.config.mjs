@@ -60,7 +60,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/deploy/**/*.ts", "src/topology.ts", "scripts/deploy.ts"],
+    files: [
+      "src/deploy/**/*.ts",
+      "src/pipeline/**/*.ts",
+      "src/topology.ts",
+      "scripts/deploy.ts",
+      "scripts/pipeline.ts",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",
