@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { Environment, PROJECT, environmentFromFile } from "../src/config";
-import { runEnvironmentStack } from "../src/offline/environmentRun";
+import { EnvironmentRun, runEnvironment, runEnvironmentStack } from "../src/offline/environmentRun";
 import {
   RecordedResource,
   StackOutputs,
@@ -99,4 +99,25 @@ export async function assertRefused(build: () => unknown, ...mentions: string[])
     [],
     "a refused component creates no resource",
   );
+}
+
+/**
+ * Every phase of `env` in deploy order, as the offline plan runs them, memoised per
+ * environment: the final run of each stack, the steps, and the fixed-point verdict.
+ */
+const deployments = new WeakMap<Environment, Promise<EnvironmentRun>>();
+export function deployed(env: Environment): Promise<EnvironmentRun> {
+  let run = deployments.get(env);
+  if (!run) {
+    run = runEnvironment(env);
+    deployments.set(env, run);
+  }
+  return run;
+}
+
+/** The final run of one stack after every phase. */
+export async function deployedStack(env: Environment, stack: string): Promise<StackRun> {
+  const run = (await deployed(env)).runs.get(stack);
+  if (!run) throw new Error(`no stack ${stack} in the environment`);
+  return run;
 }

@@ -209,13 +209,12 @@ export function mockInvoke(
       const functionName = arn.split(":").pop() ?? arn;
       const region = typeof inputs.region === "string" ? inputs.region : place.region;
       const account = /^arn:aws[a-z-]*:lambda:[^:]+:(\d{12}):/.exec(arn)?.[1] ?? place.accountId;
-      const role =
-        `serverlessrepo-${functionName}`.slice(0, 38) +
-        `-SecretsManagerRDSRotationLambdaRole-${hex(arn, 12).toUpperCase()}`;
+      // CloudFormation names a role <stack name, truncated>-<logical id>-<random>, at most 64.
+      const role = `${`serverlessrepo-${functionName}`.slice(0, 30)}-LambdaRole-${hex(arn, 12).toUpperCase()}`;
       return {
         arn: `arn:aws:lambda:${region}:${account}:function:${functionName}`,
         functionName,
-        role: `arn:aws:iam::${account}:role/${role.slice(0, 64)}`,
+        role: `arn:aws:iam::${account}:role/${role}`,
         runtime: "python3.12",
       };
     }

@@ -59,7 +59,7 @@ const options = (mode: Mode, extra: Partial<DeployOptions> = {}): DeployOptions 
 const W = ["dev-workload-a", "dev-workload-b", "dev-workload-c"];
 
 describe("deploy orchestrator", () => {
-  it("creates every stack before any operation, then runs workloads, central, workloads", async () => {
+  it("creates every stack before any operation, then runs the phases of the topology in order", async () => {
     const backend = fakeBackend();
     const lines: string[] = [];
     const report = await deployEnvironment(
@@ -71,13 +71,15 @@ describe("deploy orchestrator", () => {
     assert.deepEqual([...backend.created].sort(), ["dev-central", ...W]);
     assert.deepEqual(
       backend.calls.map((c) => c.stack),
-      [...W, "dev-central", ...W],
+      [...W, "dev-central", ...W, "dev-central"],
     );
-    const centralCall = backend.calls[3];
+    const [firstCentral, secondCentral] = [backend.calls[3], backend.calls[7]];
     for (const c of backend.calls.slice(0, 3))
-      assert.ok(c.end < centralCall.start, "phase 1 ends before central starts");
-    for (const c of backend.calls.slice(4))
-      assert.ok(c.start > centralCall.end, "phase 3 starts after central");
+      assert.ok(c.end < firstCentral.start, "phase 1 ends before central starts");
+    for (const c of backend.calls.slice(4, 7)) {
+      assert.ok(c.start > firstCentral.end, "phase 3 starts after central");
+      assert.ok(c.end < secondCentral.start, "phase 4 starts after every workload accepted");
+    }
     assert.ok(
       lines.includes("[dev-workload-a] Updating (dev-workload-a)"),
       "progress is prefixed per stack",
@@ -125,7 +127,7 @@ describe("deploy orchestrator", () => {
     assert.match(failed[0].error ?? "", /AccessDenied/);
     assert.deepEqual(
       report.steps.filter((s) => s.status === "skipped").map((s) => s.stack),
-      W,
+      [...W, "dev-central"],
     );
   });
 
@@ -136,7 +138,8 @@ describe("deploy orchestrator", () => {
       backend.calls.map((c) => c.stack),
       ["dev-workload-a"],
     );
-    assert.equal(report.steps.filter((s) => s.status === "skipped").length, 6);
+    // b and c of phase 1, then central, the three workloads and central again.
+    assert.equal(report.steps.filter((s) => s.status === "skipped").length, 7);
   });
 
   it("previews each stack once, and destroys central first, then the workloads, without policy packs", async () => {

@@ -30,7 +30,9 @@ describe("policy pack over gRPC", function () {
     resources.find((r) => r.type === type && r.name.includes(name))!;
 
   it("describes every policy with a default level and its config schema", () => {
-    assert.equal(server.policies.length, 20);
+    assert.equal(server.policies.length, 21);
+    const alerting = server.policies.find((p) => p.name === "rotation-failure-alerting")!;
+    assert.equal(alerting.enforcementLevel, "advisory");
     const rotation = server.policies.find((p) => p.name === "rotation-interval-max")!;
     assert.equal(rotation.enforcementLevel, "mandatory");
     assert.equal(rotation.configSchema?.properties.maxRotationDays.default, 90);
@@ -186,7 +188,7 @@ describe("npm run plan", function () {
       { encoding: "utf8" },
     );
 
-  it("plans dev: three phases, four stacks, converged, exit 0, JSON per the contract", () => {
+  it("plans dev: four phases, four stacks, converged, exit 0, JSON per the contract, steps in deploy order", () => {
     const result = plan("--env", "dev", "--json");
     assert.equal(result.status, 0, result.stderr);
     const doc = JSON.parse(result.stdout);
@@ -194,7 +196,36 @@ describe("npm run plan", function () {
       ["dev-workload-a", "dev-workload-b", "dev-workload-c"],
       ["dev-central"],
       ["dev-workload-a", "dev-workload-b", "dev-workload-c"],
+      ["dev-central"],
     ]);
+    // One step per stack update, in deploy order.
+    assert.deepEqual(
+      doc.steps.map((s: { phase: number; stack: string }) => [s.phase, s.stack]),
+      doc.phases.flatMap((stacks: string[], i: number) => stacks.map((s) => [i + 1, s])),
+    );
+    // No workload's rotation is added before the step that adds its peering accepter and
+    // return routes: the first rotation finds its network path.
+    const stepOf = (match: (urn: string) => boolean) =>
+      doc.steps.findIndex((s: { adds: string[] }) => s.adds.some(match));
+    for (const w of ["workload-a", "workload-b", "workload-c"]) {
+      const rotation = stepOf(
+        (u) => u.includes("SecretRotation::") && u.includes(`::${w}-db-rotation`),
+      );
+      const accepter = stepOf(
+        (u) => u.includes("VpcPeeringConnectionAccepter::") && u.includes(`::${w}-peering`),
+      );
+      const secret = stepOf(
+        (u) => u.includes("secretsmanager/secret:Secret::") && u.includes(`::${w}-db-secret`),
+      );
+      assert.ok(
+        accepter >= 0 && rotation > accepter,
+        `${w}: rotation step ${rotation}, accepter step ${accepter}`,
+      );
+      assert.equal(secret, rotation, `${w}: the secret comes with its rotation, never without`);
+      assert.equal(doc.steps[accepter].stack, `dev-${w}`);
+      assert.ok(doc.steps[accepter].adds.some((u: string) => u.includes("aws:ec2/route:Route::")));
+    }
+    assert.equal(doc.steps.at(-1).stack, "dev-central");
     assert.equal(doc.converged, true);
     assert.deepEqual(
       doc.stacks.map((s: { name: string }) => s.name),

@@ -1,5 +1,14 @@
 import * as assert from "node:assert/strict";
-import { devEnvironment, editedDevFile, ofType, one, policyOf, runStackOf } from "../harness";
+import {
+  deployed,
+  deployedStack,
+  devEnvironment,
+  editedDevFile,
+  ofType,
+  one,
+  policyOf,
+  runStackOf,
+} from "../harness";
 import { environmentFromFile } from "../../src/config";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
 
@@ -11,10 +20,12 @@ describe("central stack", () => {
   const workloads: Record<string, StackRun> = {};
   let central: StackRun;
 
+  // Central as it stands after every phase (its secrets and rotation exist once the
+  // workloads have accepted their peerings), and each workload's final run.
   before(async () => {
     for (const w of env.workloads)
-      workloads[`dev-${w.name}`] = await runStackOf(env, `dev-${w.name}`);
-    central = await runStackOf(env, "dev-central", workloads);
+      workloads[`dev-${w.name}`] = await deployedStack(env, `dev-${w.name}`);
+    central = await deployedStack(env, "dev-central");
   });
 
   const byWorkload = (type: string, workload: string): RecordedResource[] =>
@@ -37,11 +48,17 @@ describe("central stack", () => {
       for (const r of routes) assert.equal(r.inputs.destinationCidrBlock, w.vpcCidr);
     }
     assert.equal(ofType(central, "aws:secretsmanager/secret:Secret").length, 3);
-    assert.equal(ofType(central, "aws-native:accessanalyzer:Analyzer").length, 1);
+    // One account analyzer in each Region that holds secrets: central and the DR replica.
+    const analyzers = ofType(central, "aws-native:accessanalyzer:Analyzer");
+    assert.equal(analyzers.length, 2);
+    const regions = analyzers.map(
+      (a) => central.resources.find((p) => a.provider.startsWith(`${p.urn}::`))?.inputs.region,
+    );
+    assert.deepEqual(regions.sort(), ["us-east-1", "us-west-2"]);
   });
 
   it("the CMK is symmetric, rotating, multi-Region, with a replica in the replica region", () => {
-    const key = one(central, "aws:kms/key:Key");
+    const key = one(central, "aws:kms/key:Key", "secrets-key");
     assert.equal(key.inputs.keyUsage, "ENCRYPT_DECRYPT");
     assert.equal(key.inputs.customerMasterKeySpec, "SYMMETRIC_DEFAULT");
     assert.equal(key.inputs.enableKeyRotation, true);
@@ -55,26 +72,22 @@ describe("central stack", () => {
 
   it("the key policies grant workload roles only Decrypt/DescribeKey via Secrets Manager of their region", () => {
     for (const [resource, region] of [
-      [one(central, "aws:kms/key:Key"), "us-east-1"],
+      [one(central, "aws:kms/key:Key", "secrets-key"), "us-east-1"],
       [one(central, "aws:kms/replicaKey:ReplicaKey"), "us-west-2"],
     ] as const) {
       const doc = policyOf(resource);
       const sids = doc.Statement.map((s: { Sid: string }) => s.Sid);
+      // Root administration delegates to IAM in the owner account (the rotation roles get
+      // their key rights from IAM); a root principal with an aws:PrincipalArn condition
+      // would grant nothing more, so there is none.
       assert.deepEqual(sids, [
         "AccountRootAdministration",
-        "RotationFunctionUse",
         "WorkloadApplicationRolesDecryptViaSecretsManager",
       ]);
-      const [root, rotation, workloads] = doc.Statement;
+      for (const s of doc.Statement)
+        assert.ok(!JSON.stringify(s.Condition ?? {}).includes("aws:PrincipalArn"), s.Sid);
+      const [root, workloads] = doc.Statement;
       assert.deepEqual(root.Principal, { AWS: "arn:aws:iam::111111111111:root" });
-      assert.equal(
-        rotation.Condition.StringEquals["kms:ViaService"],
-        `secretsmanager.${region}.amazonaws.com`,
-      );
-      assert.match(
-        rotation.Condition.ArnLike["aws:PrincipalArn"],
-        /^arn:aws:iam::111111111111:role\/serverlessrepo-secrets-hub-dev-rotation-/,
-      );
       assert.deepEqual(workloads.Principal.AWS, [
         ROLE("workload-a", "222222222222"),
         ROLE("workload-b", "333333333333"),
@@ -96,7 +109,7 @@ describe("central stack", () => {
       assert.ok(Number(secret.inputs.recoveryWindowInDays) >= 7);
       assert.equal(secret.protect, true);
     }
-    assert.equal(one(central, "aws:kms/key:Key").protect, true);
+    assert.equal(one(central, "aws:kms/key:Key", "secrets-key").protect, true);
     assert.equal(one(central, "aws:kms/replicaKey:ReplicaKey").protect, true);
   });
 
@@ -118,7 +131,11 @@ describe("central stack", () => {
     const version = byWorkload("aws:secretsmanager/secretVersion:SecretVersion", "workload-b")[0];
     assert.deepEqual(version.secretInputs, ["secretString"]);
     assert.equal(version.inputs.secretString, "[secret]");
-    assert.deepEqual(version.ignoreChanges, ["secretString"]);
+    // Rotation owns the value and the AWSCURRENT label: a re-run rewrites neither.
+    assert.deepEqual(version.ignoreChanges, ["secretString", "versionStages"]);
+    // A labelled first version is never deprecated, so Secrets Manager never deletes it and
+    // a refresh never drops it from state (which would make the next up write it again).
+    assert.deepEqual(version.inputs.versionStages, ["AWSCURRENT", "SECRETS_HUB_INITIAL"]);
     assert.ok(version.additionalSecretOutputs.includes("secretString"));
     assert.equal(version.protect, true);
     assert.ok(
@@ -208,6 +225,7 @@ describe("central stack", () => {
       "peeringConnectionIds",
       "region",
       "replicaKmsKeyArn",
+      "replicaKmsKeyArns",
       "replicaSecretArns",
       "rotationSubnetCidrs",
       "secretArns",
@@ -233,7 +251,7 @@ describe("central stack", () => {
         (w) => w.includes("dev-workload-b has not exported") && w.includes("vpcId"),
       ),
     );
-    const keyDoc = policyOf(one(run, "aws:kms/key:Key"));
+    const keyDoc = policyOf(one(run, "aws:kms/key:Key", "secrets-key"));
     assert.ok(!JSON.stringify(keyDoc).includes("workload-b"));
     assert.deepEqual(Object.keys(run.outputs.secretArns as object).sort(), [
       "workload-a",
@@ -244,23 +262,138 @@ describe("central stack", () => {
   it("with no workload ready, still builds key, network, endpoint and analyzer, without workload grants", async () => {
     const run = await runStackOf(env, "dev-central");
     assert.equal(ofType(run, "aws:secretsmanager/secret:Secret").length, 0);
-    assert.equal(policyOf(one(run, "aws:kms/key:Key")).Statement.length, 2);
+    assert.equal(policyOf(one(run, "aws:kms/key:Key", "secrets-key")).Statement.length, 1);
     assert.equal(ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").length, 1);
-    assert.equal(run.warnings.length, 3);
+    // No rotation function yet, so nothing to alert on.
+    assert.equal(
+      ofType(run, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack").length,
+      0,
+    );
+    assert.equal(ofType(run, "aws:cloudwatch/eventRule:EventRule").length, 0);
+    assert.equal(run.warnings.filter((w) => w.includes("has not exported")).length, 3);
+  });
+
+  it("phase 2 (workloads not accepted yet): peering requests and rotation functions, no secret and no rotation", async () => {
+    const phase1: Record<string, StackRun> = {};
+    for (const w of env.workloads) phase1[`dev-${w.name}`] = await runStackOf(env, `dev-${w.name}`);
+    const run = await runStackOf(env, "dev-central", phase1);
+    assert.equal(ofType(run, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection").length, 3);
+    assert.equal(
+      ofType(run, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack").length,
+      2,
+    );
+    assert.equal(ofType(run, "aws:secretsmanager/secret:Secret").length, 0);
+    assert.equal(ofType(run, "aws:secretsmanager/secretRotation:SecretRotation").length, 0);
+    assert.ok(run.warnings.some((w) => w.includes("peering requested, not accepted yet")));
+  });
+
+  it("keeps at most maxPendingPeerings requests unaccepted, in file order, and says who waits", async () => {
+    const paced = environmentFromFile(
+      editedDevFile((c) => (c["secrets-hub:maxPendingPeerings"] = 2)),
+    );
+    const phase1: Record<string, StackRun> = {};
+    for (const w of paced.workloads)
+      phase1[`dev-${w.name}`] = await runStackOf(paced, `dev-${w.name}`);
+    const run = await runStackOf(paced, "dev-central", phase1);
+    const requests = ofType(run, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
+    assert.deepEqual(requests.map((r) => r.name.replace(/-peering.*/, "")).sort(), [
+      "workload-a",
+      "workload-b",
+    ]);
+    assert.ok(run.warnings.some((w) => w.includes("wait for a peering request (workload-c)")));
+    // Once a and b have accepted, c gets its request and a and b their secrets.
+    const all = await deployed(paced);
+    const final = all.runs.get("dev-central")!;
+    assert.equal(ofType(final, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection").length, 3);
+    assert.equal(ofType(final, "aws:secretsmanager/secret:Secret").length, 3);
+    assert.equal(all.converged, true);
+  });
+
+  it("gives each rotation function's role the replica keys, found through the function the application created", () => {
+    const grants = ofType(central, "aws:iam/rolePolicy:RolePolicy");
+    assert.equal(grants.length, 2);
+    for (const grant of grants) {
+      // The role is the one getFunction reports for the application's RotationLambdaARN.
+      // (The mock answers as CloudFormation names roles: stack name truncated, logical id, suffix.)
+      assert.match(
+        String(grant.inputs.role),
+        /^serverlessrepo-secrets-hub-dev[a-z-]*-LambdaRole-[A-Z0-9]{12}$/,
+      );
+      const doc = policyOf(grant);
+      assert.equal(doc.Statement.length, 1);
+      const [statement] = doc.Statement;
+      assert.equal(statement.Resource, (central.outputs.replicaKmsKeyArns as any)["us-west-2"]);
+      assert.deepEqual(statement.Action, [
+        "kms:GenerateDataKey",
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:DescribeKey",
+      ]);
+      assert.deepEqual(statement.Condition, {
+        StringEquals: { "kms:ViaService": "secretsmanager.us-west-2.amazonaws.com" },
+      });
+    }
+  });
+
+  it("alerts on rotation failures: EventBridge rule and function alarms to a topic on its own CMK", () => {
+    const rule = one(central, "aws:cloudwatch/eventRule:EventRule");
+    const pattern = JSON.parse(String(rule.inputs.eventPattern));
+    assert.deepEqual(pattern.source, ["aws.secretsmanager"]);
+    assert.ok(pattern.detail.eventName.includes("RotationFailed"));
+    assert.ok(pattern.detail.eventName.includes("RotationAbandoned"));
+    const topic = one(central, "aws:sns/topic:Topic");
+    const target = one(central, "aws:cloudwatch/eventTarget:EventTarget");
+    assert.ok(target.propertyDependencies.arn.includes(topic.urn));
+    const alertKey = ofType(central, "aws:kms/key:Key").find((k) =>
+      topic.propertyDependencies.kmsMasterKeyId.includes(k.urn),
+    )!;
+    assert.ok(alertKey, "the topic is encrypted with a key of this stack");
+    assert.equal(alertKey.inputs.enableKeyRotation, true);
+    const services = policyOf(alertKey).Statement.find(
+      (s: any) => s.Sid === "EventBridgeAndCloudWatchPublishEncrypted",
+    );
+    assert.deepEqual(services.Principal.Service, [
+      "events.amazonaws.com",
+      "cloudwatch.amazonaws.com",
+    ]);
+    assert.deepEqual(services.Condition, {
+      StringEquals: { "aws:SourceAccount": "111111111111" },
+    });
+    const alarms = ofType(central, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    assert.deepEqual(alarms.map((a) => (a.inputs.dimensions as any).FunctionName).sort(), [
+      "secrets-hub-dev-rotation-mysql-single",
+      "secrets-hub-dev-rotation-postgres-single",
+    ]);
+    for (const a of alarms) assert.equal(a.inputs.metricName, "Errors");
+  });
+
+  it("publishes to an existing topic when alerts.topicArn is set, and creates no analyzer when told", async () => {
+    const topicArn = "arn:aws:sns:us-east-1:111111111111:security-alerts";
+    const custom = environmentFromFile(
+      editedDevFile((c) => {
+        c["secrets-hub:alerts"] = { topicArn };
+        c["secrets-hub:accessAnalyzer"] = "none";
+      }),
+    );
+    const run = await deployedStack(custom, "dev-central");
+    assert.equal(ofType(run, "aws:sns/topic:Topic").length, 0);
+    assert.equal(one(run, "aws:cloudwatch/eventTarget:EventTarget").inputs.arn, topicArn);
+    assert.equal(ofType(run, "aws-native:accessanalyzer:Analyzer").length, 0);
+    assert.equal(ofType(run, "aws:kms/key:Key").length, 1);
   });
 
   it("a sandbox environment may relax protection; the default protects keys, secrets and databases", async () => {
     const sandbox = environmentFromFile(
       editedDevFile((c) => (c["secrets-hub:protectStatefulResources"] = false)),
     );
-    const w = await runStackOf(sandbox, "dev-workload-a");
-    const c = await runStackOf(sandbox, "dev-central", { "dev-workload-a": w });
+    const w = await deployedStack(sandbox, "dev-workload-a");
+    const c = await deployedStack(sandbox, "dev-central");
     for (const type of [
       "aws:kms/key:Key",
       "aws:kms/replicaKey:ReplicaKey",
       "aws:secretsmanager/secret:Secret",
     ]) {
-      assert.equal(one(c, type).protect, false, type);
+      for (const r of ofType(c, type)) assert.equal(r.protect, false, type);
     }
     const db = one(w, "aws:rds/instance:Instance");
     assert.equal(db.protect, false);

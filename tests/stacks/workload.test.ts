@@ -51,6 +51,12 @@ describe("workload stack", () => {
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     ]);
     assert.deepEqual(phase3.warnings, []);
+    // Central creates the secret and its rotation only once it reads this.
+    assert.equal(phase1.outputs.acceptedPeeringConnectionId, undefined);
+    assert.equal(
+      phase3.outputs.acceptedPeeringConnectionId,
+      (central.outputs.peeringConnectionIds as Record<string, string>)["workload-a"],
+    );
   });
 
   it("accepts the right peering with DNS resolution and routes the central CIDR through it", () => {
@@ -71,16 +77,19 @@ describe("workload stack", () => {
     }
   });
 
-  it("the identity policy names only this workload's secret and key ARNs", () => {
+  it("the identity policy names only this workload's secret (by its ARN pattern, before it exists) and key ARNs", () => {
     const doc = policyOf(one(phase3, "aws:iam/rolePolicy:RolePolicy"));
-    const secretArns = central.outputs.secretArns as Record<string, string>;
-    const replicaArns = central.outputs.replicaSecretArns as Record<string, string>;
     const [read, decrypt] = doc.Statement;
     assert.deepEqual(read.Action, [
       "secretsmanager:GetSecretValue",
       "secretsmanager:DescribeSecret",
     ]);
-    assert.deepEqual(read.Resource, [secretArns["workload-a"], replicaArns["workload-a"]]);
+    // Its own Region's copy (here the primary) and the disaster-recovery replica; `-??????`
+    // matches exactly the six characters Secrets Manager appends to the name.
+    assert.deepEqual(read.Resource, [
+      "arn:aws:secretsmanager:us-east-1:111111111111:secret:dev/workload-a/orders-db-??????",
+      "arn:aws:secretsmanager:us-west-2:111111111111:secret:dev/workload-a/orders-db-??????",
+    ]);
     assert.equal(decrypt.Action, "kms:Decrypt");
     assert.deepEqual(decrypt.Resource, [
       central.outputs.kmsKeyArn,
