@@ -1,0 +1,177 @@
+// Effective access: who can read which secret, evaluated from the policies the stacks
+// declare (identity policy AND secret resource policy AND key policy, as AWS requires for
+// a cross-account read of a secret encrypted with a customer-managed key).
+import * as assert from "node:assert/strict";
+import { deployed, devEnvironment, editedDevFile, ofType, policyOf } from "../harness";
+import { environmentFromFile } from "../../src/config";
+import type { Environment } from "../../src/config";
+import type { StackRun } from "../../src/offline/runStack";
+
+type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: { AWS?: string | string[]; Service?: string | string[] };
+  Condition?: Record<string, Record<string, string | string[]>>;
+};
+
+const list = <T>(v: T | T[] | undefined): T[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
+
+/** IAM's wildcard match: `*` any run of characters, `?` exactly one. */
+function matches(pattern: string, value: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${re}$`).test(value);
+}
+
+function allows(
+  statements: Statement[],
+  request: { action: string; resource?: string; principal?: string; viaService?: string },
+): boolean {
+  return statements.some((s) => {
+    if (s.Effect !== "Allow") return false;
+    if (!list(s.Action).some((a) => matches(a, request.action))) return false;
+    if (request.resource && !list(s.Resource).some((r) => matches(r, request.resource!)))
+      return false;
+    if (request.principal) {
+      const principals = list(s.Principal?.AWS);
+      const account = /::(\d{12}):/.exec(request.principal)?.[1];
+      const ok = principals.some(
+        (p) => p === request.principal || (account && p === `arn:aws:iam::${account}:root`),
+      );
+      if (!ok) return false;
+    }
+    const via = s.Condition?.StringEquals?.["kms:ViaService"];
+    if (via !== undefined && !list(via).includes(request.viaService ?? "")) return false;
+    return true;
+  });
+}
+
+interface Grant {
+  role: string;
+  secret: string;
+}
+
+/** Every (role, secret copy) pair that AWS would let read and decrypt. */
+function effectiveReads(env: Environment, runs: Map<string, StackRun>): Grant[] {
+  const central = runs.get(`${env.environment}-central`)!;
+  const secrets = ofType(central, "aws:secretsmanager/secret:Secret");
+  const policies = ofType(central, "aws:secretsmanager/secretPolicy:SecretPolicy");
+  const keys = [
+    ...ofType(central, "aws:kms/key:Key").filter((k) => k.name === "secrets-key"),
+    ...ofType(central, "aws:kms/replicaKey:ReplicaKey"),
+  ];
+  const keyArns = {
+    [env.central.region]: central.outputs.kmsKeyArn as string,
+    ...(central.outputs.replicaKmsKeyArns as Record<string, string>),
+  };
+  const grants: Grant[] = [];
+  for (const w of env.workloads) {
+    const run = runs.get(`${env.environment}-${w.name}`)!;
+    const role = run.outputs.applicationRoleArn as string;
+    const identity = ofType(run, "aws:iam/rolePolicy:RolePolicy").flatMap(
+      (p) => policyOf(p).Statement as Statement[],
+    );
+    for (const secret of secrets) {
+      const workloadOfSecret = secret.name.replace(/-db-secret$/, "");
+      const primaryArn = (central.outputs.secretArns as Record<string, string>)[workloadOfSecret];
+      const resourcePolicy = policies.find((p) => p.name === `${workloadOfSecret}-db-policy`)!;
+      const copies = [
+        env.central.region,
+        ...list(secret.inputs.replicas as { region: string }[]).map((r) => r.region),
+      ];
+      for (const region of copies) {
+        const arn = primaryArn.replace(`:${env.central.region}:`, `:${region}:`);
+        const via = `secretsmanager.${region}.amazonaws.com`;
+        const key = keys.find((k) => (k.inputs.region ?? env.central.region) === region)!;
+        const read =
+          allows(identity, { action: "secretsmanager:GetSecretValue", resource: arn }) &&
+          allows(policyOf(resourcePolicy).Statement, {
+            action: "secretsmanager:GetSecretValue",
+            principal: role,
+          }) &&
+          allows(identity, { action: "kms:Decrypt", resource: keyArns[region], viaService: via }) &&
+          allows(policyOf(key).Statement, {
+            action: "kms:Decrypt",
+            principal: role,
+            viaService: via,
+          });
+        if (read) grants.push({ role: w.name, secret: `${workloadOfSecret}@${region}` });
+      }
+    }
+  }
+  return grants;
+}
+
+describe("effective access to the secrets", () => {
+  it("dev: each application role reads its own secret, in its Region and the DR Region, and nothing else", async () => {
+    const env = devEnvironment();
+    const { runs } = await deployed(env);
+    assert.deepEqual(effectiveReads(env, runs), [
+      { role: "workload-a", secret: "workload-a@us-east-1" },
+      { role: "workload-a", secret: "workload-a@us-west-2" },
+      { role: "workload-b", secret: "workload-b@us-east-1" },
+      { role: "workload-b", secret: "workload-b@us-west-2" },
+      { role: "workload-c", secret: "workload-c@us-east-1" },
+      { role: "workload-c", secret: "workload-c@us-west-2" },
+    ]);
+  });
+
+  it("cross-region: a workload in a third Region reads the replica in its own Region", async () => {
+    const env = environmentFromFile(
+      editedDevFile((c) => {
+        const [, b, w] = c["secrets-hub:workloads"];
+        b.region = "eu-west-1";
+        b.availabilityZones = ["eu-west-1a", "eu-west-1b"];
+        w.region = "us-west-2";
+        w.availabilityZones = ["us-west-2a", "us-west-2b"];
+      }),
+    );
+    const { runs, converged } = await deployed(env);
+    assert.equal(converged, true);
+    const central = runs.get("dev-central")!;
+    // A replica key in every Region that holds a secret copy: DR, then eu-west-1.
+    assert.deepEqual(
+      ofType(central, "aws:kms/replicaKey:ReplicaKey").map((k) => k.inputs.region),
+      ["us-west-2", "eu-west-1"],
+    );
+    const secretB = ofType(central, "aws:secretsmanager/secret:Secret").find(
+      (s) => s.name === "workload-b-db-secret",
+    )!;
+    assert.deepEqual(
+      (secretB.inputs.replicas as { region: string }[]).map((r) => r.region),
+      ["us-west-2", "eu-west-1"],
+    );
+    // The peering crosses Regions.
+    const peering = ofType(central, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection").find((p) =>
+      p.name.startsWith("workload-b-"),
+    )!;
+    assert.equal(peering.inputs.peerRegion, "eu-west-1");
+    // b's application reads in eu-west-1 (its endpoint's Region) and the DR copy; c lives in
+    // the DR Region and reads there; a reads the primary and the DR copy.
+    assert.deepEqual(effectiveReads(env, runs), [
+      { role: "workload-a", secret: "workload-a@us-east-1" },
+      { role: "workload-a", secret: "workload-a@us-west-2" },
+      { role: "workload-b", secret: "workload-b@us-west-2" },
+      { role: "workload-b", secret: "workload-b@eu-west-1" },
+      { role: "workload-c", secret: "workload-c@us-west-2" },
+    ]);
+    assert.match(
+      String(runs.get("dev-workload-b")!.outputs.secretArnPattern),
+      /^arn:aws:secretsmanager:eu-west-1:111111111111:secret:dev\/workload-b\/catalog-db-\?{6}$/,
+    );
+    // The rotation functions may write every replica: both replica keys are granted.
+    for (const grant of ofType(central, "aws:iam/rolePolicy:RolePolicy")) {
+      const regions = (policyOf(grant).Statement as Statement[]).map(
+        (s) => list(s.Condition?.StringEquals?.["kms:ViaService"])[0],
+      );
+      assert.deepEqual(regions, [
+        "secretsmanager.us-west-2.amazonaws.com",
+        "secretsmanager.eu-west-1.amazonaws.com",
+      ]);
+    }
+  });
+});
