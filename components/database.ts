@@ -43,6 +43,15 @@ export interface DatabaseArgs {
    * than as a bill. Default: false.
    */
   extendedSupport?: boolean;
+  /** Multi-AZ deployment (a standby in a second zone). Default: false. */
+  multiAz?: boolean;
+  /** Days of automated backups, 1-35. Default: 7. */
+  backupRetentionDays?: number;
+  /**
+   * Also generate a password for an application user (multi-user rotation: the admin's
+   * credentials go to the master secret, the application user's to its own). Default: false.
+   */
+  applicationPassword?: boolean;
   /** RDS instance identifier, unique in the account and region. */
   identifier: string;
   /** VPC of the instance and its security group. */
@@ -67,12 +76,24 @@ export class Database extends pulumi.ComponentResource {
   public readonly endpoint: pulumi.Output<DatabaseEndpoint>;
   /** The master password the instance was created with (a secret). */
   public readonly initialPassword: pulumi.Output<string>;
+  /** The application user's first password, when `applicationPassword` (a secret). */
+  public readonly applicationInitialPassword?: pulumi.Output<string>;
   public readonly securityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:workload:Database", name, {}, opts);
     if (args.rotationCidrs.length === 0) {
       throw new Error(`Database ${name}: rotationCidrs needs at least one CIDR`);
+    }
+    if (
+      args.backupRetentionDays !== undefined &&
+      (!Number.isInteger(args.backupRetentionDays) ||
+        args.backupRetentionDays < 1 ||
+        args.backupRetentionDays > 35)
+    ) {
+      throw new Error(
+        `Database ${name}: backupRetentionDays must be a whole number from 1 to 35, got ${args.backupRetentionDays}`,
+      );
     }
     const protect = args.protect ?? true;
     const port = databasePort(args);
@@ -140,8 +161,8 @@ export class Database extends pulumi.ComponentResource {
         vpcSecurityGroupIds: [sg.id],
         publiclyAccessible: false,
         storageEncrypted: true,
-        multiAz: false,
-        backupRetentionPeriod: 7,
+        multiAz: args.multiAz ?? false,
+        backupRetentionPeriod: args.backupRetentionDays ?? 7,
         copyTagsToSnapshot: true,
         deletionProtection: protect,
         skipFinalSnapshot: !protect,
@@ -165,6 +186,21 @@ export class Database extends pulumi.ComponentResource {
       dbInstanceIdentifier: instance.identifier,
     });
     this.initialPassword = pulumi.secret(password.result);
+    if (args.applicationPassword) {
+      const application = new random.RandomPassword(
+        `${name}-application-password`,
+        {
+          length: 32,
+          special: true,
+          overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
+          minLower: 2,
+          minUpper: 2,
+          minNumeric: 2,
+        },
+        { parent: this, protect },
+      );
+      this.applicationInitialPassword = pulumi.secret(application.result);
+    }
     this.securityGroupId = sg.id;
     this.registerOutputs({ endpoint: this.endpoint, securityGroupId: this.securityGroupId });
   }

@@ -27,8 +27,25 @@ export interface DatabaseSecretArgs {
    * database, whose value the operator puts once by hand.
    */
   initialValue?: pulumi.Output<string>;
-  /** The only principal allowed to read the secret. */
-  readerRoleArn: string;
+  /**
+   * The only principal allowed to read the secret (its resource policy). Absent for a
+   * master secret, which only the rotation function reads, in this account, through IAM.
+   */
+  readerRoleArn?: string;
+  /** Description of the secret. Default: "Database credentials; rotated by secrets-hub". */
+  description?: string;
+  /**
+   * Why rotation is not switched on yet, when the secret cannot be rotated before an
+   * operator acts (an existing database's first value; a multi-user application user).
+   * The secret then gets no rotation and a tag `secrets-hub:rotation-awaits` with this
+   * reason, which the pack reports until it is gone. Default: none (rotation on).
+   */
+  rotationAwaits?: string;
+  /**
+   * Rotate as soon as rotation is switched on. Default: when the program wrote the first
+   * value (the rotation proves the network path and replaces the password it knows).
+   */
+  rotateImmediately?: boolean;
   /** `RotationLambdaARN` of the matching rotation application. */
   rotationLambdaArn: pulumi.Input<string>;
   /** `rate()`/`cron()` expression, or a number of days. */
@@ -81,12 +98,14 @@ export class DatabaseSecret extends pulumi.ComponentResource {
       `${name}-secret`,
       {
         name: args.secretName,
-        description: "Database credentials; rotated by secrets-hub",
+        description: args.description ?? "Database credentials; rotated by secrets-hub",
         kmsKeyId: args.kmsKeyArn,
         recoveryWindowInDays,
         replicas: args.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })),
         forceOverwriteReplicaSecret: false,
-        tags: args.tags,
+        tags: args.rotationAwaits
+          ? { ...args.tags, "secrets-hub:rotation-awaits": args.rotationAwaits }
+          : args.tags,
       },
       { parent: this, protect },
     );
@@ -116,35 +135,39 @@ export class DatabaseSecret extends pulumi.ComponentResource {
       );
     }
 
-    new aws.secretsmanager.SecretPolicy(
-      `${name}-policy`,
-      {
-        secretArn: secret.arn,
-        policy: toJson(secretReadPolicy(args.readerRoleArn)),
-        blockPublicPolicy: true,
-      },
-      { parent: this },
-    );
+    if (args.readerRoleArn !== undefined) {
+      new aws.secretsmanager.SecretPolicy(
+        `${name}-policy`,
+        {
+          secretArn: secret.arn,
+          policy: toJson(secretReadPolicy(args.readerRoleArn)),
+          blockPublicPolicy: true,
+        },
+        { parent: this },
+      );
+    }
 
     const rules: aws.types.input.secretsmanager.SecretRotationRotationRules =
       typeof args.schedule === "number"
         ? { automaticallyAfterDays: args.schedule, duration: args.duration }
         : { scheduleExpression: args.schedule, duration: args.duration };
-    new aws.secretsmanager.SecretRotation(
-      `${name}-rotation`,
-      {
-        secretId: secret.id,
-        rotationLambdaArn: args.rotationLambdaArn,
-        rotationRules: rules,
-        // With a first value, rotate at once: it proves the network path and replaces the
-        // password the workload stack knows. Without one there is nothing to rotate yet.
-        rotateImmediately: args.initialValue !== undefined,
-      },
-      {
-        parent: this,
-        dependsOn: [...(args.rotationDependsOn ?? []), ...(version ? [version] : [])],
-      },
-    );
+    if (args.rotationAwaits === undefined) {
+      new aws.secretsmanager.SecretRotation(
+        `${name}-rotation`,
+        {
+          secretId: secret.id,
+          rotationLambdaArn: args.rotationLambdaArn,
+          rotationRules: rules,
+          // With a first value, rotate at once: it proves the network path and replaces the
+          // password the workload stack knows. Without one there is nothing to rotate yet.
+          rotateImmediately: args.rotateImmediately ?? args.initialValue !== undefined,
+        },
+        {
+          parent: this,
+          dependsOn: [...(args.rotationDependsOn ?? []), ...(version ? [version] : [])],
+        },
+      );
+    }
 
     this.arn = secret.arn;
     const primary = `:${args.region}:`;

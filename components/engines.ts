@@ -29,11 +29,13 @@ export const ROTATION_STRATEGIES = ["single-user", "multi-user"] as const;
 export type RotationStrategy = (typeof ROTATION_STRATEGIES)[number];
 
 /**
- * Strategies the environment file may choose today. Multi-user needs a master secret in the
- * secret JSON (`masterarn`) that the config schema does not take yet.
+ * Strategies the environment file may choose: single-user rotates the database user itself;
+ * multi-user alternates the application user with a clone, as the admin user whose
+ * credentials live in a master secret (the secret JSON's `masterarn`).
  */
 export const CONFIGURABLE_ROTATION_STRATEGIES = [
   "single-user",
+  "multi-user",
 ] as const satisfies readonly RotationStrategy[];
 
 /**

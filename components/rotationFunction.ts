@@ -37,6 +37,11 @@ export interface RotationFunctionArgs {
    * rotated value reaches every replica. Default: none.
    */
   replicaKeys?: { region: string; keyArn: pulumi.Input<string> }[];
+  /**
+   * Master secrets (multi-user rotation): the multi-user functions' roles may read them, to
+   * log in as the admin user that creates the alternating application user. Default: none.
+   */
+  masterSecretArns?: pulumi.Input<string>[];
   /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
@@ -147,15 +152,38 @@ export class RotationFunction extends pulumi.ComponentResource {
       (this.lambdaArns[engine] ??= {})[strategy] = lambdaArn;
       this.functionNames.push(stackName);
 
+      // The application outputs only the function's ARN; its role (named by CloudFormation)
+      // is read from the function. The key policies delegate to IAM in this account.
+      const fn = aws.lambda.getFunctionOutput({ functionName: lambdaArn }, { parent: this });
+      const roleName = fn.role.apply((roleArn) => roleArn.split("/").pop() ?? roleArn);
+      const masters = args.masterSecretArns ?? [];
+      if (strategy === "multi-user" && masters.length > 0) {
+        new aws.iam.RolePolicy(
+          `${name}-${short}-master-secrets`,
+          {
+            role: roleName,
+            name: "secrets-hub-master-secrets",
+            policy: toJson({
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Sid: "ReadMasterSecrets",
+                  Effect: "Allow",
+                  Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+                  Resource: masters,
+                },
+              ],
+            }),
+          },
+          { parent: this },
+        );
+      }
       if (args.replicaKeys && args.replicaKeys.length > 0) {
-        // The application outputs only the function's ARN; its role (named by CloudFormation)
-        // is read from the function. The key policies delegate to IAM in this account.
-        const fn = aws.lambda.getFunctionOutput({ functionName: lambdaArn }, { parent: this });
         const keys = args.replicaKeys;
         new aws.iam.RolePolicy(
           `${name}-${short}-replica-keys`,
           {
-            role: fn.role.apply((roleArn) => roleArn.split("/").pop() ?? roleArn),
+            role: roleName,
             name: "secrets-hub-replica-keys",
             policy: toJson(
               pulumi

@@ -61,6 +61,8 @@ export interface WorkloadOutputs {
    * afterwards. Absent for an existing database.
    */
   databaseInitialPassword?: pulumi.Output<string>;
+  /** The application user's first password (multi-user rotation), a secret. */
+  applicationInitialPassword?: pulumi.Output<string>;
 }
 
 /** Outputs of the central stack. Maps are keyed by workload name. */

@@ -18,6 +18,22 @@ export interface WorkloadPeer {
   outputs: WorkloadPlainOutputs;
   /** Absent when the workload uses an existing database (its value is put by hand). */
   databaseInitialPassword?: pulumi.Output<string>;
+  /** The application user's first password (multi-user rotation only). */
+  applicationInitialPassword?: pulumi.Output<string>;
+}
+
+/** A password output, which must be a secret; undefined when the stack does not export it. */
+async function secretOutput(
+  ref: pulumi.StackReference,
+  stackName: string,
+  key: string,
+): Promise<pulumi.Output<string> | undefined> {
+  const details = await ref.getOutputDetails(key);
+  if (details.secretValue === undefined && details.value === undefined) return undefined;
+  if (details.value !== undefined) {
+    throw new Error(`${stackName}: ${key} must be a secret output, found it in plain text`);
+  }
+  return pulumi.secret(ref.requireOutput(key) as pulumi.Output<string>);
 }
 
 /** References another stack of this project (works on Pulumi Cloud and self-managed backends). */
@@ -63,22 +79,18 @@ export async function readWorkloadStack(stackName: string): Promise<PeerReading<
     await readPlain(ref, Object.keys(workloadOutputsSchema.shape)),
   );
   if (!reading.ready) return reading;
-  const password = await ref.getOutputDetails("databaseInitialPassword");
-  if (password.secretValue === undefined && password.value === undefined) {
-    return { ready: true, value: { outputs: reading.value } };
-  }
-  if (password.value !== undefined) {
-    throw new Error(
-      `${stackName}: databaseInitialPassword must be a secret output, found it in plain text`,
-    );
-  }
+  const databaseInitialPassword = await secretOutput(ref, stackName, "databaseInitialPassword");
+  const applicationInitialPassword = await secretOutput(
+    ref,
+    stackName,
+    "applicationInitialPassword",
+  );
   return {
     ready: true,
     value: {
       outputs: reading.value,
-      databaseInitialPassword: pulumi.secret(
-        ref.requireOutput("databaseInitialPassword") as pulumi.Output<string>,
-      ),
+      ...(databaseInitialPassword ? { databaseInitialPassword } : {}),
+      ...(applicationInitialPassword ? { applicationInitialPassword } : {}),
     },
   };
 }

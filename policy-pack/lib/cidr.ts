@@ -95,3 +95,48 @@ export function carveSubnets(cidr: string, prefixLength: number, count: number):
 export function defaultSubnetPrefix(cidr: string): number {
   return Math.min(new Address4(cidr).subnetMask + 4, 28);
 }
+
+/**
+ * The fewest CIDR blocks that cover exactly the addresses of `cidrs` (no address more):
+ * sibling blocks merge into their parent, repeatedly. Two adjacent /20 subnets that start on
+ * a /19 boundary become that /19; three become a /19 and a /20. Invalid blocks are dropped.
+ */
+export function summarizeCidrs(cidrs: readonly string[]): string[] {
+  let blocks = cidrs
+    .map(cidrRange)
+    .filter((r): r is CidrRange => r !== undefined)
+    .map((r) => ({ start: r.start, prefix: r.prefix }));
+  for (let merged = true; merged;) {
+    merged = false;
+    blocks.sort((a, b) => a.start - b.start || a.prefix - b.prefix);
+    // Drop blocks nested in an earlier one.
+    blocks = blocks.filter((b, i) => {
+      const outer = blocks.slice(0, i).find((o) => {
+        const size = 2 ** (32 - o.prefix);
+        return o.prefix <= b.prefix && b.start >= o.start && b.start < o.start + size;
+      });
+      return outer === undefined;
+    });
+    const next: { start: number; prefix: number }[] = [];
+    for (let i = 0; i < blocks.length; i++) {
+      const a = blocks[i];
+      const b = blocks[i + 1];
+      const size = 2 ** (32 - a.prefix);
+      if (
+        b !== undefined &&
+        a.prefix === b.prefix &&
+        a.prefix > 0 &&
+        b.start === a.start + size &&
+        a.start % (size * 2) === 0
+      ) {
+        next.push({ start: a.start, prefix: a.prefix - 1 });
+        i++;
+        merged = true;
+      } else {
+        next.push(a);
+      }
+    }
+    blocks = next;
+  }
+  return blocks.map((b) => `${Address4.fromBigInt(BigInt(b.start)).correctForm()}/${b.prefix}`);
+}

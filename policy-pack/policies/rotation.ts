@@ -14,11 +14,28 @@ import {
 } from "../lib/model";
 import { EVENT_RULE, EVENT_TARGET, LAMBDA, ROTATION, SAR_STACK, SECRET, TOPIC } from "../lib/types";
 
-/** Every secret has a rotation schedule (depending on it) with a rotation function. */
+/**
+ * The tag a secret carries while its rotation waits for an operator (an existing
+ * database's first value, a multi-user application user): `secrets-hub:rotation-awaits`.
+ */
+export const ROTATION_AWAITS_TAG = "secrets-hub:rotation-awaits";
+
+function awaits(secret: PlainResource): string | undefined {
+  const tags = secret.props.tags;
+  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) return undefined;
+  const value = (tags as Record<string, unknown>)[ROTATION_AWAITS_TAG];
+  return typeof value === "string" && !isUnknown(value) ? value : undefined;
+}
+
+/**
+ * Every secret has a rotation schedule (depending on it) with a rotation function, except
+ * a secret whose rotation visibly waits for an operator (see `secret-rotation-awaits`).
+ */
 export function checkSecretsRotate(resources: PlainResource[]): Finding[] {
   const rotations = resources.filter((r) => ROTATION.includes(r.type));
   const findings: Finding[] = [];
   for (const secret of resources.filter((r) => SECRET.includes(r.type))) {
+    if (awaits(secret) !== undefined) continue;
     const schedule = rotations.find((r) =>
       (r.propertyDependencies.secretId ?? []).includes(secret.urn),
     );
@@ -168,7 +185,27 @@ export function checkRotationAlerting(resources: PlainResource[]): Finding[] {
   );
 }
 
+/** Secrets whose rotation waits for an operator: reported until the operator has acted. */
+export function checkRotationAwaits(resources: PlainResource[]): Finding[] {
+  return resources
+    .filter((r) => SECRET.includes(r.type) && awaits(r) !== undefined)
+    .map((secret) => ({
+      urn: secret.urn,
+      message:
+        awaits(secret) === "first-value"
+          ? `${secret.name}: not rotated until its first value is put (aws secretsmanager put-secret-value) and database.existing.valuePut is set to true`
+          : `${secret.name}: not rotated until the application user exists in the database and database.applicationUserCreated is set to true`,
+    }));
+}
+
 export const rotationPolicies = [
+  stackPolicy({
+    name: "secret-rotation-awaits",
+    description:
+      "Reports secrets whose rotation waits for an operator (tag secrets-hub:rotation-awaits): an existing database's first value, a multi-user application user. Advisory: the wait is deliberate, but must not last.",
+    enforcementLevel: "advisory",
+    check: (resources) => checkRotationAwaits(resources),
+  }),
   stackPolicy({
     name: "rotation-failure-alerting",
     description:

@@ -17,6 +17,7 @@ import {
 } from "../../policy-pack/lib/cidr";
 import { RDS_INSTANCE_IDENTIFIER } from "../../components/engines";
 import { ROLE_NAME_MAX, applicationRoleName, databaseIdentifier } from "../names";
+import { ADOPTION_RULES } from "./adoptionRules";
 import { Path, keyPath } from "./keyPath";
 
 /** One problem: where (key path under `secrets-hub:`), what was given, and what to do. */
@@ -294,6 +295,8 @@ export const RULES: readonly Rule[] = [
 export function checkEnvironment(value: unknown, report: Report): void {
   const env = environmentView(value);
   for (const rule of RULES) rule.check(env, report);
+  const raw = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+  for (const rule of ADOPTION_RULES) rule.check(raw, report);
 }
 
 /** Reports each value that an earlier item already has, naming that item's key path. */

@@ -73,6 +73,40 @@ const account = z.strictObject({
     .string()
     .regex(ROLE_ARN, { error: "must be an IAM role ARN, arn:aws:iam::<12 digits>:role/<name>" })
     .optional(),
+  /** A VPC that exists: none is created, and everything goes into the subnets named here. */
+  existingVpc: z
+    .strictObject({
+      /** The VPC's id; `vpcCidr` must be its CIDR. */
+      vpcId: z.string().regex(/^vpc-[0-9a-f]{8,17}$/, { error: "must be a VPC id, vpc-<hex>" }),
+      /** The private route tables that must route to the peer (every one the subnets use). */
+      privateRouteTableIds: z
+        .array(z.string().regex(/^rtb-[0-9a-f]{8,17}$/, { error: "must be a route table id" }))
+        .min(1, { error: "needs at least one route table" }),
+      /**
+       * Private subnets, one per availability zone in `availabilityZones` order, with their
+       * CIDRs: central runs the rotation functions there; every account puts its Secrets
+       * Manager endpoint there; a created database uses them as its subnet group.
+       */
+      subnets: z
+        .array(
+          z.strictObject({
+            id: z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: "must be a subnet id" }),
+            cidr: z.string().refine(isIpv4Cidr, {
+              error: "must be the subnet's IPv4 CIDR block, /16 to /28",
+            }),
+          }),
+        )
+        .min(2, { error: "needs at least 2 subnets in different zones" }),
+      /**
+       * A Secrets Manager interface endpoint the VPC already has: none is created. It must
+       * have private DNS on (checked when the stack runs).
+       */
+      secretsManagerEndpointId: z
+        .string()
+        .regex(/^vpce-[0-9a-f]{8,17}$/, { error: "must be a VPC endpoint id, vpce-<hex>" })
+        .optional(),
+    })
+    .optional(),
 });
 
 const existingDatabase = z.strictObject({
@@ -84,6 +118,19 @@ const existingDatabase = z.strictObject({
   dbInstanceIdentifier: z.string().regex(RDS_INSTANCE_IDENTIFIER, {
     error: "must be an RDS instance identifier (letters, digits and single hyphens, at most 63)",
   }),
+  /**
+   * The database's security group: the workload stack admits the rotation subnets to it on
+   * the database port, and nothing else.
+   */
+  securityGroupId: z
+    .string()
+    .regex(/^sg-[0-9a-f]{8,17}$/, { error: "must be a security group id, sg-<hex>" }),
+  /**
+   * Set to true once the operator has put the first value into the secret (README,
+   * "Adopting existing resources"): until then the secret has no rotation, since a rotation
+   * of an empty secret fails. Default: false.
+   */
+  valuePut: z.boolean().default(false),
 });
 
 const database = z.strictObject({
@@ -112,6 +159,30 @@ const database = z.strictObject({
     .default("db.t4g.micro"),
   allocatedStorage: z.number().int().min(20).max(65536).default(20),
   port: z.number().int().min(1150).max(65535).optional(),
+  /** Multi-AZ deployment of a created database. Default: false. */
+  multiAz: z.boolean().default(false),
+  /** Days of automated backups of a created database, 1-35. Default: 7. */
+  backupRetentionDays: z
+    .number()
+    .int()
+    .min(1, { error: "must be from 1 to 35 (0 would turn backups off)" })
+    .max(35, { error: "must be from 1 to 35" })
+    .default(7),
+  /**
+   * Multi-user rotation: the admin user's credentials live in their own secret (the
+   * "master secret", `<secretName>/master`), and the rotation alternates the application
+   * user with a clone. Required then: the application user's name (it must exist in the
+   * database before rotation is switched on: README, "Multi-user rotation").
+   */
+  applicationUsername: z
+    .string()
+    .regex(DATABASE_NAME, { error: "must start with a letter and hold only letters, digits and _" })
+    .optional(),
+  /**
+   * Multi-user only: set to true once the application user exists in the database with the
+   * password of the secret's first value. Default: false.
+   */
+  applicationUserCreated: z.boolean().default(false),
   /**
    * Enrol a created database in paid RDS Extended Support once its major version leaves
    * standard support (RDS's own default is to enrol). Default: false.
@@ -119,6 +190,31 @@ const database = z.strictObject({
   extendedSupport: z.boolean().default(false),
   /** When set, no database is created: the secret points at this one. */
   existing: existingDatabase.optional(),
+});
+
+/** Per-secret settings of a workload; each defaults to the environment's. */
+const secretSettings = z.strictObject({
+  /** Rotation schedule of this workload's secret (same forms as `rotation.schedule`). */
+  schedule: z
+    .union([z.number(), z.string()])
+    .superRefine((value, ctx) => {
+      const reading = readSchedule(value);
+      if (!reading.ok) ctx.addIssue({ code: "custom", message: reading.reason, input: value });
+    })
+    .optional(),
+  /** Rotation window of this workload's secret (`<N>h`). */
+  duration: z
+    .string()
+    .refine(
+      (d) =>
+        DURATION.test(d) && Number(DURATION.exec(d)![1]) >= 1 && Number(DURATION.exec(d)![1]) <= 24,
+      { error: "must be a window from 1h to 24h, e.g. 3h" },
+    )
+    .optional(),
+  /** Description of the secret. */
+  description: z.string().max(2048, { error: "allows at most 2,048 characters" }).optional(),
+  /** Tags of this workload's secret, added to the environment's. */
+  tags: z.record(z.string(), z.string()).optional(),
 });
 
 const workload = account.extend({
@@ -143,6 +239,8 @@ const workload = account.extend({
     })
     .prefault({}),
   database,
+  /** Settings of this workload's secret that differ from the environment's. */
+  secret: secretSettings.prefault({}),
 });
 
 const rotation = z.strictObject({

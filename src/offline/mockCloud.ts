@@ -218,6 +218,20 @@ export function mockInvoke(
         runtime: "python3.12",
       };
     }
+    case "aws:ec2/getVpcEndpoint:getVpcEndpoint": {
+      // An endpoint the file names as existing: the mock world holds a healthy Secrets
+      // Manager endpoint of the caller's Region in the VPC the id was derived from
+      // (vpce-<VPC hex>); what a real account answers is checked by the program alike.
+      const id = String(inputs.id);
+      return {
+        id,
+        serviceName: `com.amazonaws.${place.region}.secretsmanager`,
+        vpcId: `vpc-${id.slice("vpce-".length)}`,
+        privateDnsEnabled: true,
+        state: "available",
+        vpcEndpointType: "Interface",
+      };
+    }
     default:
       throw new Error(
         `unexpected invoke ${args.token}: the programs take every fact from the environment file`,

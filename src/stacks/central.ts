@@ -16,23 +16,23 @@
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseSecret } from "../../components/databaseSecret";
-import { Network } from "../../components/network";
 import { PeeringRequest } from "../../components/peeringRequest";
 import { RotationAlerts } from "../../components/rotationAlerts";
 import { RotationFunction } from "../../components/rotationFunction";
-import { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
 import { databasePort } from "../../components/engines";
 import type { Environment, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
 import { accountProviders, nativeProviderIn, providerList } from "../providers";
-import { replicaRegions, workloadStack } from "../topology";
+import { replicaRegions, secretArnPattern, workloadStack } from "../topology";
+import { accountNetwork, secretsEndpoint } from "./network";
 
 /** The JSON the AWS rotation functions read (and write back on every rotation). */
 export function secretDocument(
   database: DatabaseEndpoint,
   password: pulumi.Output<string>,
+  masterarn?: pulumi.Input<string>,
 ): pulumi.Output<string> {
   return pulumi.secret(
     pulumi.jsonStringify({
@@ -43,8 +43,15 @@ export function secretDocument(
       password,
       dbname: database.dbname,
       dbInstanceIdentifier: database.dbInstanceIdentifier,
+      // Multi-user rotation logs in with the admin credentials of this secret.
+      ...(masterarn !== undefined ? { masterarn } : {}),
     }),
   );
+}
+
+/** The secret holding a multi-user database's admin credentials. */
+export function masterSecretName(secretName: string): string {
+  return `${secretName}/master`;
 }
 
 interface ReadyWorkload {
@@ -126,16 +133,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
   const namePrefix = `secrets-hub-${env.environment}`;
   const regions = replicaRegions(env);
 
-  const network = new Network(
-    "central",
-    {
-      cidrBlock: central.vpcCidr,
-      availabilityZones: central.availabilityZones,
-      subnetPrefixLength: central.subnetPrefixLength,
-      tags,
-    },
-    opts,
-  );
+  const network = accountNetwork(central, "central", tags, opts);
 
   const key = new SecretsKey(
     "secrets",
@@ -166,10 +164,18 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
         cidr: r.workload.vpcCidr,
         port: r.peer.outputs.database.port,
       })),
-      applications: ready.map((r) => ({
-        engine: r.workload.database.engine,
-        strategy: r.workload.database.rotationStrategy,
-      })),
+      // A multi-user database's master secret rotates with the single-user function.
+      applications: ready.flatMap((r) => [
+        { engine: r.workload.database.engine, strategy: r.workload.database.rotationStrategy },
+        ...(r.workload.database.rotationStrategy === "multi-user"
+          ? [{ engine: r.workload.database.engine, strategy: "single-user" as const }]
+          : []),
+      ]),
+      masterSecretArns: ready
+        .filter((r) => r.workload.database.rotationStrategy === "multi-user")
+        .map((r) =>
+          secretArnPattern(env, masterSecretName(r.workload.database.secretName), central.region),
+        ),
       applicationVersion: env.rotation.applicationVersion,
       kmsKeyArn: key.keyArn,
       replicaKeys: regions.map((region) => ({ region, keyArn: key.replicaKeyArns[region] })),
@@ -178,17 +184,13 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     opts,
   );
 
-  const endpoint = new SecretsEndpoint(
-    "central-secretsmanager",
-    {
-      vpcId: network.vpcId,
-      region: central.region,
-      subnetIds: network.privateSubnetIds,
-      allowedSecurityGroupId: rotation.securityGroupId,
-      tags,
-    },
+  const endpoint = await secretsEndpoint(central, network, "central-secretsmanager", {
+    kind: "security-group",
+    securityGroupId: rotation.securityGroupId,
+    tags,
     opts,
-  );
+    provider: providers.aws,
+  });
 
   if (rotation.functionNames.length > 0) {
     new RotationAlerts(
@@ -234,34 +236,50 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
         `${workload.name}: the database port exported (${database.port}) differs from the environment file`,
       );
     }
+    const db = workload.database;
+    const secretTags = { ...tags, ...workload.secret.tags, "secrets-hub:workload": workload.name };
+    const common = {
+      region: central.region,
+      kmsKeyArn: key.keyArn,
+      replicas: secretReplicaRegions(env, workload).map((region) => ({
+        region,
+        kmsKeyArn: key.replicaKeyArns[region],
+      })),
+      schedule: workload.secret.schedule ?? env.rotation.schedule,
+      duration: workload.secret.duration ?? env.rotation.duration,
+      protect,
+      // The first rotation runs at once: it needs the Secrets Manager endpoint and both
+      // sides of the peering (the workload's accepter and return routes are in place: the
+      // workload exported acceptedPeeringConnectionId), and this side's routes.
+      rotationDependsOn: [...(endpoint ? [endpoint] : []), ...peering.routes],
+      tags: secretTags,
+    };
+    let master: DatabaseSecret | undefined;
+    if (db.rotationStrategy === "multi-user" && peer.databaseInitialPassword) {
+      master = new DatabaseSecret(
+        `${workload.name}-db-master`,
+        {
+          ...common,
+          secretName: masterSecretName(db.secretName),
+          description: `Admin credentials of ${database.dbInstanceIdentifier}; rotated by secrets-hub`,
+          initialValue: secretDocument(database, peer.databaseInitialPassword),
+          rotationLambdaArn: rotation.lambdaArnFor(db.engine, "single-user"),
+        },
+        opts,
+      );
+    }
     const secret = new DatabaseSecret(
       `${workload.name}-db`,
       {
-        secretName: workload.database.secretName,
-        region: central.region,
-        kmsKeyArn: key.keyArn,
-        replicas: [
-          env.replicaRegion,
-          ...(regions.includes(workload.region) && workload.region !== env.replicaRegion
-            ? [workload.region]
-            : []),
-        ].map((region) => ({ region, kmsKeyArn: key.replicaKeyArns[region] })),
-        initialValue: peer.databaseInitialPassword
-          ? secretDocument(database, peer.databaseInitialPassword)
-          : undefined,
+        ...common,
+        secretName: db.secretName,
+        description: workload.secret.description,
+        initialValue: initialValueOf(workload, peer, master),
         readerRoleArn: peer.outputs.applicationRoleArn,
-        rotationLambdaArn: rotation.lambdaArnFor(
-          workload.database.engine,
-          workload.database.rotationStrategy,
-        ),
-        schedule: env.rotation.schedule,
-        duration: env.rotation.duration,
-        protect,
-        // The first rotation runs at once: it needs the Secrets Manager endpoint and both
-        // sides of the peering (the workload's accepter and return routes are in place: the
-        // workload exported acceptedPeeringConnectionId), and this side's routes.
-        rotationDependsOn: [endpoint, ...peering.routes],
-        tags: { ...tags, "secrets-hub:workload": workload.name },
+        rotationLambdaArn: rotation.lambdaArnFor(db.engine, db.rotationStrategy),
+        rotationAwaits: rotationAwaits(workload),
+        // An existing database's value was put by the operator: rotate at once, as for ours.
+        ...(db.existing ? { rotateImmediately: true } : {}),
       },
       opts,
     );
@@ -288,6 +306,46 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     secretArns: pulumi.output(secretArns),
     replicaSecretArns: pulumi.output(replicaSecretArns),
   };
+}
+
+/** Regions of a workload's secret replicas: the DR Region, and the workload's own if it is another. */
+function secretReplicaRegions(env: Environment, workload: Workload): string[] {
+  return [env.replicaRegion, workload.region].filter(
+    (r, i, all) => r !== env.central.region && all.indexOf(r) === i,
+  );
+}
+
+/**
+ * The first value of a workload's (application) secret: the rotation JSON with the
+ * password the workload stack generated; for multi-user, the application user's, naming
+ * the master secret; none for an existing database (the operator puts it).
+ */
+function initialValueOf(
+  workload: Workload,
+  peer: WorkloadPeer,
+  master: DatabaseSecret | undefined,
+): pulumi.Output<string> | undefined {
+  const database = peer.outputs.database;
+  const db = workload.database;
+  if (db.rotationStrategy === "multi-user") {
+    if (!peer.applicationInitialPassword || !master || !db.applicationUsername) return undefined;
+    return secretDocument(
+      { ...database, username: db.applicationUsername },
+      peer.applicationInitialPassword,
+      master.arn,
+    );
+  }
+  return peer.databaseInitialPassword
+    ? secretDocument(database, peer.databaseInitialPassword)
+    : undefined;
+}
+
+/** Why a workload's secret cannot rotate yet, if an operator must act first. */
+function rotationAwaits(workload: Workload): string | undefined {
+  const db = workload.database;
+  if (db.existing && !db.existing.valuePut) return "first-value";
+  if (db.rotationStrategy === "multi-user" && !db.applicationUserCreated) return "application-user";
+  return undefined;
 }
 
 /**

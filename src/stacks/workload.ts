@@ -7,14 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { ApplicationRole } from "../../components/applicationRole";
 import { Database, type DatabaseEndpoint } from "../../components/database";
 import { databasePort } from "../../components/engines";
-import { Network } from "../../components/network";
+import { DatabaseAccess } from "../../components/databaseAccess";
 import { PeeringAccepter } from "../../components/peeringAccepter";
-import { SecretsEndpoint } from "../../components/secretsEndpoint";
 import type { Database as DatabaseConfig, Environment, Workload } from "../config";
 import type { WorkloadOutputs } from "../contract";
 import { applicationRoleName, databaseIdentifier } from "../names";
 import { readCentralStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
+import { accountNetwork, secretsEndpoint } from "./network";
 import { centralStack, secretArnPattern } from "../topology";
 
 export async function workloadProgram(
@@ -41,23 +41,26 @@ export async function workloadProgram(
   const tags = { ...env.tags, "secrets-hub:workload": workload.name };
   const protect = env.protectStatefulResources;
 
-  const network = new Network(
-    workload.name,
-    {
-      cidrBlock: workload.vpcCidr,
-      availabilityZones: workload.availabilityZones,
-      subnetPrefixLength: workload.subnetPrefixLength,
-      tags,
-    },
-    opts,
-  );
+  const network = accountNetwork(workload, workload.name, tags, opts);
 
   // Before central exists, the whole central VPC stands in for its rotation subnets.
   const rotationCidrs = centralOutputs?.rotationSubnetCidrs ?? [env.central.vpcCidr];
   let database: WorkloadOutputs["database"];
   let databaseInitialPassword: pulumi.Output<string> | undefined;
+  let applicationInitialPassword: pulumi.Output<string> | undefined;
   if (workload.database.existing) {
-    database = existingDatabaseEndpoint(workload.database, workload.database.existing);
+    const existing = workload.database.existing;
+    database = existingDatabaseEndpoint(workload.database, existing);
+    new DatabaseAccess(
+      `${workload.name}-db-access`,
+      {
+        securityGroupId: existing.securityGroupId,
+        port: databasePort(workload.database),
+        rotationCidrs,
+        engine: workload.database.engine,
+      },
+      opts,
+    );
   } else {
     const config = workload.database;
     const db = new Database(
@@ -71,6 +74,9 @@ export async function workloadProgram(
         username: config.username,
         port: config.port,
         extendedSupport: config.extendedSupport,
+        multiAz: config.multiAz,
+        backupRetentionDays: config.backupRetentionDays,
+        applicationPassword: config.rotationStrategy === "multi-user",
         identifier: databaseIdentifier(env.environment, workload.name, config.dbName),
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
@@ -82,6 +88,7 @@ export async function workloadProgram(
     );
     database = db.endpoint;
     databaseInitialPassword = db.initialPassword;
+    applicationInitialPassword = db.applicationInitialPassword;
   }
 
   // The application reads the copy of its secret in its own Region (through its own
@@ -114,17 +121,13 @@ export async function workloadProgram(
     opts,
   );
 
-  new SecretsEndpoint(
-    `${workload.name}-secretsmanager`,
-    {
-      vpcId: network.vpcId,
-      region: workload.region,
-      subnetIds: network.privateSubnetIds,
-      allowedCidrs: [workload.vpcCidr],
-      tags,
-    },
+  await secretsEndpoint(workload, network, `${workload.name}-secretsmanager`, {
+    kind: "cidrs",
+    cidrs: [workload.vpcCidr],
+    tags,
     opts,
-  );
+    provider: providers.aws,
+  });
 
   const peeringConnectionId = centralOutputs?.peeringConnectionIds[workload.name];
   let accepter: PeeringAccepter | undefined;
@@ -152,6 +155,7 @@ export async function workloadProgram(
     secretArnPattern: secretArnPattern(env, workload.database.secretName, workload.region),
     ...(accepter ? { acceptedPeeringConnectionId: accepter.peeringConnectionId } : {}),
     ...(databaseInitialPassword ? { databaseInitialPassword } : {}),
+    ...(applicationInitialPassword ? { applicationInitialPassword } : {}),
   };
 }
 
