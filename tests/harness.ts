@@ -24,8 +24,11 @@ export function devEnvironment(): Environment {
 }
 
 /** Writes a copy of Pulumi.dev.yaml changed by `edit` (on the parsed document) and returns its path. */
-export function editedDevFile(edit: (config: Record<string, any>) => void): string {
-  const document = YAML.parse(fs.readFileSync(DEV_FILE, "utf8")) as { config: Record<string, any> };
+export function editedDevFile(
+  edit: (config: Record<string, any>) => void,
+  source = DEV_FILE,
+): string {
+  const document = YAML.parse(fs.readFileSync(source, "utf8")) as { config: Record<string, any> };
   edit(document.config);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-"));
   const file = path.join(dir, "Pulumi.test.yaml");

@@ -2,6 +2,7 @@
 // declare (identity policy AND secret resource policy AND key policy, as AWS requires for
 // a cross-account read of a secret encrypted with a customer-managed key).
 import * as assert from "node:assert/strict";
+import * as path from "node:path";
 import { deployed, devEnvironment, editedDevFile, ofType, policyOf } from "../harness";
 import { environmentFromFile } from "../../src/config";
 import type { Environment } from "../../src/config";
@@ -76,18 +77,23 @@ function effectiveReads(env: Environment, runs: Map<string, StackRun>): Grant[] 
       (p) => policyOf(p).Statement as Statement[],
     );
     for (const secret of secrets) {
-      const workloadOfSecret = secret.name.replace(/-db-secret$/, "");
-      const primaryArn = (central.outputs.secretArns as Record<string, string>)[workloadOfSecret];
-      const resourcePolicy = policies.find((p) => p.name === `${workloadOfSecret}-db-policy`)!;
+      const name = String(secret.inputs.name);
+      const label = secret.name.replace(/-secret$/, "");
+      // No resource policy: no cross-account principal can read it.
+      const resourcePolicy = policies.find((p) =>
+        (p.propertyDependencies.secretArn ?? []).includes(secret.urn),
+      );
       const copies = [
         env.central.region,
         ...list(secret.inputs.replicas as { region: string }[]).map((r) => r.region),
       ];
       for (const region of copies) {
-        const arn = primaryArn.replace(`:${env.central.region}:`, `:${region}:`);
+        // Secrets Manager appends six random characters to the name in the ARN.
+        const arn = `arn:aws:secretsmanager:${region}:${env.central.accountId}:secret:${name}-Ab12Cd`;
         const via = `secretsmanager.${region}.amazonaws.com`;
         const key = keys.find((k) => (k.inputs.region ?? env.central.region) === region)!;
         const read =
+          resourcePolicy !== undefined &&
           allows(identity, { action: "secretsmanager:GetSecretValue", resource: arn }) &&
           allows(policyOf(resourcePolicy).Statement, {
             action: "secretsmanager:GetSecretValue",
@@ -99,7 +105,7 @@ function effectiveReads(env: Environment, runs: Map<string, StackRun>): Grant[] 
             principal: role,
             viaService: via,
           });
-        if (read) grants.push({ role: w.name, secret: `${workloadOfSecret}@${region}` });
+        if (read) grants.push({ role: w.name, secret: `${label}@${region}` });
       }
     }
   }
@@ -111,12 +117,28 @@ describe("effective access to the secrets", () => {
     const env = devEnvironment();
     const { runs } = await deployed(env);
     assert.deepEqual(effectiveReads(env, runs), [
-      { role: "workload-a", secret: "workload-a@us-east-1" },
-      { role: "workload-a", secret: "workload-a@us-west-2" },
-      { role: "workload-b", secret: "workload-b@us-east-1" },
-      { role: "workload-b", secret: "workload-b@us-west-2" },
-      { role: "workload-c", secret: "workload-c@us-east-1" },
-      { role: "workload-c", secret: "workload-c@us-west-2" },
+      { role: "workload-a", secret: "workload-a-db@us-east-1" },
+      { role: "workload-a", secret: "workload-a-db@us-west-2" },
+      { role: "workload-b", secret: "workload-b-db@us-east-1" },
+      { role: "workload-b", secret: "workload-b-db@us-west-2" },
+      { role: "workload-c", secret: "workload-c-db@us-east-1" },
+      { role: "workload-c", secret: "workload-c-db@us-west-2" },
+    ]);
+  });
+
+  it("adopted and multi-user: each role reads its own application secret, never a master secret", async () => {
+    const env = environmentFromFile(path.join(__dirname, "..", "..", "Pulumi.adopt.yaml"));
+    const { runs } = await deployed(env);
+    assert.ok(
+      ofType(runs.get("adopt-central")!, "aws:secretsmanager/secret:Secret").some((s) =>
+        s.name.includes("master"),
+      ),
+    );
+    assert.deepEqual(effectiveReads(env, runs), [
+      { role: "orders", secret: "orders-db@us-east-1" },
+      { role: "orders", secret: "orders-db@us-west-2" },
+      { role: "catalog", secret: "catalog-db@us-east-1" },
+      { role: "catalog", secret: "catalog-db@us-west-2" },
     ]);
   });
 
@@ -153,11 +175,11 @@ describe("effective access to the secrets", () => {
     // b's application reads in eu-west-1 (its endpoint's Region) and the DR copy; c lives in
     // the DR Region and reads there; a reads the primary and the DR copy.
     assert.deepEqual(effectiveReads(env, runs), [
-      { role: "workload-a", secret: "workload-a@us-east-1" },
-      { role: "workload-a", secret: "workload-a@us-west-2" },
-      { role: "workload-b", secret: "workload-b@us-west-2" },
-      { role: "workload-b", secret: "workload-b@eu-west-1" },
-      { role: "workload-c", secret: "workload-c@us-west-2" },
+      { role: "workload-a", secret: "workload-a-db@us-east-1" },
+      { role: "workload-a", secret: "workload-a-db@us-west-2" },
+      { role: "workload-b", secret: "workload-b-db@us-west-2" },
+      { role: "workload-b", secret: "workload-b-db@eu-west-1" },
+      { role: "workload-c", secret: "workload-c-db@us-west-2" },
     ]);
     assert.match(
       String(runs.get("dev-workload-b")!.outputs.secretArnPattern),
