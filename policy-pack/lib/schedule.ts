@@ -41,7 +41,10 @@ export function readScheduleExpression(expression: string): ScheduleReading {
     }
     if (unit === "hours") {
       if (value < MIN_HOURS || value > 24 * MAX_DAYS) {
-        return { ok: false, reason: `rate() in hours must be from ${MIN_HOURS} to ${24 * MAX_DAYS}` };
+        return {
+          ok: false,
+          reason: `rate() in hours must be from ${MIN_HOURS} to ${24 * MAX_DAYS}`,
+        };
       }
       return { ok: true, maxIntervalDays: value / 24 };
     }
