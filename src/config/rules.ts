@@ -476,7 +476,7 @@ export const deployRoleInAccount: Rule = {
           input: account.deployRoleArn,
           message: `is an ARN of partition ${partition}, but ${keyPath([...account.path, "region"])} (${account.region}) is in ${partitionOf(account.region)}; write arn:${partitionOf(account.region)}:iam::<account>:role/<name>`,
         });
-      } else if (account.accountId !== undefined && accountId !== account.accountId) {
+      } else if (/^\d{12}$/.test(account.accountId ?? "") && accountId !== account.accountId) {
         report({
           path,
           input: account.deployRoleArn,
@@ -593,7 +593,11 @@ function accountView(value: unknown, path: Path): AccountView {
   const vpcCidr = asString(account.vpcCidr);
   return {
     path,
-    accountId: asString(account.accountId),
+    // As the schema reads it: an unquoted YAML number keeps its digits.
+    accountId:
+      typeof account.accountId === "number" && Number.isInteger(account.accountId)
+        ? String(account.accountId)
+        : asString(account.accountId),
     region: asString(account.region),
     vpcCidr: vpcCidr !== undefined && isIpv4Cidr(vpcCidr) ? vpcCidr : undefined,
     availabilityZones: Array.isArray(account.availabilityZones)
