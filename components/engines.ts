@@ -75,6 +75,24 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/** Short name of a rotation application, in its child's name and its function's: `postgres-single`. */
+export function rotationShortName(engine: Engine, strategy: RotationStrategy): string {
+  return `${engine}-${strategy === "single-user" ? "single" : "multi"}`;
+}
+
+/**
+ * Name of the CloudFormation stack of a rotation application and of its Lambda function:
+ * `<namePrefix>-rotation-<engine>-<single|multi>`. Lambda allows at most 64 characters
+ * (src/names.ts has the limits and the config check).
+ */
+export function rotationFunctionNameFor(
+  namePrefix: string,
+  engine: Engine,
+  strategy: RotationStrategy,
+): string {
+  return `${namePrefix}-rotation-${rotationShortName(engine, strategy)}`;
+}
+
 /** Serverless Application Repository id of the rotation application for `engine` and `strategy`. */
 export function rotationApplicationId(engine: Engine, strategy: RotationStrategy): string {
   return `arn:aws:serverlessrepo:us-east-1:297356227824:applications/${ROTATION_APPLICATIONS[engine][strategy]}`;

@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Engine, RotationStrategy, rotationApplicationId } from "./engines";
+import {
+  Engine,
+  RotationStrategy,
+  rotationApplicationId,
+  rotationFunctionNameFor,
+  rotationShortName,
+} from "./engines";
 import { replicaKeyUsePolicy, toJson } from "./iamDocuments";
 
 /** A database the function must reach: where and on which port. */
@@ -121,8 +127,8 @@ export class RotationFunction extends pulumi.ComponentResource {
     const subnetList = pulumi.output(args.subnetIds).apply((ids) => ids.join(","));
     for (const { engine, strategy } of args.applications) {
       if (this.lambdaArns[engine]?.[strategy]) continue;
-      const short = `${engine}-${strategy === "single-user" ? "single" : "multi"}`;
-      const stackName = `${args.namePrefix}-rotation-${short}`;
+      const short = rotationShortName(engine, strategy);
+      const stackName = rotationFunctionNameFor(args.namePrefix, engine, strategy);
       const app = new aws.serverlessrepository.CloudFormationStack(
         `${name}-${short}`,
         {

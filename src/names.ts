@@ -2,6 +2,7 @@
  * Names derived from the environment file that AWS limits. The config schema checks them
  * (so a long name is a config error, not a failed deployment) and the programs use them.
  */
+import { Engine, RotationStrategy, rotationFunctionNameFor } from "../components/engines";
 
 /** IAM role of a workload's application (the central policies name its ARN); at most 64 characters. */
 export function applicationRoleName(environment: string, workload: string): string {
@@ -16,3 +17,77 @@ export function databaseIdentifier(environment: string, workload: string, dbName
 export const ROLE_NAME_MAX = 64;
 /** The rule RDS imposes on {@link databaseIdentifier}; its one definition is in components/engines.ts. */
 export { RDS_INSTANCE_IDENTIFIER } from "../components/engines";
+
+/** Prefix of the central account's names: `secrets-hub-<env>` (the stacks pass it to the components). */
+export function namePrefix(environment: string): string {
+  return `secrets-hub-${environment}`;
+}
+
+/** Name of a rotation function (and of its application's CloudFormation stack) in an environment. */
+export function rotationFunctionName(
+  environment: string,
+  engine: Engine,
+  strategy: RotationStrategy,
+): string {
+  return rotationFunctionNameFor(namePrefix(environment), engine, strategy);
+}
+
+/** A name derived from the environment name, and the most characters AWS allows in it. */
+export interface LimitedName {
+  /** What AWS calls it, for messages. */
+  readonly what: string;
+  readonly name: string;
+  readonly max: number;
+}
+
+/**
+ * Every central-account name that grows with the environment name, with AWS's limit.
+ * The Lambda function name (64) is the tightest: the CloudFormation stack
+ * `serverlessrepo-<function>` (128), the alarm `<function>-errors` (255), the EventBridge rule
+ * (64, 9 characters shorter than the function), the SNS topic (256), the KMS aliases (256)
+ * and the account analyzer (255) all have room left when it fits. Sources: Lambda
+ * CreateFunction FunctionName ("1-64 characters"), CloudFormation CreateStack StackName (128),
+ * EventBridge PutRule Name (64), SNS CreateTopic Name (256), KMS CreateAlias AliasName (256),
+ * CloudWatch PutMetricAlarm AlarmName (255), Access Analyzer CreateAnalyzer analyzerName (255).
+ */
+export function environmentNames(
+  environment: string,
+  applications: readonly { engine: Engine; strategy: RotationStrategy }[],
+): LimitedName[] {
+  const prefix = namePrefix(environment);
+  const names: LimitedName[] = [];
+  for (const { engine, strategy } of applications) {
+    const fn = rotationFunctionName(environment, engine, strategy);
+    names.push(
+      { what: "Lambda function name", name: fn, max: 64 },
+      { what: "CloudFormation stack name", name: `serverlessrepo-${fn}`, max: 128 },
+      { what: "CloudWatch alarm name", name: `${fn}-errors`, max: 255 },
+    );
+  }
+  names.push(
+    { what: "EventBridge rule name", name: `${prefix}-rotation-failed`, max: 64 },
+    { what: "SNS topic name", name: `${prefix}-rotation-alerts`, max: 256 },
+    { what: "KMS alias name", name: `alias/${prefix}-alerts`, max: 256 },
+    { what: "KMS alias name", name: `alias/${prefix}-secrets`, max: 256 },
+    { what: "IAM Access Analyzer name", name: `${prefix}-account`, max: 255 },
+  );
+  return names;
+}
+
+/** ARN of a workload's application role, as IAM reports it (no path). */
+export function applicationRoleArn(
+  partition: string,
+  accountId: string,
+  environment: string,
+  workload: string,
+): string {
+  return `arn:${partition}:iam::${accountId}:role/${applicationRoleName(environment, workload)}`;
+}
+
+/**
+ * Tag keys the program itself puts on resources, beside `secrets-hub:tags`: the aws
+ * provider's defaultTags add `secrets-hub:environment` (src/providers.ts), workload
+ * resources and per-workload central resources add `secrets-hub:workload`, and the network
+ * components add `Name` and, on subnets, `tier`. A workload subnet carries all four.
+ */
+export const PROGRAM_TAG_KEYS = ["secrets-hub:environment", "secrets-hub:workload", "Name", "tier"];

@@ -12,6 +12,8 @@ export type ScheduleReading = { ok: true; maxIntervalDays: number } | { ok: fals
 const RATE = /^rate\((\d+) (hours?|days?)\)$/;
 const CRON = /^cron\((.+)\)$/;
 const MAX_DAYS = 1000;
+/** Secrets Manager rotates a secret at most every four hours. */
+const MIN_HOURS = 4;
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
@@ -38,8 +40,11 @@ export function readScheduleExpression(expression: string): ScheduleReading {
       return { ok: false, reason: `rate() uses the singular unit for 1 and the plural otherwise` };
     }
     if (unit === "hours") {
-      if (value < 4 || value > 24 * MAX_DAYS) {
-        return { ok: false, reason: `rate() in hours must be from 4 to ${24 * MAX_DAYS}` };
+      if (value < MIN_HOURS || value > 24 * MAX_DAYS) {
+        return {
+          ok: false,
+          reason: `rate() in hours must be from ${MIN_HOURS} to ${24 * MAX_DAYS}`,
+        };
       }
       return { ok: true, maxIntervalDays: value / 24 };
     }
@@ -62,35 +67,143 @@ export function readSchedule(schedule: number | string): ScheduleReading {
 type DayMatcher = (date: Date) => boolean;
 
 function readCron(body: string): ScheduleReading {
-  const fields = body.trim().split(/\s+/);
-  if (fields.length !== 6) {
-    return {
-      ok: false,
-      reason: `cron() needs 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`,
-    };
-  }
-  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields;
   try {
-    numberSet(minutes, 0, 59, []);
-    numberSet(hours, 0, 23, []);
-    const months = numberSet(month, 1, 12, MONTHS);
-    if ((dayOfMonth === "?") === (dayOfWeek === "?")) {
-      throw new Error("exactly one of day-of-month and day-of-week must be '?'");
+    const cron = parseCron(body);
+    // "You can rotate a secret as often as every four hours" (Rotation schedules, below).
+    if (cron.hours.length > 1) {
+      const gap = shortestHourGap(cron);
+      if (gap < MIN_HOURS) {
+        throw new Error(
+          `rotates ${gap} hour(s) apart; Secrets Manager rotates at most every ${MIN_HOURS} hours`,
+        );
+      }
     }
-    const dayMatches: DayMatcher =
-      dayOfMonth === "?" ? weekdayMatcher(dayOfWeek) : monthDayMatcher(dayOfMonth);
-    if (year !== "*") {
-      numberSet(year, 1970, 2199, []);
-      // A schedule limited to given years stops rotating after them.
-      return { ok: true, maxIntervalDays: Number.POSITIVE_INFINITY };
-    }
-    return {
-      ok: true,
-      maxIntervalDays: longestGap((d) => months.has(d.getUTCMonth() + 1) && dayMatches(d)),
-    };
+    return { ok: true, maxIntervalDays: longestGap(cron.matches) };
   } catch (error) {
     return { ok: false, reason: `cron(): ${(error as Error).message}` };
   }
+}
+
+/**
+ * When the rotation windows of a schedule open, as Secrets Manager reads it ("Rotation
+ * windows", docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html):
+ * a schedule in hours (`rate(N hours)`, or a cron() with more than one hour a day) opens a
+ * window every `hoursBetween` hours at the least, and the window must be at most that long;
+ * a schedule in days (a day count, `rate(N days)`, or a cron() with one hour a day) opens it
+ * at `startHour` UTC, and start hour plus window must be at most 24.
+ */
+export type WindowReading =
+  | { ok: true; unit: "hours"; hoursBetween: number }
+  | { ok: true; unit: "days"; startHour: number }
+  | { ok: false; reason: string };
+
+/** Reads when a schedule's rotation windows open (see {@link WindowReading}). */
+export function readRotationWindows(schedule: number | string): WindowReading {
+  const reading = readSchedule(schedule);
+  if (!reading.ok) return reading;
+  if (typeof schedule === "number") return { ok: true, unit: "days", startHour: 0 };
+  const rate = RATE.exec(schedule.trim());
+  if (rate) {
+    return rate[2].startsWith("hour")
+      ? { ok: true, unit: "hours", hoursBetween: Number(rate[1]) }
+      : { ok: true, unit: "days", startHour: 0 };
+  }
+  const cron = parseCron(CRON.exec(schedule.trim())![1]);
+  if (cron.hours.length === 1) return { ok: true, unit: "days", startHour: cron.hours[0] };
+  return { ok: true, unit: "hours", hoursBetween: shortestHourGap(cron) };
+}
+
+/**
+ * Why a rotation window of `durationHours` does not fit `schedule`, or undefined when it
+ * fits (or when the schedule itself is invalid: that is reported on the schedule). The
+ * default window (one hour for a schedule in hours, to the end of the day for one in days)
+ * always fits.
+ */
+export function windowProblem(
+  schedule: number | string,
+  durationHours: number,
+): string | undefined {
+  const windows = readRotationWindows(schedule);
+  if (!windows.ok) return undefined;
+  if (windows.unit === "hours") {
+    return durationHours <= windows.hoursBetween
+      ? undefined
+      : `a ${durationHours}h window reaches the next rotation window of ${String(schedule)} (${windows.hoursBetween} hours apart); allowed: 1h to ${windows.hoursBetween}h`;
+  }
+  return windows.startHour + durationHours <= 24
+    ? undefined
+    : `a ${durationHours}h window opening at ${windows.startHour}:00 UTC (${String(schedule)}) passes into the next UTC day; allowed: 1h to ${24 - windows.startHour}h`;
+}
+
+/** The fields of a cron() that decide when windows open. */
+interface CronReading {
+  /** Hours of the day at which a window opens, ascending. */
+  hours: number[];
+  /** Whether a day is a rotation day. */
+  matches: DayMatcher;
+}
+
+/**
+ * Reads the six fields of a Secrets Manager cron(). Secrets Manager refuses minutes other
+ * than 0 (windows open on the hour) and a year other than `*` (it does not support schedules
+ * more than a year apart): "Schedule expressions in Secrets Manager rotation", Cron
+ * expressions (docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html).
+ */
+function parseCron(body: string): CronReading {
+  const fields = body.trim().split(/\s+/);
+  if (fields.length !== 6) {
+    throw new Error(
+      `needs 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`,
+    );
+  }
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields;
+  if (minutes !== "0") {
+    throw new Error(
+      `the minutes field must be 0 (rotation windows open on the hour), got '${minutes}'`,
+    );
+  }
+  const hourSet = numberSet(hours, 0, 23, []);
+  const months = numberSet(month, 1, 12, MONTHS);
+  if ((dayOfMonth === "?") === (dayOfWeek === "?")) {
+    throw new Error("exactly one of day-of-month and day-of-week must be '?'");
+  }
+  const dayMatches: DayMatcher =
+    dayOfMonth === "?" ? weekdayMatcher(dayOfWeek) : monthDayMatcher(dayOfMonth);
+  if (year !== "*") {
+    throw new Error(
+      `the year field must be * (Secrets Manager does not support schedules more than a year apart), got '${year}'`,
+    );
+  }
+  return {
+    hours: [...hourSet].sort((a, b) => a - b),
+    matches: (d) => months.has(d.getUTCMonth() + 1) && dayMatches(d),
+  };
+}
+
+/**
+ * Fewest hours between two windows of a cron(): between the hours of one day, and from the
+ * last hour of a day to the first of the next when two consecutive days both rotate (hour
+ * increments reset each day: cron(0 4/12 * * ? *) is 4:00, 16:00, then 4:00).
+ */
+function shortestHourGap(cron: CronReading): number {
+  const { hours } = cron;
+  let shortest = Number.POSITIVE_INFINITY;
+  for (let i = 1; i < hours.length; i++) shortest = Math.min(shortest, hours[i] - hours[i - 1]);
+  if (rotatesOnConsecutiveDays(cron.matches)) {
+    shortest = Math.min(shortest, 24 - hours[hours.length - 1] + hours[0]);
+  }
+  return shortest;
+}
+
+function rotatesOnConsecutiveDays(matches: DayMatcher): boolean {
+  const start = Date.UTC(2024, 0, 1);
+  let previous = false;
+  for (let i = 0; i <= 4 * 366; i++) {
+    const now = matches(new Date(start + i * 86_400_000));
+    if (now && previous) return true;
+    previous = now;
+  }
+  return false;
 }
 
 /** Longest gap, in days, between two matching days over four years (one leap cycle). */

@@ -1,14 +1,19 @@
 /** Synthetic environments of any size, for the benchmark and the scale tests. */
 import YAML from "yaml";
+import { QUOTAS } from "../../policy-pack/lib/quotas";
 
 /**
  * An environment file with `workloads` workload accounts: distinct 12-digit ids, disjoint
  * /16 CIDRs (10.1.0.0/16 … 10.250.0.0/16 beside the central 10.0.0.0/16), alternating
- * PostgreSQL and MySQL.
+ * PostgreSQL and MySQL. At most 125 workloads: every workload peers with the central VPC,
+ * and the config check refuses more than AWS's hard limit of active peerings per VPC.
  */
 export function generateEnvironmentFile(name: string, workloads: number): string {
-  if (workloads < 1 || workloads > 250)
-    throw new Error(`workloads must be from 1 to 250, got ${workloads}`);
+  const max = QUOTAS.activePeeringsPerVpc.maximum;
+  if (workloads < 1 || workloads > max)
+    throw new Error(
+      `workloads must be from 1 to ${max} (active peering connections per VPC), got ${workloads}`,
+    );
   const zones = ["us-east-1a", "us-east-1b"];
   const config: Record<string, unknown> = {
     "pulumi:disable-default-providers": ["*"],

@@ -15,8 +15,24 @@ import {
   subnetsFit,
   VPC_PREFIX_MAX,
 } from "../../policy-pack/lib/cidr";
-import { RDS_INSTANCE_IDENTIFIER } from "../../components/engines";
-import { ROLE_NAME_MAX, applicationRoleName, databaseIdentifier } from "../names";
+import { QUOTAS } from "../../policy-pack/lib/quotas";
+import { windowProblem } from "../../policy-pack/lib/schedule";
+import {
+  ENGINES,
+  Engine,
+  RDS_INSTANCE_IDENTIFIER,
+  ROTATION_STRATEGIES,
+  RotationStrategy,
+} from "../../components/engines";
+import { secretsKeyPolicy } from "../../components/iamDocuments";
+import {
+  ROLE_NAME_MAX,
+  applicationRoleArn,
+  applicationRoleName,
+  databaseIdentifier,
+  environmentNames,
+} from "../names";
+import { partitionOf } from "../topology";
 import { ADOPTION_RULES } from "./adoptionRules";
 import { Path, keyPath } from "./keyPath";
 
@@ -47,6 +63,7 @@ export interface AccountView {
   /** The zones as listed; an entry that is not a string is `undefined`, so indexes hold. */
   readonly availabilityZones: readonly (string | undefined)[];
   readonly subnetPrefixLength?: number;
+  readonly deployRoleArn?: string;
 }
 
 export interface WorkloadView extends AccountView {
@@ -54,6 +71,11 @@ export interface WorkloadView extends AccountView {
   readonly database: {
     readonly secretName?: string;
     readonly dbName?: string;
+    /** Present only when it is one of the engines. */
+    readonly engine?: Engine;
+    /** Present only when it is one of the strategies; absent means the default, single-user. */
+    readonly rotationStrategy?: RotationStrategy;
+    readonly username?: string;
     /** True when the workload points at an existing database (none is created). */
     readonly existing: boolean;
   };
@@ -63,6 +85,18 @@ export interface WorkloadView extends AccountView {
 export interface EnvironmentView {
   readonly environment?: string;
   readonly replicaRegion?: string;
+  /**
+   * How central reaches the workload VPCs. Only `peering` exists today (the schema refuses
+   * the key); the rules that hold for peering alone read it so that another mode can be added.
+   * Absent means `peering`.
+   */
+  readonly connectivity?: string;
+  readonly rotation?: {
+    /** A day count or an expression; absent means the default, `rate(30 days)`. */
+    readonly schedule?: number | string;
+    /** Hours of the `<N>h` window, when it is one. */
+    readonly durationHours?: number;
+  };
   readonly central: AccountView;
   readonly workloads: readonly WorkloadView[];
 }
@@ -70,9 +104,19 @@ export interface EnvironmentView {
 /** Reads any value (valid or not) as an `EnvironmentView`. */
 export function environmentView(value: unknown): EnvironmentView {
   const env = asRecord(value);
+  const rotation = asRecord(env.rotation);
+  const duration = /^(\d+)h$/.exec(asString(rotation.duration) ?? "");
   return {
     environment: asString(env.environment),
     replicaRegion: asString(env.replicaRegion),
+    connectivity: asString(env.connectivity) ?? "peering",
+    rotation: {
+      schedule:
+        typeof rotation.schedule === "number" || typeof rotation.schedule === "string"
+          ? rotation.schedule
+          : undefined,
+      durationHours: duration ? Number(duration[1]) : undefined,
+    },
     central: accountView(env.central, ["central"]),
     workloads: Array.isArray(env.workloads)
       ? env.workloads.map((w: unknown, i) => {
@@ -84,6 +128,9 @@ export function environmentView(value: unknown): EnvironmentView {
             database: {
               secretName: asString(database.secretName),
               dbName: asString(database.dbName),
+              engine: oneOf(ENGINES, database.engine),
+              rotationStrategy: oneOf(ROTATION_STRATEGIES, database.rotationStrategy),
+              username: asString(database.username),
               existing: database.existing !== undefined,
             },
           };
@@ -277,6 +324,230 @@ export const rdsIdentifierValid: Rule = {
   },
 };
 
+/**
+ * RDS master user names. RDS refuses a name longer than the engine allows and names it
+ * reserves, when it creates the database (CreateDBInstance MasterUsername: "Can't be a
+ * reserved word for the chosen database engine").
+ *
+ * Lengths: MySQL 16. The CreateDBInstance reference gives "1 to 16 letters, numbers, or
+ * underscores"; MySQL itself allows 32 since 5.7.8 and a probe of a live account (floci-io/
+ * floci#3729, 2026) had RDS accept 32, but that is not documented: a name refused here costs
+ * an edit, one refused by RDS costs a failed phase 1, so the documented 16 holds. PostgreSQL
+ * 63: the engine's identifier limit (NAMEDATALEN - 1), the per-engine constraint the RDS
+ * reference gave ("1 to 63 letters or numbers") before it was folded into one line, and what
+ * the same probe saw RDS accept.
+ *
+ * Reserved: `rdsadmin` on both engines (RDS's own administration user, on every instance)
+ * and `admin` on PostgreSQL ("MasterUsername admin cannot be used as it is a reserved word
+ * used by the engine": aws/aws-cdk#10597, cfn-lint#4425, both checked on real deployments).
+ * Not refused, because RDS accepts them: `postgres` on PostgreSQL (the console's default),
+ * `admin` on MySQL. `root` and `rdsrepladmin` are not refused: nothing documents that RDS
+ * refuses them.
+ *
+ * An existing database's user is not created by RDS: it is the user the rotation function
+ * logs in as and rotates, possibly not the master user, so the RDS length limits do not apply
+ * but the engine's do (MySQL 32, "MySQL user names are up to 32 characters long";
+ * PostgreSQL 63); `rdsadmin` stays refused (its password is RDS's, rotating it would lock RDS
+ * out), `admin` is an ordinary PostgreSQL role there.
+ */
+export const MASTER_USERNAME_MAX: Record<Engine, { created: number; existing: number }> = {
+  mysql: { created: 16, existing: 32 },
+  postgres: { created: 63, existing: 63 },
+};
+const RESERVED_USERNAMES: Record<Engine, { created: string[]; existing: string[] }> = {
+  mysql: { created: ["rdsadmin"], existing: ["rdsadmin"] },
+  postgres: { created: ["rdsadmin", "admin"], existing: ["rdsadmin"] },
+};
+
+export const databaseUsernameValid: Rule = {
+  name: "database-username-valid",
+  check(env, report) {
+    for (const workload of env.workloads) {
+      const { engine, username, existing } = workload.database;
+      if (engine === undefined || username === undefined) continue;
+      const kind = existing ? "existing" : "created";
+      const max = MASTER_USERNAME_MAX[engine][kind];
+      const path = [...workload.path, "database", "username"];
+      const whose = existing ? `a ${engine} user name` : `an RDS ${engine} master user name`;
+      if (username.length > max) {
+        report({
+          path,
+          input: username,
+          message: `is ${username.length} characters; ${whose} is at most ${max}`,
+        });
+      } else if (RESERVED_USERNAMES[engine][kind].includes(username.toLowerCase())) {
+        report({
+          path,
+          input: username,
+          message: `is reserved by RDS for ${engine}; allowed: any other name (reserved: ${RESERVED_USERNAMES[engine][kind].join(", ")})`,
+        });
+      }
+    }
+  },
+};
+
+/**
+ * The central names built from the environment name fit AWS's limits (see
+ * `environmentNames`): the rotation function name `secrets-hub-<env>-rotation-<engine>-
+ * <single|multi>` (Lambda: at most 64) is the tightest. Reports the name that overflows most,
+ * with the longest environment name that fits.
+ */
+export const environmentNamesFit: Rule = {
+  name: "environment-names-fit",
+  check(env, report) {
+    const environment = env.environment;
+    if (environment === undefined) return;
+    const applications = new Map<string, { engine: Engine; strategy: RotationStrategy }>();
+    for (const { database } of env.workloads) {
+      if (database.engine === undefined) continue;
+      const strategy = database.rotationStrategy ?? "single-user";
+      applications.set(`${database.engine}/${strategy}`, { engine: database.engine, strategy });
+    }
+    let worst: { what: string; name: string; max: number; over: number } | undefined;
+    for (const limited of environmentNames(environment, [...applications.values()])) {
+      const over = limited.name.length - limited.max;
+      if (over > 0 && (worst === undefined || over > worst.over)) worst = { ...limited, over };
+    }
+    if (worst === undefined) return;
+    report({
+      path: ["environment"],
+      input: environment,
+      message: `makes the ${worst.what} ${worst.name} ${worst.name.length} characters, over AWS's limit of ${worst.max}; use an environment name of at most ${environment.length - worst.over} characters`,
+    });
+  },
+};
+
+/** The rotation window (`rotation.duration`) fits the schedule, as Secrets Manager requires. */
+export const rotationWindowFits: Rule = {
+  name: "rotation-window-fits",
+  check(env, report) {
+    const hours = env.rotation?.durationHours;
+    if (hours === undefined) return;
+    const problem = windowProblem(env.rotation?.schedule ?? "rate(30 days)", hours);
+    if (problem !== undefined) {
+      report({ path: ["rotation", "duration"], input: `${hours}h`, message: problem });
+    }
+  },
+};
+
+/**
+ * Every Region of the environment is in the central Region's partition: KMS multi-Region
+ * keys replicate, Secrets Manager replicates and VPC peering connects only within a
+ * partition (aws, aws-cn, aws-us-gov), and one set of accounts lives in one partition.
+ */
+export const onePartition: Rule = {
+  name: "one-partition",
+  check(env, report) {
+    const central = env.central.region;
+    if (central === undefined) return;
+    const partition = partitionOf(central);
+    const regions: { path: Path; region?: string }[] = [
+      { path: ["replicaRegion"], region: env.replicaRegion },
+      ...env.workloads.map((w) => ({ path: [...w.path, "region"], region: w.region })),
+    ];
+    for (const { path, region } of regions) {
+      if (region === undefined || partitionOf(region) === partition) continue;
+      report({
+        path,
+        input: region,
+        message: `is in partition ${partitionOf(region)}, but ${keyPath(["central", "region"])} (${central}) is in ${partition}; multi-Region keys, secret replicas and VPC peering do not cross partitions: use a Region of ${partition}`,
+      });
+    }
+  },
+};
+
+const ROLE_ARN_PARTS = /^arn:([a-z-]+):iam::(\d{12}):role\//;
+
+/**
+ * A deploy role is in its account and in the partition of the account's Region. The
+ * provider would refuse another account only at run time (allowedAccountIds), and STS of
+ * one partition cannot assume a role of another.
+ */
+export const deployRoleInAccount: Rule = {
+  name: "deploy-role-in-account",
+  check(env, report) {
+    for (const account of accountsOf(env)) {
+      const parts = ROLE_ARN_PARTS.exec(account.deployRoleArn ?? "");
+      if (parts === null) continue;
+      const [, partition, accountId] = parts;
+      const path = [...account.path, "deployRoleArn"];
+      if (account.region !== undefined && partition !== partitionOf(account.region)) {
+        report({
+          path,
+          input: account.deployRoleArn,
+          message: `is an ARN of partition ${partition}, but ${keyPath([...account.path, "region"])} (${account.region}) is in ${partitionOf(account.region)}; write arn:${partitionOf(account.region)}:iam::<account>:role/<name>`,
+        });
+      } else if (/^\d{12}$/.test(account.accountId ?? "") && accountId !== account.accountId) {
+        report({
+          path,
+          input: account.deployRoleArn,
+          message: `is a role of account ${accountId}, not of ${keyPath([...account.path, "accountId"])} (${account.accountId}); the provider accepts only that account`,
+        });
+      }
+    }
+  },
+};
+
+/**
+ * With peering, the central VPC has one active peering connection per workload, and AWS
+ * grants at most 125 per VPC whatever the quota request: refuse more at once. The
+ * adjustable part (default 50) is the policy pack's `peering-quota`.
+ */
+export const peeringHardLimit: Rule = {
+  name: "peering-hard-limit",
+  check(env, report) {
+    if ((env.connectivity ?? "peering") !== "peering") return;
+    const quota = QUOTAS.activePeeringsPerVpc;
+    const count = env.workloads.length;
+    if (count <= quota.maximum) return;
+    report({
+      path: ["workloads"],
+      input: count,
+      message: `${count} workloads need ${count} peering connections from the central VPC; AWS grants at most ${quota.maximum} "${quota.name}" (${quota.serviceCode} ${quota.quotaCode}), a limit no quota increase passes: split the environment`,
+    });
+  },
+};
+
+/** KMS refuses a key policy over 32,768 bytes (KMS quotas, "Key policy document size"). */
+export const KEY_POLICY_MAX_BYTES = 32_768;
+
+/**
+ * The secrets key policy (and each replica's) names every workload's application role: built
+ * with the real builder (`secretsKeyPolicy`) and the derived role ARNs, in the Region of
+ * the longest name (the `kms:ViaService` condition names it), it must fit KMS's limit.
+ */
+export const keyPolicyFits: Rule = {
+  name: "key-policy-fits",
+  check(env, report) {
+    const environment = env.environment;
+    const central = env.central;
+    if (environment === undefined || central.region === undefined) return;
+    const partition = partitionOf(central.region);
+    const roles = env.workloads.flatMap((w) =>
+      w.name === undefined || w.accountId === undefined
+        ? []
+        : [applicationRoleArn(partition, w.accountId, environment, w.name)],
+    );
+    const regions = [central.region, env.replicaRegion, ...env.workloads.map((w) => w.region)];
+    const region = regions.reduce<string>(
+      (longest, r) => (r !== undefined && r.length > longest.length ? r : longest),
+      central.region,
+    );
+    const policy = secretsKeyPolicy({
+      accountId: central.accountId ?? "000000000000",
+      region,
+      readerRoleArns: roles,
+    });
+    const bytes = Buffer.byteLength(JSON.stringify(policy), "utf8");
+    if (bytes <= KEY_POLICY_MAX_BYTES) return;
+    report({
+      path: ["workloads"],
+      input: roles.length,
+      message: `make the secrets key policy ${bytes} bytes (one role ARN per workload); KMS allows at most ${KEY_POLICY_MAX_BYTES}: split the environment or shorten the environment and workload names`,
+    });
+  },
+};
+
 /** Every environment-wide rule, in the order their issues are listed. */
 export const RULES: readonly Rule[] = [
   replicaRegionDiffers,
@@ -289,6 +560,13 @@ export const RULES: readonly Rule[] = [
   roleNameFits,
   rdsIdentifierValid,
   secretNamesUnique,
+  databaseUsernameValid,
+  environmentNamesFit,
+  rotationWindowFits,
+  onePartition,
+  deployRoleInAccount,
+  peeringHardLimit,
+  keyPolicyFits,
 ];
 
 /** Runs every rule on `value` (the environment, valid or not). */
@@ -318,7 +596,11 @@ function accountView(value: unknown, path: Path): AccountView {
   const vpcCidr = asString(account.vpcCidr);
   return {
     path,
-    accountId: asString(account.accountId),
+    // As the schema reads it: an unquoted YAML number keeps its digits.
+    accountId:
+      typeof account.accountId === "number" && Number.isInteger(account.accountId)
+        ? String(account.accountId)
+        : asString(account.accountId),
     region: asString(account.region),
     vpcCidr: vpcCidr !== undefined && isIpv4Cidr(vpcCidr) ? vpcCidr : undefined,
     availabilityZones: Array.isArray(account.availabilityZones)
@@ -326,6 +608,7 @@ function accountView(value: unknown, path: Path): AccountView {
       : [],
     subnetPrefixLength:
       typeof account.subnetPrefixLength === "number" ? account.subnetPrefixLength : undefined,
+    deployRoleArn: asString(account.deployRoleArn),
   };
 }
 
@@ -333,6 +616,10 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : {};
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | undefined {
+  return (allowed as readonly unknown[]).includes(value) ? (value as T) : undefined;
 }
 
 function asString(value: unknown): string | undefined {

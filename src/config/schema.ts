@@ -18,6 +18,7 @@ import {
   compareVersions,
   RDS_INSTANCE_IDENTIFIER,
 } from "../../components/engines";
+import { PROGRAM_TAG_KEYS } from "../names";
 import { checkEnvironment } from "./rules";
 
 export { keyPath } from "./keyPath";
@@ -48,7 +49,46 @@ const cidr = z.string().refine(isIpv4Cidr, {
   error: "must be an IPv4 CIDR block with a prefix length from /16 to /28, e.g. 10.1.0.0/16",
 });
 
-const tags = z.record(z.string(), z.string());
+/**
+ * AWS tagging rules ("Tag restrictions", the same on every service that tags, e.g.
+ * docs.aws.amazon.com/batch/latest/userguide/tag-restrictions.html): at most 50 tags per
+ * resource, keys of 1 to 128 characters, values of at most 256, letters, digits, spaces and
+ * `+ - = . _ : / @`, and no key beginning with `aws:` in any case (AWS's own). The 50 count
+ * the tags the program adds too (`PROGRAM_TAG_KEYS`: a workload subnet carries all four).
+ */
+const TAG_KEY_MAX = 128;
+const TAG_VALUE_MAX = 256;
+const TAGS_PER_RESOURCE = 50;
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTERS = "letters, digits, spaces and + - = . _ : / @";
+
+const tags = z.record(z.string(), z.string()).superRefine((value, ctx) => {
+  for (const [key, text] of Object.entries(value)) {
+    const problem = (message: string, input: string) =>
+      ctx.addIssue({ code: "custom", message, input, path: [key] });
+    if (key.length < 1 || key.length > TAG_KEY_MAX) {
+      problem(`a tag key must be 1 to ${TAG_KEY_MAX} characters`, key);
+    } else if (key.toLowerCase().startsWith("aws:")) {
+      problem("a tag key must not begin with aws: (reserved for AWS)", key);
+    } else if (!TAG_TEXT.test(key)) {
+      problem(`a tag key may contain only ${TAG_CHARACTERS}`, key);
+    }
+    if (text.length > TAG_VALUE_MAX) {
+      problem(`a tag value must be at most ${TAG_VALUE_MAX} characters`, text);
+    } else if (!TAG_TEXT.test(text)) {
+      problem(`a tag value may contain only ${TAG_CHARACTERS}`, text);
+    }
+  }
+  const keys = new Set([...Object.keys(value), ...PROGRAM_TAG_KEYS]);
+  if (keys.size > TAGS_PER_RESOURCE) {
+    const own = PROGRAM_TAG_KEYS.filter((k) => !(k in value));
+    ctx.addIssue({
+      code: "custom",
+      input: Object.keys(value).length,
+      message: `with the ${own.length} tags the program adds (${own.join(", ")}) a resource would carry ${keys.size} tags; AWS allows at most ${TAGS_PER_RESOURCE}: keep at most ${TAGS_PER_RESOURCE - own.length}`,
+    });
+  }
+});
 
 const account = z.strictObject({
   /** 12-digit AWS account id; the providers refuse any other account. */

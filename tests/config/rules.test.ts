@@ -134,7 +134,141 @@ const violations: [Rule, string, (env: Record<string, any>) => void, string, Reg
     "secrets-hub:workloads[0].database.dbName",
     /^makes the RDS identifier dev-workload-a-orders--db invalid .*; shorten it or the workload name$/,
   ],
+  [
+    rules.databaseUsernameValid,
+    "a 17-character master user name on a created MySQL database",
+    (env) => (env.workloads[1].database.username = "catalog_admin_xyz"),
+    "secrets-hub:workloads[1].database.username",
+    /^is 17 characters; an RDS mysql master user name is at most 16$/,
+  ],
+  [
+    rules.databaseUsernameValid,
+    "a 64-character master user name on PostgreSQL",
+    (env) => (env.workloads[0].database.username = "u".repeat(64)),
+    "secrets-hub:workloads[0].database.username",
+    /^is 64 characters; an RDS postgres master user name is at most 63$/,
+  ],
+  [
+    rules.databaseUsernameValid,
+    "admin on a created PostgreSQL database",
+    (env) => (env.workloads[0].database.username = "admin"),
+    "secrets-hub:workloads[0].database.username",
+    /^is reserved by RDS for postgres; allowed: any other name \(reserved: rdsadmin, admin\)$/,
+  ],
+  [
+    rules.databaseUsernameValid,
+    "rdsadmin on MySQL",
+    (env) => (env.workloads[1].database.username = "rdsadmin"),
+    "secrets-hub:workloads[1].database.username",
+    /^is reserved by RDS for mysql; allowed: any other name \(reserved: rdsadmin\)$/,
+  ],
+  [
+    rules.databaseUsernameValid,
+    "a 33-character user of an existing MySQL database",
+    (env) => {
+      env.workloads[1].database.username = "u".repeat(33);
+      env.workloads[1].database.existing = { host: "db.example", dbInstanceIdentifier: "catalog" };
+    },
+    "secrets-hub:workloads[1].database.username",
+    /^is 33 characters; a mysql user name is at most 32$/,
+  ],
+  [
+    rules.environmentNamesFit,
+    "a 30-character environment name",
+    (env) => (env.environment = "e".repeat(30)),
+    "secrets-hub:environment",
+    /^makes the Lambda function name secrets-hub-e{30}-rotation-postgres-single 67 characters, over AWS's limit of 64; use an environment name of at most 27 characters$/,
+  ],
+  [
+    rules.rotationWindowFits,
+    "a 6h window every 4 hours",
+    (env) => {
+      env.rotation.schedule = "rate(4 hours)";
+      env.rotation.duration = "6h";
+    },
+    "secrets-hub:rotation.duration",
+    /^a 6h window reaches the next rotation window of rate\(4 hours\) \(4 hours apart\); allowed: 1h to 4h$/,
+  ],
+  [
+    rules.rotationWindowFits,
+    "a 3h window opening at 22:00",
+    (env) => {
+      env.rotation.schedule = "cron(0 22 * * ? *)";
+      env.rotation.duration = "3h";
+    },
+    "secrets-hub:rotation.duration",
+    /^a 3h window opening at 22:00 UTC \(cron\(0 22 \* \* \? \*\)\) passes into the next UTC day; allowed: 1h to 2h$/,
+  ],
+  [
+    rules.rotationWindowFits,
+    "an 8h window of a cron() every 6 hours",
+    (env) => {
+      env.rotation.schedule = "cron(0 0/6 * * ? *)";
+      env.rotation.duration = "8h";
+    },
+    "secrets-hub:rotation.duration",
+    /^a 8h window reaches the next rotation window .* \(6 hours apart\); allowed: 1h to 6h$/,
+  ],
+  [
+    rules.onePartition,
+    "a replica Region in China",
+    (env) => (env.replicaRegion = "cn-north-1"),
+    "secrets-hub:replicaRegion",
+    /^is in partition aws-cn, but secrets-hub:central\.region \(us-east-1\) is in aws; multi-Region keys, secret replicas and VPC peering do not cross partitions: use a Region of aws$/,
+  ],
+  [
+    rules.onePartition,
+    "a workload in GovCloud",
+    (env) => (env.workloads[2].region = "us-gov-west-1"),
+    "secrets-hub:workloads[2].region",
+    /^is in partition aws-us-gov, but .* use a Region of aws$/,
+  ],
+  [
+    rules.deployRoleInAccount,
+    "an arn:aws role for a cn- Region",
+    (env) => {
+      env.central.region = "cn-north-1";
+      env.central.availabilityZones = ["cn-north-1a", "cn-north-1b"];
+    },
+    "secrets-hub:central.deployRoleArn",
+    /^is an ARN of partition aws, but secrets-hub:central\.region \(cn-north-1\) is in aws-cn; write arn:aws-cn:iam::<account>:role\/<name>$/,
+  ],
+  [
+    rules.deployRoleInAccount,
+    "a deploy role of another account",
+    (env) => (env.workloads[0].deployRoleArn = "arn:aws:iam::999999999999:role/deploy"),
+    "secrets-hub:workloads[0].deployRoleArn",
+    /^is a role of account 999999999999, not of secrets-hub:workloads\[0\]\.accountId \(222222222222\); the provider accepts only that account$/,
+  ],
+  [
+    rules.peeringHardLimit,
+    "126 peered workloads",
+    (env) => (env.workloads = workloadsLike(env.workloads[0], 126)),
+    "secrets-hub:workloads",
+    /^126 workloads need 126 peering connections from the central VPC; AWS grants at most 125 "Active VPC peering connections per VPC" \(vpc L-7E9ECCDB\), a limit no quota increase passes: split the environment$/,
+  ],
+  [
+    rules.keyPolicyFits,
+    "400 workloads with 40-character names",
+    (env) => (env.workloads = workloadsLike(env.workloads[0], 400, "w".repeat(36))),
+    "secrets-hub:workloads",
+    /^make the secrets key policy \d{5} bytes \(one role ARN per workload\); KMS allows at most 32768: split the environment or shorten the environment and workload names$/,
+  ],
 ];
+
+/** `count` copies of a workload, with distinct names (`<stem>-<n>`) and account ids. */
+function workloadsLike(
+  template: Record<string, any>,
+  count: number,
+  stem = "app",
+): Record<string, any>[] {
+  return Array.from({ length: count }, (_, i) => ({
+    ...template,
+    name: `${stem}-${String(i).padStart(3, "0")}`,
+    accountId: String(200000000000 + i),
+    deployRoleArn: undefined,
+  }));
+}
 
 /** Edits each rule must accept: [rule, what, edit]. */
 const accepted: [Rule, string, (env: Record<string, any>) => void][] = [
@@ -164,6 +298,108 @@ const accepted: [Rule, string, (env: Record<string, any>) => void][] = [
       env.workloads[0].database.dbName = "orders__db";
       env.workloads[0].database.existing = { host: "db.example", dbInstanceIdentifier: "orders" };
     },
+  ],
+  [
+    rules.databaseUsernameValid,
+    "a 16-character MySQL master user name",
+    (env) => (env.workloads[1].database.username = "catalog_admin_xy"),
+  ],
+  [
+    rules.databaseUsernameValid,
+    "postgres on PostgreSQL and admin on MySQL (RDS accepts both)",
+    (env) => {
+      env.workloads[0].database.username = "postgres";
+      env.workloads[1].database.username = "admin";
+    },
+  ],
+  [
+    rules.databaseUsernameValid,
+    "a 32-character user and admin on existing databases",
+    (env) => {
+      env.workloads[1].database.username = "u".repeat(32);
+      env.workloads[1].database.existing = { host: "db.example", dbInstanceIdentifier: "catalog" };
+      env.workloads[0].database.username = "admin";
+      env.workloads[0].database.existing = { host: "db.example", dbInstanceIdentifier: "orders" };
+    },
+  ],
+  [
+    rules.environmentNamesFit,
+    "a 27-character environment name",
+    (env) => (env.environment = "e".repeat(27)),
+  ],
+  [
+    rules.environmentNamesFit,
+    "a 29-character environment name when only MySQL rotates",
+    (env) => {
+      env.environment = "e".repeat(29);
+      for (const w of env.workloads) w.database.engine = "mysql";
+    },
+  ],
+  [
+    rules.rotationWindowFits,
+    "a 4h window every 4 hours",
+    (env) => {
+      env.rotation.schedule = "rate(4 hours)";
+      env.rotation.duration = "4h";
+    },
+  ],
+  [
+    rules.rotationWindowFits,
+    "a 3h window opening at 21:00 on Sundays",
+    (env) => {
+      env.rotation.schedule = "cron(0 21 ? * SUN *)";
+      env.rotation.duration = "3h";
+    },
+  ],
+  [
+    rules.rotationWindowFits,
+    "a 24h window of rate(1 day)",
+    (env) => {
+      env.rotation.schedule = "rate(1 day)";
+      env.rotation.duration = "24h";
+    },
+  ],
+  [
+    rules.rotationWindowFits,
+    "a 12h window of a cron() at 4:00 and 16:00",
+    (env) => {
+      env.rotation.schedule = "cron(0 4/12 * * ? *)";
+      env.rotation.duration = "12h";
+    },
+  ],
+  [
+    rules.onePartition,
+    "Regions of one partition",
+    (env) => {
+      env.replicaRegion = "eu-west-1";
+      env.workloads[0].region = "ap-southeast-2";
+    },
+  ],
+  [
+    rules.deployRoleInAccount,
+    "an arn:aws-cn role of the account for a cn- Region",
+    (env) => {
+      env.central.region = "cn-north-1";
+      env.central.deployRoleArn = "arn:aws-cn:iam::111111111111:role/secrets-hub-deploy";
+    },
+  ],
+  [
+    rules.peeringHardLimit,
+    "125 peered workloads",
+    (env) => (env.workloads = workloadsLike(env.workloads[0], 125)),
+  ],
+  [
+    rules.peeringHardLimit,
+    "126 workloads under another connectivity mode",
+    (env) => {
+      env.workloads = workloadsLike(env.workloads[0], 126);
+      env.connectivity = "transit-gateway";
+    },
+  ],
+  [
+    rules.keyPolicyFits,
+    "125 workloads with 40-character names",
+    (env) => (env.workloads = workloadsLike(env.workloads[0], 125, "w".repeat(36))),
   ],
 ];
 

@@ -187,6 +187,105 @@ describe("config schema", () => {
       /unknown key; allowed: .*secrets-hub:replicaRegion/,
     ],
     [
+      "a tag key beginning with aws:",
+      (c) => (c["secrets-hub:tags"] = { "AWS:owner": "team" }),
+      "secrets-hub:tags.AWS:owner",
+      /must not begin with aws: \(reserved for AWS\) \(got "AWS:owner"\)$/,
+    ],
+    [
+      "a tag key of 129 characters",
+      (c) => (c["secrets-hub:tags"] = { ["k".repeat(129)]: "v" }),
+      `secrets-hub:tags.${"k".repeat(129)}`,
+      /a tag key must be 1 to 128 characters/,
+    ],
+    [
+      "a tag value of 257 characters",
+      (c) => (c["secrets-hub:tags"] = { owner: "v".repeat(257) }),
+      "secrets-hub:tags.owner",
+      /a tag value must be at most 256 characters/,
+    ],
+    [
+      "a tag value with a character AWS refuses",
+      (c) => (c["secrets-hub:tags"] = { owner: "team#1" }),
+      "secrets-hub:tags.owner",
+      /may contain only letters, digits, spaces and \+ - = \. _ : \/ @ \(got "team#1"\)$/,
+    ],
+    [
+      "47 tags (51 with the program's own)",
+      (c) =>
+        (c["secrets-hub:tags"] = Object.fromEntries(
+          Array.from({ length: 47 }, (_, i) => [`tag${i}`, "v"]),
+        )),
+      "secrets-hub:tags",
+      /^secrets-hub:tags: with the 4 tags the program adds \(secrets-hub:environment, secrets-hub:workload, Name, tier\) a resource would carry 51 tags; AWS allows at most 50: keep at most 46 \(got 47\)$/,
+    ],
+    [
+      "a cron() that does not start on the hour",
+      (c) => (c["secrets-hub:rotation"].schedule = "cron(30 4 ? * SUN *)"),
+      "secrets-hub:rotation.schedule",
+      /minutes field must be 0/,
+    ],
+    [
+      "a cron() limited to one year",
+      (c) => (c["secrets-hub:rotation"].schedule = "cron(0 4 ? * SUN 2030)"),
+      "secrets-hub:rotation.schedule",
+      /year field must be \*/,
+    ],
+    [
+      "a cron() every 2 hours",
+      (c) => (c["secrets-hub:rotation"].schedule = "cron(0 0/2 * * ? *)"),
+      "secrets-hub:rotation.schedule",
+      /rotates 2 hour\(s\) apart; Secrets Manager rotates at most every 4 hours/,
+    ],
+    [
+      "a cron() at 22:00 and midnight, every day (2 hours apart)",
+      (c) => (c["secrets-hub:rotation"].schedule = "cron(0 0,22 * * ? *)"),
+      "secrets-hub:rotation.schedule",
+      /rotates 2 hour\(s\) apart/,
+    ],
+    [
+      "a 6h window of rate(4 hours)",
+      (c) => {
+        c["secrets-hub:rotation"].schedule = "rate(4 hours)";
+        c["secrets-hub:rotation"].duration = "6h";
+      },
+      "secrets-hub:rotation.duration",
+      /allowed: 1h to 4h \(got "6h"\)$/,
+    ],
+    [
+      "a 3h window opening at 22:00",
+      (c) => (c["secrets-hub:rotation"].schedule = "cron(0 22 * * ? *)"),
+      "secrets-hub:rotation.duration",
+      /passes into the next UTC day; allowed: 1h to 2h \(got "3h"\)$/,
+    ],
+    [
+      "a 30-character environment name",
+      (c) => (c["secrets-hub:environment"] = "e".repeat(30)),
+      "secrets-hub:environment",
+      /Lambda function name .* over AWS's limit of 64; use an environment name of at most 27 characters/,
+    ],
+    [
+      "a 17-character MySQL master user name",
+      (c) => (c["secrets-hub:workloads"][1].database.username = "catalog_admin_xyz"),
+      "secrets-hub:workloads[1].database.username",
+      /at most 16 \(got "catalog_admin_xyz"\)$/,
+    ],
+    [
+      "an arn:aws deploy role for a cn- Region",
+      (c) => {
+        c[central].region = "cn-north-1";
+        c[central].availabilityZones = ["cn-north-1a", "cn-north-1b"];
+      },
+      `${central}.deployRoleArn`,
+      /partition aws, .* write arn:aws-cn:iam::<account>:role\/<name>/,
+    ],
+    [
+      "a replica Region of another partition",
+      (c) => (c["secrets-hub:replicaRegion"] = "us-gov-west-1"),
+      "secrets-hub:replicaRegion",
+      /is in partition aws-us-gov/,
+    ],
+    [
       "default providers left on",
       (c) => delete c["pulumi:disable-default-providers"],
       "pulumi:disable-default-providers",
@@ -313,6 +412,25 @@ describe("config schema", () => {
       const file = editedDevFile((c) => (c["secrets-hub:rotation"].schedule = schedule));
       assert.doesNotThrow(() => environmentFromFile(file), String(schedule));
     }
+  });
+
+  it("accepts 46 tags of AWS's characters, unicode letters included", () => {
+    const file = editedDevFile(
+      (c) =>
+        (c["secrets-hub:tags"] = {
+          ...Object.fromEntries(Array.from({ length: 45 }, (_, i) => [`tag${i}`, "v"])),
+          "Équipe/owner": "données + sécurité @ 2026",
+        }),
+    );
+    assert.equal(Object.keys(environmentFromFile(file).tags).length, 46);
+  });
+
+  it("accepts a cron() every 12 hours with a 12h window", () => {
+    const file = editedDevFile((c) => {
+      c["secrets-hub:rotation"].schedule = "cron(0 4/12 * * ? *)";
+      c["secrets-hub:rotation"].duration = "12h";
+    });
+    assert.doesNotThrow(() => environmentFromFile(file));
   });
 
   it("reads unquoted account ids as their digits", () => {

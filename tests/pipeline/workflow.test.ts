@@ -276,7 +276,7 @@ describe("pipeline workflow", function () {
   });
 
   it("a phase of more than 256 stacks becomes consecutive jobs of at most 256", async () => {
-    // Beyond what the generator makes (250, one /16 each): only names and accounts matter here.
+    // Beyond what the generator makes (125, the peering hard limit): only names and accounts matter here.
     const extra = Array.from({ length: 135 }, (_, i) => ({
       ...big.workloads[i % big.workloads.length],
       name: `extra-${i + 1}`,
