@@ -60,7 +60,10 @@ describe("scale", function () {
       (r: { type: string }) => r.type === "aws:secretsmanager/secret:Secret",
     );
     assert.equal(secrets.length, 125);
-    const key = central.resources.find((r: { type: string }) => r.type === "aws:kms/key:Key");
+    const key = central.resources.find(
+      (r: { type: string; name: string }) =>
+        r.type === "aws:kms/key:Key" && r.name === "secrets-key",
+    );
     const policy = String(key.inputs.policy);
     assert.ok(Buffer.byteLength(policy) < 32768, `${Buffer.byteLength(policy)} bytes`);
     // One statement lists every workload role: the policy grows by one ARN per workload.

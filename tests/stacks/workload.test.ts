@@ -180,12 +180,26 @@ describe("workload stack", () => {
         c["secrets-hub:workloads"][0].database.existing = {
           host: "orders.cluster-abc.us-east-1.rds.amazonaws.com",
           dbInstanceIdentifier: "orders-prod",
+          securityGroupId: "sg-0123456789abcdef0",
+        };
+        c["secrets-hub:workloads"][0].existingVpc = {
+          vpcId: "vpc-0123456789abcdef0",
+          privateRouteTableIds: ["rtb-0123456789abcdef0"],
+          subnets: [
+            { id: "subnet-0123456789abcdef0", cidr: "10.1.0.0/20" },
+            { id: "subnet-0123456789abcdef1", cidr: "10.1.16.0/20" },
+          ],
         };
       }),
     );
     const run = await runStackOf(existing, "dev-workload-a");
     assert.equal(ofType(run, "aws:rds/instance:Instance").length, 0);
     assert.equal(ofType(run, "random:index/randomPassword:RandomPassword").length, 0);
+    // Its endpoint goes into the given subnets of the existing VPC.
+    assert.deepEqual(one(run, "aws:ec2/vpcEndpoint:VpcEndpoint").inputs.subnetIds, [
+      "subnet-0123456789abcdef0",
+      "subnet-0123456789abcdef1",
+    ]);
     assert.deepEqual(run.outputs.database, {
       engine: "postgres",
       host: "orders.cluster-abc.us-east-1.rds.amazonaws.com",
