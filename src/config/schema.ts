@@ -342,7 +342,10 @@ const alerts = z
 const accessAnalyzer = z.union(
   [
     z.enum(["create", "none"]),
-    z.string().regex(ANALYZER_ARN, { error: "must be an analyzer ARN" }),
+    z.string().regex(ANALYZER_ARN, {
+      error:
+        "must be create (an account analyzer in each Region of the secrets), none, or the ARN of an existing analyzer, arn:aws:access-analyzer:<region>:<account>:analyzer/<name>",
+    }),
   ],
   {
     error:

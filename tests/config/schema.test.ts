@@ -8,7 +8,7 @@ import {
   environmentSchema,
   parseEnvironment,
 } from "../../src/config";
-import { DEV_FILE, editedDevFile } from "../harness";
+import { DEV_FILE, devEnvironment, editedDevFile } from "../harness";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
@@ -494,5 +494,57 @@ describe("config schema", () => {
     } finally {
       pulumi.runtime.setAllConfig({});
     }
+  });
+});
+
+describe("config for rotation, alerts, analyzers and adopted resources", () => {
+  it("refuses rotation applications older than the first on a supported Lambda runtime, saying why", () =>
+    assertRejects(
+      (c) => (c["secrets-hub:rotation"].applicationVersion = "1.1.305"),
+      "secrets-hub:rotation.applicationVersion",
+      /1\.1\.671 or later: .*Python 3\.10 or older.*Lambda no longer creates functions/,
+    ));
+
+  it("accepts alerts to e-mail addresses or to an existing topic, never both", () => {
+    assert.doesNotThrow(() =>
+      environmentFromFile(
+        editedDevFile((c) => (c["secrets-hub:alerts"] = { emails: ["team@example.com"] })),
+      ),
+    );
+    assertRejects(
+      (c) =>
+        (c["secrets-hub:alerts"] = {
+          emails: ["team@example.com"],
+          topicArn: "arn:aws:sns:us-east-1:111111111111:alerts",
+        }),
+      "secrets-hub:alerts",
+      /set emails .* or topicArn .*, not both/,
+    );
+    assertRejects(
+      (c) => (c["secrets-hub:alerts"] = { emails: ["not-an-address"] }),
+      "secrets-hub:alerts.emails[0]",
+      /must be an e-mail address/,
+    );
+  });
+
+  it("takes create, none or an existing analyzer's ARN for Access Analyzer", () => {
+    const arn = "arn:aws:access-analyzer:us-east-1:111111111111:analyzer/org-baseline";
+    const env = environmentFromFile(editedDevFile((c) => (c["secrets-hub:accessAnalyzer"] = arn)));
+    assert.equal(env.accessAnalyzer, arn);
+    assert.equal(devEnvironment().accessAnalyzer, "create");
+    assertRejects(
+      (c) => (c["secrets-hub:accessAnalyzer"] = "org"),
+      "secrets-hub:accessAnalyzer",
+      /must be create .*, none, or the ARN of an existing analyzer/,
+    );
+  });
+
+  it("keeps RDS Extended Support off unless asked, and bounds backup retention", () => {
+    assert.equal(devEnvironment().workloads[1].database.extendedSupport, false);
+    assertRejects(
+      (c) => (c["secrets-hub:workloads"][0].database.backupRetentionDays = 0),
+      "secrets-hub:workloads[0].database.backupRetentionDays",
+      /from 1 to 35/,
+    );
   });
 });
