@@ -20,6 +20,16 @@ export interface DatabaseEndpoint {
   dbInstanceIdentifier: string;
 }
 
+/** Generated passwords: RDS refuses '/', '@', '"' and spaces in passwords. */
+const PASSWORD_RULES: random.RandomPasswordArgs = {
+  length: 32,
+  special: true,
+  overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
+  minLower: 2,
+  minUpper: 2,
+  minNumeric: 2,
+};
+
 /** Arguments of {@link Database}. */
 export interface DatabaseArgs {
   /** Engine. Plain: it decides the port and the rules created. */
@@ -130,19 +140,10 @@ export class Database extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const password = new random.RandomPassword(
-      `${name}-master-password`,
-      // RDS refuses '/', '@', '"' and spaces in master passwords.
-      {
-        length: 32,
-        special: true,
-        overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
-        minLower: 2,
-        minUpper: 2,
-        minNumeric: 2,
-      },
-      { parent: this, protect },
-    );
+    const password = new random.RandomPassword(`${name}-master-password`, PASSWORD_RULES, {
+      parent: this,
+      protect,
+    });
 
     const instance = new aws.rds.Instance(
       `${name}-instance`,
@@ -189,14 +190,7 @@ export class Database extends pulumi.ComponentResource {
     if (args.applicationPassword) {
       const application = new random.RandomPassword(
         `${name}-application-password`,
-        {
-          length: 32,
-          special: true,
-          overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
-          minLower: 2,
-          minUpper: 2,
-          minNumeric: 2,
-        },
+        PASSWORD_RULES,
         { parent: this, protect },
       );
       this.applicationInitialPassword = pulumi.secret(application.result);

@@ -4,6 +4,7 @@
  * tolerantly, like the rules in `rules.ts`, and report with key path, input and advice.
  */
 import { cidrRange, cidrsOverlap, isIpv4Cidr } from "../../policy-pack/lib/cidr";
+import { windowProblem } from "../../policy-pack/lib/schedule";
 import type { Path } from "./keyPath";
 import { keyPath } from "./keyPath";
 import type { Report } from "./rules";
@@ -139,7 +140,37 @@ export const rotationUsers: RawRule = {
   },
 };
 
+/**
+ * A workload's own rotation schedule or window (`secret.schedule`, `secret.duration`) fits
+ * as the environment's must (see `rotation-window-fits`): the window neither reaches the
+ * next rotation nor, for daily schedules, runs past the end of the UTC day.
+ */
+export const secretWindowFits: RawRule = {
+  name: "secret-window-fits",
+  check(env, report) {
+    const rotation = record(env.rotation);
+    array(env.workloads).forEach((w, i) => {
+      const secret = record(record(w).secret);
+      if (secret.schedule === undefined && secret.duration === undefined) return;
+      const schedule = secret.schedule ?? rotation.schedule ?? "rate(30 days)";
+      const duration = secret.duration ?? rotation.duration;
+      const hours = typeof duration === "string" ? /^(\d+)h$/.exec(duration)?.[1] : undefined;
+      if (hours === undefined || (typeof schedule !== "string" && typeof schedule !== "number"))
+        return;
+      const problem = windowProblem(schedule, Number(hours));
+      if (problem !== undefined) {
+        report({
+          path: ["workloads", i, "secret", secret.duration !== undefined ? "duration" : "schedule"],
+          input: secret.duration ?? secret.schedule,
+          message: problem,
+        });
+      }
+    });
+  },
+};
+
 export const ADOPTION_RULES: readonly RawRule[] = [
+  secretWindowFits,
   existingVpcSubnets,
   existingDatabaseInExistingVpc,
   rotationUsers,

@@ -232,25 +232,27 @@ const database = z.strictObject({
   existing: existingDatabase.optional(),
 });
 
+/** A rotation schedule: `rate(N days)`, `rate(N hours)`, `cron(...)` or a number of days (1-1000). */
+const schedule = z.union([z.number(), z.string()]).superRefine((value, ctx) => {
+  const reading = readSchedule(value);
+  if (!reading.ok) ctx.addIssue({ code: "custom", message: reading.reason, input: value });
+});
+
+/** A rotation window, `<N>h` from 1h to 24h. */
+const duration = z
+  .string()
+  .refine(
+    (d) =>
+      DURATION.test(d) && Number(DURATION.exec(d)![1]) >= 1 && Number(DURATION.exec(d)![1]) <= 24,
+    { error: "must be a window from 1h to 24h, e.g. 3h" },
+  );
+
 /** Per-secret settings of a workload; each defaults to the environment's. */
 const secretSettings = z.strictObject({
   /** Rotation schedule of this workload's secret (same forms as `rotation.schedule`). */
-  schedule: z
-    .union([z.number(), z.string()])
-    .superRefine((value, ctx) => {
-      const reading = readSchedule(value);
-      if (!reading.ok) ctx.addIssue({ code: "custom", message: reading.reason, input: value });
-    })
-    .optional(),
+  schedule: schedule.optional(),
   /** Rotation window of this workload's secret (`<N>h`). */
-  duration: z
-    .string()
-    .refine(
-      (d) =>
-        DURATION.test(d) && Number(DURATION.exec(d)![1]) >= 1 && Number(DURATION.exec(d)![1]) <= 24,
-      { error: "must be a window from 1h to 24h, e.g. 3h" },
-    )
-    .optional(),
+  duration: duration.optional(),
   /** Description of the secret. */
   description: z.string().max(2048, { error: "allows at most 2,048 characters" }).optional(),
   /** Tags of this workload's secret, added to the environment's. */
@@ -285,24 +287,9 @@ const workload = account.extend({
 
 const rotation = z.strictObject({
   /** `rate(N days)`, `rate(N hours)`, `cron(...)` or a number of days (1-1000). */
-  schedule: z
-    .union([z.number(), z.string()])
-    .superRefine((value, ctx) => {
-      const reading = readSchedule(value);
-      if (!reading.ok) ctx.addIssue({ code: "custom", message: reading.reason, input: value });
-    })
-    .default("rate(30 days)"),
+  schedule: schedule.default("rate(30 days)"),
   /** Rotation window, `<N>h` from 1h to 24h. */
-  duration: z
-    .string()
-    .refine(
-      (d) =>
-        DURATION.test(d) && Number(DURATION.exec(d)![1]) >= 1 && Number(DURATION.exec(d)![1]) <= 24,
-      {
-        error: "must be a window from 1h to 24h, e.g. 3h",
-      },
-    )
-    .optional(),
+  duration: duration.optional(),
   /** Pinned version of the AWS rotation applications (Serverless Application Repository). */
   applicationVersion: z
     .string()

@@ -548,3 +548,27 @@ describe("config for rotation, alerts, analyzers and adopted resources", () => {
     );
   });
 });
+
+describe("per-workload secret settings", () => {
+  it("checks a workload's own rotation window against its schedule", () =>
+    assertRejects(
+      (c) => (c["secrets-hub:workloads"][0].secret = { schedule: "rate(4 hours)", duration: "6h" }),
+      "secrets-hub:workloads[0].secret.duration",
+      /.+/,
+    ));
+
+  it("accepts a workload's own schedule, description and tags", () => {
+    const env = environmentFromFile(
+      editedDevFile(
+        (c) =>
+          (c["secrets-hub:workloads"][0].secret = {
+            schedule: "rate(7 days)",
+            description: "orders",
+            tags: { team: "orders" },
+          }),
+      ),
+    );
+    assert.equal(env.workloads[0].secret.schedule, "rate(7 days)");
+    assert.deepEqual(env.workloads[1].secret, {});
+  });
+});
