@@ -8,6 +8,7 @@ import {
   rotationShortName,
 } from "./engines";
 import { replicaKeyUsePolicy, toJson } from "./iamDocuments";
+import { QUOTAS } from "../policy-pack/lib/quotas";
 
 /** A database the function must reach: where and on which port. */
 export interface RotationTarget {
@@ -50,6 +51,13 @@ export interface RotationFunctionArgs {
   masterSecretArns?: pulumi.Input<string>[];
   /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
+  /**
+   * Outbound rules one security group may hold (AWS quota L-0EA8095F). The rules are spread
+   * over as many groups as they need, every group attached to the functions: the first
+   * holds the endpoint rules and the first database rules, each further group the next
+   * ones. Default: AWS's default, 60.
+   */
+  rulesPerSecurityGroup?: number;
 }
 
 /**
@@ -57,9 +65,20 @@ export interface RotationFunctionArgs {
  * Application Repository into the central private subnets, with one security group that
  * allows only HTTPS to the Secrets Manager endpoint subnets and the database port to each
  * workload CIDR. No internet egress: the endpoint's private DNS carries the API calls.
+ *
+ * Beyond `rulesPerSecurityGroup` rules the database rules continue in further groups
+ * (`<name>-sg-2`, `<name>-sg-3`, …), so that the rule quota is not raised but spread: a
+ * function's interfaces take 5 groups by default (L-2AFB9258), 5 × 60 rules. The first
+ * group keeps its name and every rule its own, whichever group holds it.
  */
 export class RotationFunction extends pulumi.ComponentResource {
+  /**
+   * The first security group, which every function's interface carries: the Secrets
+   * Manager endpoint admits HTTPS from it (the further groups hold database rules only).
+   */
   public readonly securityGroupId: pulumi.Output<string>;
+  /** Every security group of the functions, the first one first. */
+  public readonly securityGroupIds: pulumi.Output<string>[];
   /** Names of the deployed rotation functions (one per engine/strategy pair). */
   public readonly functionNames: string[] = [];
   private readonly componentName: string;
@@ -79,23 +98,47 @@ export class RotationFunction extends pulumi.ComponentResource {
     if (args.endpointCidrs.length === 0)
       throw new Error(`RotationFunction ${name}: endpointCidrs must not be empty`);
 
-    const sg = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      {
-        vpcId: args.vpcId,
-        description:
-          "Rotation functions: HTTPS to the Secrets Manager endpoint, database ports to the workloads",
-        revokeRulesOnDelete: true,
-        tags: { ...args.tags, Name: `${name}-sg` },
-      },
-      { parent: this },
-    );
+    const perGroup = args.rulesPerSecurityGroup ?? QUOTAS.rulesPerSecurityGroup.defaultValue;
+    if (!Number.isInteger(perGroup) || perGroup <= args.endpointCidrs.length) {
+      throw new Error(
+        `RotationFunction ${name}: rulesPerSecurityGroup must be an integer above the ${args.endpointCidrs.length} endpoint rules of the first group, got ${perGroup}`,
+      );
+    }
+    const databaseTargets = [
+      ...new Map(args.targets.map((t) => [`${t.cidr}:${t.port}`, t])).values(),
+    ];
+    // File order: an environment that grows only appends rules to the last group.
+    const chunks: RotationTarget[][] = [[]];
+    for (const target of databaseTargets) {
+      const room = chunks.length === 1 ? perGroup - args.endpointCidrs.length : perGroup;
+      if (chunks[chunks.length - 1].length >= room) chunks.push([]);
+      chunks[chunks.length - 1].push(target);
+    }
+
+    const groups = chunks.map((_, i) => {
+      // The first group keeps the name (and description: changing it replaces the group) it
+      // always had.
+      const groupName = i === 0 ? `${name}-sg` : `${name}-sg-${i + 1}`;
+      return new aws.ec2.SecurityGroup(
+        groupName,
+        {
+          vpcId: args.vpcId,
+          description:
+            i === 0
+              ? "Rotation functions: HTTPS to the Secrets Manager endpoint, database ports to the workloads"
+              : `Rotation functions: database ports to the workloads (group ${i + 1})`,
+          revokeRulesOnDelete: true,
+          tags: { ...args.tags, Name: groupName },
+        },
+        { parent: this },
+      );
+    });
     args.endpointCidrs.forEach(
       (cidr, i) =>
         new aws.vpc.SecurityGroupEgressRule(
           `${name}-https-to-endpoint-${i}`,
           {
-            securityGroupId: sg.id,
+            securityGroupId: groups[0].id,
             cidrIpv4: cidr,
             ipProtocol: "tcp",
             fromPort: 443,
@@ -105,24 +148,23 @@ export class RotationFunction extends pulumi.ComponentResource {
           { parent: this },
         ),
     );
-    const seen = new Set<string>();
-    for (const target of args.targets) {
-      const key = `${target.cidr}:${target.port}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      new aws.vpc.SecurityGroupEgressRule(
-        `${name}-db-${target.cidr.replace(/[./]/g, "-")}-${target.port}`,
-        {
-          securityGroupId: sg.id,
-          cidrIpv4: target.cidr,
-          ipProtocol: "tcp",
-          fromPort: target.port,
-          toPort: target.port,
-          description: `Database port to ${target.cidr}`,
-        },
-        { parent: this },
-      );
-    }
+    chunks.forEach((chunk, i) => {
+      for (const target of chunk) {
+        new aws.vpc.SecurityGroupEgressRule(
+          `${name}-db-${target.cidr.replace(/[./]/g, "-")}-${target.port}`,
+          {
+            securityGroupId: groups[i].id,
+            cidrIpv4: target.cidr,
+            ipProtocol: "tcp",
+            fromPort: target.port,
+            toPort: target.port,
+            description: `Database port to ${target.cidr}`,
+          },
+          { parent: this },
+        );
+      }
+    });
+    this.securityGroupIds = groups.map((g) => g.id);
 
     const subnetList = pulumi.output(args.subnetIds).apply((ids) => ids.join(","));
     for (const { engine, strategy } of args.applications) {
@@ -141,7 +183,7 @@ export class RotationFunction extends pulumi.ComponentResource {
             endpoint: `https://secretsmanager.${args.region}.amazonaws.com`,
             kmsKeyArn: args.kmsKeyArn,
             vpcSubnetIds: subnetList,
-            vpcSecurityGroupIds: sg.id,
+            vpcSecurityGroupIds: pulumi.all(this.securityGroupIds).apply((ids) => ids.join(",")),
           },
           tags: args.tags,
         },
@@ -203,8 +245,11 @@ export class RotationFunction extends pulumi.ComponentResource {
         );
       }
     }
-    this.securityGroupId = sg.id;
-    this.registerOutputs({ securityGroupId: this.securityGroupId });
+    this.securityGroupId = groups[0].id;
+    this.registerOutputs({
+      securityGroupId: this.securityGroupId,
+      securityGroupIds: this.securityGroupIds,
+    });
   }
 
   /**

@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --runs N --sizes 3,10,50,125]
- * Plans generated environments of several sizes, each run in a fresh process, and prints:
+ * Plans generated environments of several sizes (with the quotas each needs raised in its
+ * policy config), each run in a fresh process, and prints:
  * workloads, resources, median wall time, peak memory, and both as a ratio to a floor
  * measured in the same run (a process that only loads the Pulumi SDK and the provider
  * packages); plus the phases and stack updates the deploy orchestrator would run.
@@ -10,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { generateEnvironmentFile } from "../src/bench/generate";
+import { generateEnvironmentFile, raisedQuotaConfig } from "../src/bench/generate";
 import { environmentFromFile } from "../src/config";
 import { operationCost, operationPhases } from "../src/topology";
 
@@ -97,10 +98,7 @@ function main(): void {
     const envFile = path.join(dir, `Pulumi.${name}.yaml`);
     const policyFile = path.join(dir, `policy-${n}.json`);
     fs.writeFileSync(envFile, generateEnvironmentFile(name, n));
-    fs.writeFileSync(
-      policyFile,
-      JSON.stringify({ "peering-quota": { maxPeeringsPerVpc: Math.max(50, n) } }),
-    );
+    fs.writeFileSync(policyFile, JSON.stringify(raisedQuotaConfig(n)));
     const samples = Array.from({ length: runs }, () =>
       measure(
         [

@@ -1,43 +1,78 @@
-// Scale: plans of generated environments far beyond three workloads, through the real CLI script.
+// Scale: plans of generated environments far beyond three workloads, through the real CLI
+// script, against the AWS quotas. One block, so that it can move behind its own script.
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generateEnvironmentFile } from "../src/bench/generate";
+import { generateEnvironmentFile, raisedQuotaConfig } from "../src/bench/generate";
 import { environmentFromFile } from "../src/config";
+import type { Plan } from "../src/offline/plan";
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-scale-"));
+const PEERING_REQUEST = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
 
-function planOf(workloads: number, quota?: number) {
-  const name = `scale${workloads}`;
-  const envFile = path.join(dir, `Pulumi.${name}.yaml`);
-  fs.writeFileSync(envFile, generateEnvironmentFile(name, workloads));
-  const args = ["--env", name, "--config-file", envFile, "--json"];
-  if (quota) {
-    const policyFile = path.join(dir, `policy-${quota}.json`);
-    fs.writeFileSync(policyFile, JSON.stringify({ "peering-quota": { maxPeeringsPerVpc: quota } }));
-    args.push("--policy-config", policyFile);
-  }
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", path.join(__dirname, "..", "scripts", "plan.ts"), ...args],
-    {
-      encoding: "utf8",
-      maxBuffer: 1 << 30,
-    },
-  );
-  return {
-    status: result.status,
-    stderr: result.stderr,
-    plan: result.stdout ? JSON.parse(result.stdout) : undefined,
-    envFile,
-  };
+interface PlanRun {
+  status: number | null;
+  stderr: string;
+  plan: Plan;
 }
 
 describe("scale", function () {
   this.timeout(600000);
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-scale-"));
+  const runs = new Map<string, Promise<PlanRun>>();
+
+  /** Plans a generated environment in a fresh process; the policy config raises quotas when given. */
+  function planOf(workloads: number, policyConfig?: object): Promise<PlanRun> {
+    const name = `scale${workloads}`;
+    const envFile = path.join(dir, `Pulumi.${name}.yaml`);
+    if (!fs.existsSync(envFile))
+      fs.writeFileSync(envFile, generateEnvironmentFile(name, workloads));
+    const args = ["--env", name, "--config-file", envFile, "--json"];
+    if (policyConfig) {
+      const policyFile = path.join(dir, `policy-${workloads}.json`);
+      fs.writeFileSync(policyFile, JSON.stringify(policyConfig));
+      args.push("--policy-config", policyFile);
+    }
+    const child = spawn(process.execPath, [
+      "--import",
+      "tsx",
+      path.join(__dirname, "..", "scripts", "plan.ts"),
+      ...args,
+    ]);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    return new Promise((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (status) => {
+        try {
+          resolve({ status, stderr, plan: JSON.parse(stdout) as Plan });
+        } catch {
+          reject(new Error(`plan of ${name} exited ${status} without a plan:\n${stderr}`));
+        }
+      });
+    });
+  }
+
+  // Every plan starts at once (each is mostly one core's work): the block takes about as
+  // long as its longest plan, not their sum.
+  before(() => {
+    runs.set("30", planOf(30));
+    runs.set("60", planOf(60));
+    runs.set("60 raised", planOf(60, raisedQuotaConfig(60)));
+    runs.set("125 raised", planOf(125, raisedQuotaConfig(125)));
+    for (const run of runs.values()) run.catch(() => undefined);
+  });
+  after(async () => {
+    await Promise.allSettled(runs.values());
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const mandatory = (plan: Plan) => plan.violations.filter((v) => v.level === "mandatory");
+  const peeringRequestsAdded = (step: Plan["steps"][number]) =>
+    step.adds.filter((urn) => urn.split("::")[2]?.split("$").pop() === PEERING_REQUEST).length;
 
   it("generated environments are valid, with disjoint CIDRs and unique ids", () => {
     const file = path.join(dir, "Pulumi.gen.yaml");
@@ -47,40 +82,86 @@ describe("scale", function () {
     assert.equal(new Set(env.workloads.map((w) => w.vpcCidr)).size, 125);
   });
 
-  it("125 workloads with the quota raised to 125: converges, no mandatory violation, key policy under 32,768 bytes", () => {
-    const { status, stderr, plan } = planOf(125, 125);
-    assert.equal(status, 0, stderr);
+  it("30 workloads on default quotas: exit 0, peering requests in two central rounds of at most 25", async () => {
+    const { status, stderr, plan } = await runs.get("30")!;
+    assert.equal(status, 0, stderr + JSON.stringify(mandatory(plan)));
     assert.equal(plan.converged, true);
+    const rounds = plan.steps.filter(
+      (s) => s.stack === "scale30-central" && peeringRequestsAdded(s) > 0,
+    );
     assert.deepEqual(
-      plan.violations.filter((v: { level: string }) => v.level === "mandatory"),
-      [],
+      rounds.map(peeringRequestsAdded),
+      [25, 5],
+      "central requests 25 peerings, then the other 5 once the first round accepted",
     );
-    const central = plan.stacks.find((s: { name: string }) => s.name === "scale125-central");
-    const secrets = central.resources.filter(
-      (r: { type: string }) => r.type === "aws:secretsmanager/secret:Secret",
-    );
-    assert.equal(secrets.length, 125);
-    const key = central.resources.find(
-      (r: { type: string; name: string }) =>
-        r.type === "aws:kms/key:Key" && r.name === "secrets-key",
-    );
-    const policy = String(key.inputs.policy);
-    assert.ok(Buffer.byteLength(policy) < 32768, `${Buffer.byteLength(policy)} bytes`);
-    // One statement lists every workload role: the policy grows by one ARN per workload.
-    const grants = JSON.parse(policy).Statement.find(
-      (s: { Sid: string }) => s.Sid === "WorkloadApplicationRolesDecryptViaSecretsManager",
-    );
-    assert.equal(grants.Principal.AWS.length, 125);
+    assert.ok(plan.steps.every((s) => peeringRequestsAdded(s) <= 25));
   });
 
-  it("60 workloads at the default quota: exit 1 naming the peering quota policy", () => {
-    const { status, plan } = planOf(60);
+  it("60 workloads on default quotas: exit 1, naming the route-table and peering quotas and how to raise them", async () => {
+    const { status, plan } = await runs.get("60")!;
     assert.equal(status, 1);
-    const quota = plan.violations.filter(
-      (v: { policy: string; level: string }) =>
-        v.policy === "peering-quota" && v.level === "mandatory",
+    const violations = mandatory(plan);
+    const routes = violations.filter((v) => v.policy === "route-table-quota");
+    // One per central private route table (one per Availability Zone).
+    assert.equal(routes.length, 2, JSON.stringify(violations));
+    for (const v of routes) {
+      assert.match(v.message, /60 IPv4 routes in route table central-private-us-east-1[ab]/);
+      assert.match(
+        v.message,
+        /60 exceed the quota "Routes per route table" of 50 \(vpc L-93826ACB\)/,
+      );
+      assert.match(
+        v.message,
+        /request-service-quota-increase --service-code vpc --quota-code L-93826ACB .*set the raised value in the policy config/,
+      );
+    }
+    const peerings = violations.filter((v) => v.policy === "peering-quota");
+    assert.equal(peerings.length, 1, JSON.stringify(violations));
+    assert.match(
+      peerings[0].message,
+      /60 peering connections from VPC central-vpc: 60 exceed the quota "Active VPC peering connections per VPC" of 50 \(vpc L-7E9ECCDB\); raise .*\(up to 125\)/,
     );
-    assert.ok(quota.length >= 1);
-    assert.match(quota[0].message, /60 peering connections .* quota of 50/);
+    // Nothing else: the rotation rules are spread over security groups, requests paced in rounds.
+    assert.deepEqual([...new Set(violations.map((v) => v.policy))].sort(), [
+      "peering-quota",
+      "route-table-quota",
+    ]);
+  });
+
+  it("the same 60 workloads with those quotas raised in the policy config: exit 0", async () => {
+    const { status, stderr, plan } = await runs.get("60 raised")!;
+    assert.equal(status, 0, stderr + JSON.stringify(mandatory(plan)));
+    const central = plan.stacks.find((s) => s.name === "scale60-central")!;
+    // 62 outbound rules: the rotation functions get a second security group.
+    const groups = central.resources.filter(
+      (r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && r.name.startsWith("rotation-sg"),
+    );
+    assert.deepEqual(groups.map((g) => g.name).sort(), ["rotation-sg", "rotation-sg-2"]);
+  });
+
+  it("125 workloads with the quotas the README names raised: converges, no mandatory violation, key policy under 32,768 bytes", async () => {
+    const { status, stderr, plan } = await runs.get("125 raised")!;
+    assert.equal(status, 0, stderr + JSON.stringify(mandatory(plan)));
+    assert.equal(plan.converged, true);
+    const central = plan.stacks.find((s) => s.name === "scale125-central")!;
+    const secrets = central.resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret");
+    assert.equal(secrets.length, 125);
+    // The secrets key (the alerts topic has a key of its own).
+    const policy = central.resources
+      .filter((r) => r.type === "aws:kms/key:Key")
+      .map((r) => String(r.inputs.policy))
+      .find((p) => p.includes("WorkloadApplicationRolesDecryptViaSecretsManager"))!;
+    assert.ok(Buffer.byteLength(policy) < 32768, `${Buffer.byteLength(policy)} bytes`);
+    // One statement lists every workload role: the policy grows by one ARN per workload.
+    const grants = (
+      JSON.parse(policy) as { Statement: { Sid: string; Principal: { AWS: string[] } }[] }
+    ).Statement.find((s) => s.Sid === "WorkloadApplicationRolesDecryptViaSecretsManager")!;
+    assert.equal(grants.Principal.AWS.length, 125);
+    // 127 outbound rules (2 to the endpoint subnets, 125 database ports): three groups.
+    const app = central.resources.find(
+      (r) => r.type === "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
+    )!;
+    const parameters = app.inputs.parameters as Record<string, string>;
+    assert.equal(parameters.vpcSecurityGroupIds.split(",").length, 3);
   });
 });

@@ -143,5 +143,12 @@ export function numberParam(
   minimum?: number,
   maximum?: number,
 ) {
-  return { type: "number" as const, description, default: defaultValue, minimum, maximum };
+  // The analyzer protocol carries the schema as a protobuf Struct, which has no undefined.
+  return {
+    type: "number" as const,
+    description,
+    default: defaultValue,
+    ...(minimum === undefined ? {} : { minimum }),
+    ...(maximum === undefined ? {} : { maximum }),
+  };
 }

@@ -5,8 +5,26 @@
  */
 export const ENVIRONMENT_POLICY = {
   peeringQuota: "peering-quota",
+  pendingPeeringRequestsQuota: "pending-peering-requests-quota",
+  routeTableQuota: "route-table-quota",
+  securityGroupRulesQuota: "security-group-rules-quota",
+  interfaceEndpointsQuota: "interface-endpoints-quota",
   noDefaultRouteViaPeering: "no-default-route-via-peering",
   peeredCidrsDisjoint: "peered-cidrs-disjoint",
 } as const;
 
 export const ENVIRONMENT_POLICIES: readonly string[] = Object.values(ENVIRONMENT_POLICY);
+
+/**
+ * Config parameter of each quota policy: the value of the quota in the user's accounts
+ * (AWS's default until raised). The plan reads `maxPendingPeeringRequests` for its own
+ * check of the deployment steps.
+ */
+export const QUOTA_PARAM = {
+  peeringQuota: "maxPeeringsPerVpc",
+  pendingPeeringRequestsQuota: "maxPendingPeeringRequests",
+  routeTableQuota: "maxRoutesPerRouteTable",
+  securityGroupRules: "maxRulesPerSecurityGroup",
+  securityGroupsPerInterface: "maxSecurityGroupsPerInterface",
+  interfaceEndpointsQuota: "maxInterfaceEndpointsPerVpc",
+} as const;

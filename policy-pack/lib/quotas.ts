@@ -6,7 +6,8 @@
  * paces peering requests by the pending-request quota. SDK-free: the program imports it.
  *
  * Sources: Amazon VPC quotas (docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html),
- * Transit Gateway quotas (docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-quotas.html).
+ * AWS PrivateLink quotas (docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html),
+ * AWS KMS quotas and Secrets Manager quotas for the policy sizes.
  */
 export interface Quota {
   /** What is counted, as AWS's quota page names it. */
@@ -16,8 +17,13 @@ export interface Quota {
   quotaCode?: string;
   /** AWS's default value. */
   defaultValue: number;
-  /** The most AWS grants on request; equal to the default for a hard limit. */
-  maximum: number;
+  /**
+   * The most AWS grants on request; equal to the default for a hard limit; undefined where
+   * AWS states no ceiling.
+   */
+  maximum?: number;
+  /** What else to know before raising it. */
+  note?: string;
 }
 
 export const QUOTAS = {
@@ -27,13 +33,17 @@ export const QUOTAS = {
     quotaCode: "L-7E9ECCDB",
     defaultValue: 50,
     maximum: 125,
+    note: "raise routes per route table with it: every peering adds a route to each route table that uses it",
   },
   pendingPeeringRequests: {
     name: "Outstanding VPC peering connection requests",
     serviceCode: "vpc",
     quotaCode: "L-DC9F7029",
     defaultValue: 25,
+    // AWS states no ceiling; more outstanding requests than one VPC can have active
+    // peerings serve nothing here (every request comes from the central VPC).
     maximum: 125,
+    note: "counted per account, over the requests not yet accepted; an unaccepted request expires after 7 days",
   },
   routesPerRouteTable: {
     name: "Routes per route table",
@@ -41,6 +51,7 @@ export const QUOTAS = {
     quotaCode: "L-93826ACB",
     defaultValue: 50,
     maximum: 1000,
+    note: "non-propagated routes, IPv4 and IPv6 counted separately",
   },
   rulesPerSecurityGroup: {
     name: "Inbound or outbound rules per security group",
@@ -48,32 +59,63 @@ export const QUOTAS = {
     quotaCode: "L-0EA8095F",
     defaultValue: 60,
     maximum: 1000,
+    note: "inbound and outbound, IPv4 and IPv6 counted separately; a rule naming a prefix list counts as its maximum entries; this quota times security groups per network interface may not exceed 1,000",
+  },
+  securityGroupsPerInterface: {
+    name: "Security groups per network interface",
+    serviceCode: "vpc",
+    quotaCode: "L-2AFB9258",
+    defaultValue: 5,
+    maximum: 16,
+    note: "this quota times rules per security group may not exceed 1,000",
   },
   interfaceEndpointsPerVpc: {
-    name: "Interface VPC endpoints per VPC",
+    name: "Interface and Gateway Load Balancer endpoints per VPC",
     serviceCode: "vpc",
     quotaCode: "L-29B6F2EB",
     defaultValue: 50,
-    maximum: 100,
+    // AWS states no ceiling (the increase goes through AWS Support).
+  },
+  keyPolicySize: {
+    name: "Key policy document size (bytes)",
+    serviceCode: "kms",
+    defaultValue: 32768,
+    maximum: 32768,
+  },
+  secretPolicySize: {
+    name: "Secret resource-based policy size (characters)",
+    serviceCode: "secretsmanager",
+    defaultValue: 20480,
+    maximum: 20480,
   },
 } as const satisfies Record<string, Quota>;
 
 export type QuotaName = keyof typeof QUOTAS;
 
+/** Rules per security group × security groups per network interface: AWS refuses more. */
+export const SECURITY_GROUP_RULES_TIMES_GROUPS_MAX = 1000;
+
+/** True when AWS grants no increase. */
+export function isHardLimit(quota: Quota): boolean {
+  return quota.maximum !== undefined && quota.maximum <= quota.defaultValue;
+}
+
 /** How to raise a quota, for messages: the console page and the CLI call. */
 export function howToRaise(quota: Quota): string {
-  if (quota.maximum <= quota.defaultValue) return `${quota.name} is a hard limit`;
+  if (isHardLimit(quota)) return `${quota.name} is a hard limit`;
   const code = quota.quotaCode
     ? `aws service-quotas request-service-quota-increase --service-code ${quota.serviceCode} --quota-code ${quota.quotaCode} --desired-value N`
     : `the Service Quotas console (${quota.serviceCode})`;
-  return `raise "${quota.name}" (up to ${quota.maximum}) with ${code}, then set the raised value in the policy config`;
+  const upTo = quota.maximum === undefined ? "" : ` (up to ${quota.maximum})`;
+  return `raise "${quota.name}"${upTo} with ${code}, then set the raised value in the policy config`;
 }
 
 /** One line that names the quota, the count, the limit and the way out. */
 export function quotaExceeded(quota: Quota, count: number, limit: number, where: string): string {
-  return `${where}: ${count} exceed the quota "${quota.name}" of ${limit}${quota.quotaCode ? ` (${quota.serviceCode} ${quota.quotaCode})` : ""}; ${
-    limit >= quota.maximum
+  const code = quota.quotaCode ? ` (${quota.serviceCode} ${quota.quotaCode})` : "";
+  const way =
+    quota.maximum !== undefined && limit >= quota.maximum
       ? `AWS grants at most ${quota.maximum}: change the design (fewer per VPC, or transit gateway connectivity)`
-      : howToRaise(quota)
-  }`;
+      : howToRaise(quota);
+  return `${where}: ${count} exceed the quota "${quota.name}" of ${limit}${code}; ${way}`;
 }

@@ -47,3 +47,12 @@ export function isSecretsManagerEndpoint(props: Record<string, unknown>): boolea
 export const EVENT_RULE = ["aws:cloudwatch/eventRule:EventRule", "aws-native:events:Rule"];
 export const EVENT_TARGET = ["aws:cloudwatch/eventTarget:EventTarget"];
 export const TOPIC = ["aws:sns/topic:Topic", "aws-native:sns:Topic"];
+export const EGRESS_RULE = [
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  "aws-native:ec2:SecurityGroupEgress",
+];
+export const ROUTE_TABLE = ["aws:ec2/routeTable:RouteTable", "aws-native:ec2:RouteTable"];
+export const PREFIX_LIST = [
+  "aws:ec2/managedPrefixList:ManagedPrefixList",
+  "aws-native:ec2:PrefixList",
+];

@@ -9,11 +9,12 @@ import {
   resourcePolicy,
   unknownFinding,
 } from "../lib/model";
+import { QUOTAS } from "../lib/quotas";
 import { KEY, REPLICA_KEY, SECRET_POLICY, keyPolicyOf, secretPolicyOf } from "../lib/types";
 
-/** AWS limits: secret resource policies in characters, key policies in bytes. */
-export const SECRET_POLICY_MAX_CHARS = 20480;
-export const KEY_POLICY_MAX_BYTES = 32768;
+/** AWS hard limits (lib/quotas.ts): secret resource policies in characters, key policies in bytes. */
+export const SECRET_POLICY_MAX_CHARS = QUOTAS.secretPolicySize.maximum;
+export const KEY_POLICY_MAX_BYTES = QUOTAS.keyPolicySize.maximum;
 
 interface Statement {
   Sid?: string;

@@ -1,5 +1,6 @@
 /** Synthetic environments of any size, for the benchmark and the scale tests. */
 import YAML from "yaml";
+import { ENVIRONMENT_POLICY, QUOTA_PARAM } from "../../policy-pack/lib/names";
 import { QUOTAS } from "../../policy-pack/lib/quotas";
 
 /**
@@ -52,4 +53,20 @@ export function generateEnvironmentFile(name: string, workloads: number): string
     }),
   };
   return `# Generated: ${workloads} workloads.\n${YAML.stringify({ config }, { aliasDuplicateObjects: false })}`;
+}
+
+/**
+ * The policy config a generated environment of `workloads` workloads needs: the quotas its
+ * design exceeds at AWS's defaults, raised just enough (README, "Scale and the benchmark").
+ * Every workload is one active peering of the central VPC and one route in each central
+ * private route table; the rotation functions' egress rules are spread over security
+ * groups and the peering requests paced in rounds, so neither needs a raise.
+ */
+export function raisedQuotaConfig(workloads: number): Record<string, Record<string, number>> {
+  const config: Record<string, Record<string, number>> = {};
+  if (workloads > QUOTAS.activePeeringsPerVpc.defaultValue)
+    config[ENVIRONMENT_POLICY.peeringQuota] = { [QUOTA_PARAM.peeringQuota]: workloads };
+  if (workloads > QUOTAS.routesPerRouteTable.defaultValue)
+    config[ENVIRONMENT_POLICY.routeTableQuota] = { [QUOTA_PARAM.routeTableQuota]: workloads };
+  return config;
 }

@@ -2,11 +2,12 @@
  * The offline plan of an environment (README, "The offline plan"): every stack under mocks in phase
  * order, a fixed-point pass, and the policy pack through its real server.
  */
-import { ENVIRONMENT_POLICIES } from "../../policy-pack/lib/names";
+import { ENVIRONMENT_POLICIES, ENVIRONMENT_POLICY, QUOTA_PARAM } from "../../policy-pack/lib/names";
+import { QUOTAS, quotaExceeded } from "../../policy-pack/lib/quotas";
 import { Environment } from "../config";
 import { stackAccount, stackNames } from "../topology";
 import { Step, runEnvironment } from "./environmentRun";
-import { PackConfig, PolicyServer, Violation } from "./policyServer";
+import { Level, PackConfig, PolicyServer, Violation } from "./policyServer";
 import { RecordedResource, maskSecrets } from "./runStack";
 
 export interface PlannedStack {
@@ -43,7 +44,7 @@ export async function planEnvironment(
   const result = await runEnvironment(env, options.preview ?? false);
   const server = await serverStarting;
   try {
-    await server.configure(options.policyConfig ?? {});
+    const effective = await server.configure(options.policyConfig ?? {});
     const violations: Plan["violations"] = [];
     const order = stackNames(env);
     for (const stack of order) {
@@ -59,6 +60,16 @@ export async function planEnvironment(
         violations.push({ ...v, stack: "(environment)" });
       }
     }
+    const pending = ENVIRONMENT_POLICY.pendingPeeringRequestsQuota;
+    violations.push(
+      ...checkPendingPeeringSteps(
+        result.steps,
+        Number(effective[pending][QUOTA_PARAM.pendingPeeringRequestsQuota]),
+        // Mandatory here although the pack's own version is advisory: the steps tell what
+        // the pack cannot. A level the user set for the policy applies to both.
+        (options.policyConfig?.[pending]?.enforcementLevel as Level | undefined) ?? "mandatory",
+      ),
+    );
     const stacks = order.map((name): PlannedStack => {
       const run = result.runs.get(name)!;
       return {
@@ -90,6 +101,45 @@ export async function planEnvironment(
   } finally {
     if (!options.server) await server.stop();
   }
+}
+
+const PEERING_REQUEST = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
+
+/** The resource type token of a URN (the last type of its parent chain). */
+function typeOf(urn: string): string {
+  return urn.split("::")[2]?.split("$").pop() ?? urn;
+}
+
+/**
+ * Outstanding peering requests (AWS quota L-DC9F7029) from the deployment steps: no stack
+ * update adds more peering requests than the quota. Each central round's requests are
+ * accepted by the workload updates that follow it, before central's next update (README,
+ * "Deployment order"), so what one update adds is what is pending at once.
+ */
+export function checkPendingPeeringSteps(
+  steps: Step[],
+  limit: number,
+  level: Level,
+): Plan["violations"] {
+  if (level === "disabled") return [];
+  return steps.flatMap((step) => {
+    const added = step.adds.filter((urn) => typeOf(urn) === PEERING_REQUEST);
+    if (added.length <= limit) return [];
+    return [
+      {
+        policy: ENVIRONMENT_POLICY.pendingPeeringRequestsQuota,
+        level,
+        stack: step.stack,
+        urn: added[0],
+        message: quotaExceeded(
+          QUOTAS.pendingPeeringRequests,
+          added.length,
+          limit,
+          `phase ${step.phase}, ${step.stack}: ${added.length} peering requests added in one update`,
+        ),
+      },
+    ];
+  });
 }
 
 function maskedOutputs(
@@ -181,7 +231,7 @@ function label(type: string): string {
 function summarize(urns: string[]): string {
   const counts = new Map<string, number>();
   for (const urn of urns) {
-    const type = urn.split("::")[2]?.split("$").pop() ?? urn;
+    const type = typeOf(urn);
     counts.set(label(type), (counts.get(label(type)) ?? 0) + 1);
   }
   return [...counts].map(([name, n]) => (n === 1 ? name : `${n} ${plural(name)}`)).join(", ");

@@ -25,6 +25,14 @@ describe("RotationFunction component guards", () => {
       ));
   }
 
+  it("refuses a rulesPerSecurityGroup with no room beside the endpoint rules", () =>
+    assertRefused(
+      () => new RotationFunction("rotation", { ...args, rulesPerSecurityGroup: 2 }),
+      "RotationFunction rotation",
+      "rulesPerSecurityGroup",
+      "2 endpoint rules",
+    ));
+
   it("refuses an empty endpointCidrs", () =>
     assertRefused(
       () => new RotationFunction("rotation", { ...args, endpointCidrs: [] }),
@@ -59,4 +67,64 @@ describe("RotationFunction.lambdaArnFor", () => {
       "mysql",
       "single-user",
     ));
+});
+
+describe("RotationFunction security groups", () => {
+  const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+  const GROUP = "aws:ec2/securityGroup:SecurityGroup";
+  const targets = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ cidr: `10.${i + 1}.0.0/16`, port: 5432 }));
+  const groupOf = (run: Awaited<ReturnType<typeof runComponent>>, rule: string) => {
+    const found = ofType(run, EGRESS).find((r) => r.name === rule)!;
+    return ofType(run, GROUP).find((g) => found.propertyDependencies.securityGroupId[0] === g.urn)!
+      .name;
+  };
+
+  it("keeps one group, named as it always was, while the rules fit", async () => {
+    const run = await runComponent(() => {
+      const rotation = new RotationFunction("rotation", { ...args, targets: targets(58) });
+      return { ids: rotation.securityGroupIds };
+    });
+    assert.deepEqual(
+      ofType(run, GROUP).map((g) => g.name),
+      ["rotation-sg"],
+    );
+    assert.equal(ofType(run, EGRESS).length, 60);
+    const app = ofType(run, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack")[0];
+    assert.doesNotMatch(
+      String((app.inputs.parameters as Record<string, string>).vpcSecurityGroupIds),
+      /,/,
+    );
+  });
+
+  it("spreads the database rules over further groups, every group on the functions, the endpoint rules in the first", async () => {
+    const run = await runComponent(() => {
+      const rotation = new RotationFunction("rotation", {
+        ...args,
+        targets: [...targets(12), targets(1)[0]],
+        rulesPerSecurityGroup: 5,
+      });
+      return { ids: rotation.securityGroupIds, first: rotation.securityGroupId };
+    });
+    // 2 endpoint rules + 12 distinct database rules at 5 a group: 3 + 5 + 4.
+    assert.deepEqual(
+      ofType(run, GROUP).map((g) => g.name),
+      ["rotation-sg", "rotation-sg-2", "rotation-sg-3"],
+    );
+    const perGroup = new Map<string, number>();
+    for (const rule of ofType(run, EGRESS))
+      perGroup.set(groupOf(run, rule.name), (perGroup.get(groupOf(run, rule.name)) ?? 0) + 1);
+    assert.deepEqual(Object.fromEntries(perGroup), {
+      "rotation-sg": 5,
+      "rotation-sg-2": 5,
+      "rotation-sg-3": 4,
+    });
+    assert.equal(groupOf(run, "rotation-https-to-endpoint-1"), "rotation-sg");
+    // Rule names do not depend on the group that holds them.
+    assert.equal(groupOf(run, "rotation-db-10-12-0-0-16-5432"), "rotation-sg-3");
+    const app = ofType(run, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack")[0];
+    const ids = String((app.inputs.parameters as Record<string, string>).vpcSecurityGroupIds);
+    assert.deepEqual(ids.split(","), run.outputs.ids);
+    assert.equal(ids.split(",")[0], run.outputs.first);
+  });
 });

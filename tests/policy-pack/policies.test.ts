@@ -28,10 +28,18 @@ import {
   checkPolicySize,
 } from "../../policy-pack/policies/access";
 import {
+  checkInterfaceEndpointsQuota,
   checkNoDefaultRouteViaPeering,
   checkPeeredCidrs,
   checkPeeringQuota,
+  checkPendingPeeringRequests,
+  checkRouteTableQuota,
+  checkSecurityGroupRulesQuota,
+  environmentPolicies,
 } from "../../policy-pack/policies/environment";
+import { ENVIRONMENT_POLICIES } from "../../policy-pack/lib/names";
+import { QUOTAS } from "../../policy-pack/lib/quotas";
+import { checkPendingPeeringSteps } from "../../src/offline/plan";
 import { readSchedule } from "../../policy-pack/lib/schedule";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
@@ -377,7 +385,16 @@ describe("policy functions", () => {
   it("peering-quota, no-default-route-via-peering, peered-cidrs-disjoint", () => {
     const many = Array.from({ length: 51 }, (_, i) => `10.${i + 1}.0.0/16`);
     ok(checkPeeringQuota(peeringGraph(many.slice(0, 50)), {}));
-    violates(checkPeeringQuota(peeringGraph(many), {}), /51 peering connections .* quota of 50/);
+    violates(
+      checkPeeringQuota(peeringGraph(many), {}),
+      /51 peering connections from VPC urn:vpc: 51 exceed the quota "Active VPC peering connections per VPC" of 50 \(vpc L-7E9ECCDB\); raise .* \(up to 125\) with aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-7E9ECCDB/,
+    );
+    violates(
+      checkPeeringQuota(peeringGraph(Array.from({ length: 126 }, (_, i) => `10.${i + 1}.0.0/16`)), {
+        maxPeeringsPerVpc: 125,
+      }),
+      /AWS grants at most 125: change the design/,
+    );
     ok(checkPeeringQuota(peeringGraph(many), { maxPeeringsPerVpc: 125 }));
     ok(checkNoDefaultRouteViaPeering(peeringGraph(["10.1.0.0/16"])));
     violates(checkNoDefaultRouteViaPeering(peeringGraph(["0.0.0.0/0"])), /0\.0\.0\.0\/0/);
@@ -389,5 +406,246 @@ describe("policy functions", () => {
     violates(checkPeeredCidrs(peeringGraph(["10.0.4.0/24"])), /the VPC vpc itself/);
     // Unknown destinations are skipped, not guessed.
     ok(checkPeeredCidrs(peeringGraph([UNKNOWN])));
+  });
+
+  // A quota message names the quota, the count, the limit, the code and how to raise it.
+  const quotaMessage = (count: number, limit: number, name: string, code: string) =>
+    new RegExp(
+      `${count} exceed the quota "${name.replace(/[()]/g, "\\$&")}" of ${limit} \\(vpc ${code}\\); raise .* --quota-code ${code} .*set the raised value in the policy config`,
+    );
+
+  it("route-table-quota: routes grouped by route table, inline routes too", () => {
+    const routes = (n: number, deps: (i: number) => Record<string, string[]>, props = {}) =>
+      Array.from({ length: n }, (_, i) =>
+        res(
+          "aws:ec2/route:Route",
+          `r${i}`,
+          { destinationCidrBlock: `10.${i}.0.0/16`, ...props },
+          deps(i),
+        ),
+      );
+    const tables = [
+      res("aws:ec2/routeTable:RouteTable", "rt-a", {}),
+      res("aws:ec2/routeTable:RouteTable", "rt-b", {}),
+    ];
+    // 50 in each of two tables: compliant; 51 in one: refused, naming that table.
+    ok(
+      checkRouteTableQuota(
+        [...tables, ...routes(100, (i) => ({ routeTableId: [tables[i % 2].urn] }))],
+        {},
+      ),
+    );
+    const over = checkRouteTableQuota(
+      [...tables, ...routes(51, () => ({ routeTableId: [tables[0].urn] }))],
+      {},
+    );
+    assert.equal(over.length, 1);
+    violates(over, /51 IPv4 routes in route table urn:rt-a/);
+    violates(over, quotaMessage(51, 50, QUOTAS.routesPerRouteTable.name, "L-93826ACB"));
+    ok(
+      checkRouteTableQuota([...tables, ...routes(51, () => ({ routeTableId: [tables[0].urn] }))], {
+        maxRoutesPerRouteTable: 100,
+      }),
+    );
+    // A known literal table id groups as well; inline routes of a table count.
+    violates(
+      checkRouteTableQuota(
+        routes(51, () => ({}), { routeTableId: "rtb-1" }),
+        {},
+      ),
+      /in route table rtb-1/,
+    );
+    violates(
+      checkRouteTableQuota(
+        [
+          res("aws:ec2/routeTable:RouteTable", "inline", {
+            routes: Array.from({ length: 51 }, () => ({})),
+          }),
+        ],
+        {},
+      ),
+      /51 IPv4 routes in route table urn:inline/,
+    );
+    // Neither a dependency nor a known id: undecidable only when it could matter.
+    unknown(
+      checkRouteTableQuota(
+        routes(51, () => ({}), { routeTableId: UNKNOWN }),
+        {},
+      ),
+    );
+    ok(
+      checkRouteTableQuota(
+        routes(3, () => ({}), { routeTableId: UNKNOWN }),
+        {},
+      ),
+    );
+  });
+
+  it("security-group-rules-quota: rules per group and direction, groups per interface, the product of both", () => {
+    const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+    const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+    const sg = res("aws:ec2/securityGroup:SecurityGroup", "sg", {});
+    const rules = (type: string, n: number, props: Record<string, unknown> = {}) =>
+      Array.from({ length: n }, (_, i) =>
+        res(
+          type,
+          `${type.split(":").pop()}${i}`,
+          { cidrIpv4: `10.${i}.0.0/16`, ...props },
+          { securityGroupId: [sg.urn] },
+        ),
+      );
+    // 60 out and 60 in: each direction on its own.
+    ok(checkSecurityGroupRulesQuota([sg, ...rules(EGRESS, 60), ...rules(INGRESS, 60)], {}));
+    const over = checkSecurityGroupRulesQuota([sg, ...rules(EGRESS, 61)], {});
+    violates(over, /61 outbound IPv4 rules in security group urn:sg/);
+    violates(over, quotaMessage(61, 60, QUOTAS.rulesPerSecurityGroup.name, "L-0EA8095F"));
+    ok(checkSecurityGroupRulesQuota([sg, ...rules(EGRESS, 61)], { maxRulesPerSecurityGroup: 100 }));
+    // Legacy rules by type and inline rules count, one per source; a prefix list as its maximum entries.
+    const legacy = res(
+      "aws:ec2/securityGroupRule:SecurityGroupRule",
+      "legacy",
+      { type: "ingress", cidrBlocks: Array.from({ length: 40 }, (_, i) => `10.${i}.0.0/16`) },
+      { securityGroupId: [sg.urn] },
+    );
+    const inline = res("aws:ec2/securityGroup:SecurityGroup", "inline", {
+      ingress: [{ cidrBlocks: Array.from({ length: 61 }, (_, i) => `10.${i}.0.0/16`) }],
+    });
+    violates(
+      checkSecurityGroupRulesQuota([sg, legacy, ...rules(INGRESS, 21)], {}),
+      /61 inbound IPv4 rules/,
+    );
+    ok(
+      checkSecurityGroupRulesQuota(
+        [sg, { ...legacy, props: { ...legacy.props, type: "egress" } }, ...rules(INGRESS, 21)],
+        {},
+      ),
+    );
+    violates(
+      checkSecurityGroupRulesQuota([inline], {}),
+      /61 inbound IPv4 rules in security group urn:inline/,
+    );
+    const list = res("aws:ec2/managedPrefixList:ManagedPrefixList", "pl", { maxEntries: 60 });
+    const viaList = res(
+      EGRESS,
+      "via-list",
+      { prefixListId: UNKNOWN },
+      { securityGroupId: [sg.urn], prefixListId: [list.urn] },
+    );
+    violates(
+      checkSecurityGroupRulesQuota([sg, list, viaList, ...rules(EGRESS, 1)], {}),
+      /61 outbound IPv4 rules/,
+    );
+    // Security groups per interface, from the rotation application's parameter dependencies.
+    const groups = Array.from({ length: 6 }, (_, i) =>
+      res("aws:ec2/securityGroup:SecurityGroup", `g${i}`, {}),
+    );
+    const app = (n: number) =>
+      res(
+        "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
+        "app",
+        { parameters: { vpcSecurityGroupIds: UNKNOWN } },
+        { parameters: ["urn:subnet", ...groups.slice(0, n).map((g) => g.urn)] },
+      );
+    ok(checkSecurityGroupRulesQuota([...groups, app(5)], {}));
+    violates(
+      checkSecurityGroupRulesQuota([...groups, app(6)], {}),
+      /6 security groups on the network interfaces of app: 6 exceed the quota "Security groups per network interface" of 5 \(vpc L-2AFB9258\); raise .*\(up to 16\)/,
+    );
+    ok(checkSecurityGroupRulesQuota([...groups, app(6)], { maxSecurityGroupsPerInterface: 6 }));
+    violates(
+      checkSecurityGroupRulesQuota([], {
+        maxRulesPerSecurityGroup: 100,
+        maxSecurityGroupsPerInterface: 16,
+      }),
+      /100 × .* 16 = 1600/,
+    );
+    // Unknown: a rule whose group is neither a resource nor a known id, when it could tip it over.
+    unknown(
+      checkSecurityGroupRulesQuota(
+        rules(EGRESS, 61).map((r) => ({
+          ...r,
+          propertyDependencies: {},
+          props: { ...r.props, securityGroupId: UNKNOWN },
+        })),
+        {},
+      ),
+    );
+    unknown(
+      checkSecurityGroupRulesQuota(
+        [
+          res("aws:serverlessrepository/cloudFormationStack:CloudFormationStack", "app", {
+            parameters: { vpcSecurityGroupIds: UNKNOWN },
+          }),
+        ],
+        {},
+      ),
+    );
+  });
+
+  it("interface-endpoints-quota: interface endpoints per VPC, gateway endpoints aside", () => {
+    const vpc = res("aws:ec2/vpc:Vpc", "vpc", {});
+    const endpoints = (n: number, type: unknown = "Interface") =>
+      Array.from({ length: n }, (_, i) =>
+        res(
+          "aws:ec2/vpcEndpoint:VpcEndpoint",
+          `e${i}`,
+          { vpcEndpointType: type, vpcId: UNKNOWN },
+          { vpcId: [vpc.urn] },
+        ),
+      );
+    ok(checkInterfaceEndpointsQuota([vpc, ...endpoints(50), ...endpoints(5, "Gateway")], {}));
+    violates(
+      checkInterfaceEndpointsQuota([vpc, ...endpoints(51)], {}),
+      /51 interface endpoints in VPC urn:vpc: 51 exceed the quota "Interface and Gateway Load Balancer endpoints per VPC" of 50 \(vpc L-29B6F2EB\); raise .* --quota-code L-29B6F2EB/,
+    );
+    ok(checkInterfaceEndpointsQuota([vpc, ...endpoints(51)], { maxInterfaceEndpointsPerVpc: 60 }));
+    unknown(checkInterfaceEndpointsQuota(endpoints(51, UNKNOWN), {}));
+  });
+
+  it("pending-peering-requests-quota: every request of the stack (an upper bound), and the plan's per-step check", () => {
+    const graph = peeringGraph(Array.from({ length: 26 }, (_, i) => `10.${i + 1}.0.0/16`));
+    ok(checkPendingPeeringRequests(graph.slice(0, 2 + 2 * 25), {}));
+    violates(
+      checkPendingPeeringRequests(graph, {}),
+      /26 peering requests in this stack.*: 26 exceed the quota "Outstanding VPC peering connection requests" of 25 \(vpc L-DC9F7029\); raise .* --quota-code L-DC9F7029/,
+    );
+    ok(checkPendingPeeringRequests(graph, { maxPendingPeeringRequests: 30 }));
+    assert.equal(
+      environmentPolicies.find((p) => p.name === "pending-peering-requests-quota")
+        ?.enforcementLevel,
+      "advisory",
+    );
+    const pcx = (i: number) =>
+      `urn:pulumi:c::secrets-hub::secrets-hub:central:PeeringRequest$aws:ec2/vpcPeeringConnection:VpcPeeringConnection::w${i}`;
+    const step = (n: number) => ({
+      phase: 2,
+      stack: "dev-central",
+      adds: [
+        ...Array.from({ length: n }, (_, i) => pcx(i)),
+        "urn:pulumi:c::secrets-hub::aws:ec2/route:Route::r",
+      ],
+      changes: [],
+      removes: [],
+    });
+    assert.deepEqual(checkPendingPeeringSteps([step(25), step(25)], 25, "mandatory"), []);
+    const [violation, ...rest] = checkPendingPeeringSteps([step(5), step(26)], 25, "mandatory");
+    assert.deepEqual(rest, []);
+    assert.equal(violation.policy, "pending-peering-requests-quota");
+    assert.equal(violation.level, "mandatory");
+    assert.equal(violation.stack, "dev-central");
+    assert.equal(violation.urn, pcx(0));
+    assert.match(
+      violation.message,
+      /phase 2, dev-central: 26 peering requests added in one update: 26 exceed .* of 25 \(vpc L-DC9F7029\)/,
+    );
+    assert.deepEqual(checkPendingPeeringSteps([step(26)], 30, "mandatory"), []);
+    assert.deepEqual(checkPendingPeeringSteps([step(26)], 25, "disabled"), []);
+  });
+
+  it("the plan re-runs every environment policy: lib/names.ts lists exactly the policies of policies/environment.ts", () => {
+    assert.deepEqual(
+      environmentPolicies.map((p) => p.name).sort(),
+      [...ENVIRONMENT_POLICIES].sort(),
+    );
   });
 });
