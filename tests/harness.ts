@@ -105,15 +105,17 @@ export async function assertRefused(build: () => unknown, ...mentions: string[])
 }
 
 /**
- * Every phase of `env` in deploy order, as the offline plan runs them, memoised per
- * environment: the final run of each stack, the steps, and the fixed-point verdict.
+ * Every phase of `env` in deploy order, as the offline plan runs them: the final run of
+ * each stack, the steps, and the fixed-point verdict. Memoised by the environment's
+ * content, so the test files that deploy the same environment share one run.
  */
-const deployments = new WeakMap<Environment, Promise<EnvironmentRun>>();
+const deployments = new Map<string, Promise<EnvironmentRun>>();
 export function deployed(env: Environment): Promise<EnvironmentRun> {
-  let run = deployments.get(env);
+  const key = JSON.stringify(env);
+  let run = deployments.get(key);
   if (!run) {
     run = runEnvironment(env);
-    deployments.set(env, run);
+    deployments.set(key, run);
   }
   return run;
 }
