@@ -16,6 +16,7 @@ import { applicationRoleName, databaseIdentifier } from "../names";
 import { readCentralStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
 import { centralStack, secretArnPattern } from "../topology";
+import { usesTransitGateway, workloadTransitGateway } from "./connectivity";
 
 export async function workloadProgram(
   env: Environment,
@@ -126,6 +127,9 @@ export async function workloadProgram(
     opts,
   );
 
+  const attachment = usesTransitGateway(env)
+    ? workloadTransitGateway(env, workload, centralOutputs, network, tags, opts)
+    : undefined;
   const peeringConnectionId = centralOutputs?.peeringConnectionIds[workload.name];
   let accepter: PeeringAccepter | undefined;
   if (centralOutputs && peeringConnectionId) {
@@ -151,6 +155,7 @@ export async function workloadProgram(
     database,
     secretArnPattern: secretArnPattern(env, workload.database.secretName, workload.region),
     ...(accepter ? { acceptedPeeringConnectionId: accepter.peeringConnectionId } : {}),
+    ...(attachment ? { transitGatewayAttachmentId: attachment.attachmentId } : {}),
     ...(databaseInitialPassword ? { databaseInitialPassword } : {}),
   };
 }
