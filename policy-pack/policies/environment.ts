@@ -3,6 +3,7 @@ import { cidrsOverlap } from "../lib/cidr";
 import { Config, Finding, PlainResource, isUnknown, numberParam, stackPolicy } from "../lib/model";
 import { ENVIRONMENT_POLICY } from "../lib/names";
 import { PEERING, ROUTE, VPC } from "../lib/types";
+import { transitGatewayPolicies } from "./transitGateway";
 
 /** Peering connections requested per VPC stay under the quota (50 by default, 125 at most). */
 export function checkPeeringQuota(resources: PlainResource[], config: Config): Finding[] {
@@ -121,4 +122,5 @@ export const environmentPolicies = [
     description: "CIDRs reached through peerings overlap neither each other nor the local VPC.",
     check: (resources) => checkPeeredCidrs(resources),
   }),
+  ...transitGatewayPolicies,
 ];
