@@ -1,9 +1,11 @@
 /**
- * npm run bench [-- --runs N --sizes 3,10,50,125]
+ * npm run bench [-- --runs N --sizes 3,10,50,125 --connectivity peering|transit-gateway]
  * Plans generated environments of several sizes, each run in a fresh process, and prints:
  * workloads, resources, median wall time, peak memory, and both as a ratio to a floor
  * measured in the same run (a process that only loads the Pulumi SDK and the provider
  * packages); plus the phases and stack updates the deploy orchestrator would run.
+ * `--connectivity transit-gateway` generates transit gateway environments with one summary
+ * prefix (sizes up to 5,000; default sizes 125,250,500).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -12,6 +14,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { generateEnvironmentFile } from "../src/bench/generate";
 import { environmentFromFile } from "../src/config";
+import { CONNECTIVITY_MODES, type Connectivity } from "../src/config/transitGateway";
 import { operationCost, operationPhases } from "../src/topology";
 
 const ROOT = path.join(__dirname, "..");
@@ -48,11 +51,18 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       runs: { type: "string", default: "3" },
-      sizes: { type: "string", default: "3,10,50,125" },
+      sizes: { type: "string" },
+      connectivity: { type: "string", default: "peering" },
     },
   });
+  const connectivity = values.connectivity as Connectivity;
+  if (!CONNECTIVITY_MODES.includes(connectivity)) {
+    console.error(`--connectivity must be one of ${CONNECTIVITY_MODES.join(", ")}`);
+    process.exit(2);
+  }
+  const tgw = connectivity === "transit-gateway";
   const runs = Number(values.runs);
-  const sizes = values.sizes!.split(",").map(Number);
+  const sizes = (values.sizes ?? (tgw ? "125,250,500" : "3,10,50,125")).split(",").map(Number);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-bench-"));
 
   const floorScript = path.join(dir, "floor.ts");
@@ -65,6 +75,7 @@ function main(): void {
       'const native = require("@pulumi/aws-native");',
       'const random = require("@pulumi/random");',
       "void [aws.ec2.Vpc, aws.vpc.SecurityGroupIngressRule, aws.kms.Key, aws.secretsmanager.Secret, aws.iam.Role, aws.rds.Instance, aws.serverlessrepository.CloudFormationStack, native.accessanalyzer.Analyzer, random.RandomPassword];",
+      ...(tgw ? ["void [aws.ec2transitgateway.TransitGateway, aws.ram.ResourceShare];"] : []),
     ].join("\n"),
   );
   const floor = Array.from({ length: runs }, () => measure([floorScript], dir));
@@ -75,7 +86,7 @@ function main(): void {
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
   );
   console.log(
-    `floor (load SDK + providers): ${(floorMs / 1000).toFixed(2)} s, ${(floorKb / 1024).toFixed(0)} MiB; ${runs} runs per size, median\n`,
+    `floor (load SDK + providers): ${(floorMs / 1000).toFixed(2)} s, ${(floorKb / 1024).toFixed(0)} MiB; ${runs} runs per size, median; connectivity: ${connectivity}${tgw ? " (one summary prefix)" : ""}\n`,
   );
   const header = [
     "workloads",
@@ -96,7 +107,10 @@ function main(): void {
     const name = `bench${n}`;
     const envFile = path.join(dir, `Pulumi.${name}.yaml`);
     const policyFile = path.join(dir, `policy-${n}.json`);
-    fs.writeFileSync(envFile, generateEnvironmentFile(name, n));
+    fs.writeFileSync(
+      envFile,
+      generateEnvironmentFile(name, n, { connectivity, summaryPrefixes: tgw }),
+    );
     fs.writeFileSync(
       policyFile,
       JSON.stringify({ "peering-quota": { maxPeeringsPerVpc: Math.max(50, n) } }),
