@@ -113,7 +113,8 @@ function main(): void {
     );
     fs.writeFileSync(
       policyFile,
-      JSON.stringify({ "peering-quota": { maxPeeringsPerVpc: Math.max(50, n) } }),
+      // Transit gateway mode has no peering: the peering quota keeps its default.
+      JSON.stringify(tgw ? {} : { "peering-quota": { maxPeeringsPerVpc: Math.max(50, n) } }),
     );
     const samples = Array.from({ length: runs }, () =>
       measure(

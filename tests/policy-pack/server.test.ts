@@ -30,7 +30,8 @@ describe("policy pack over gRPC", function () {
     resources.find((r) => r.type === type && r.name.includes(name))!;
 
   it("describes every policy with a default level and its config schema", () => {
-    assert.equal(server.policies.length, 21);
+    // 21, and the four transit gateway policies of the environment group.
+    assert.equal(server.policies.length, 25);
     const alerting = server.policies.find((p) => p.name === "rotation-failure-alerting")!;
     assert.equal(alerting.enforcementLevel, "advisory");
     const rotation = server.policies.find((p) => p.name === "rotation-interval-max")!;
