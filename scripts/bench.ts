@@ -146,7 +146,7 @@ function main(): void {
     );
     const key = plan.stacks
       .find((s) => s.name.endsWith("-central"))!
-      .resources.find((r) => r.type === "aws:kms/key:Key")!;
+      .resources.find((r) => r.type === "aws:kms/key:Key" && r.urn.endsWith("::secrets-key"))!;
     const phases = operationPhases(environmentFromFile(envFile), "up");
     const cost = operationCost(phases, PARALLEL);
     const ms = median(samples.map((s) => s.ms));
