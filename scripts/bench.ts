@@ -133,7 +133,10 @@ function main(): void {
     );
     const plan = JSON.parse(samples[0].stdout) as {
       converged: boolean;
-      stacks: { name: string; resources: { type: string; inputs: Record<string, unknown> }[] }[];
+      stacks: {
+        name: string;
+        resources: { type: string; urn: string; inputs: Record<string, unknown> }[];
+      }[];
       violations: { level: string }[];
     };
     const resources = plan.stacks.reduce(
