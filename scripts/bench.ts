@@ -1,10 +1,12 @@
 /**
- * npm run bench [-- --runs N --sizes 3,10,50,125]
+ * npm run bench [-- --runs N --sizes 3,10,50,125 --connectivity peering|transit-gateway]
  * Plans generated environments of several sizes (with the quotas each needs raised in its
  * policy config), each run in a fresh process, and prints:
  * workloads, resources, median wall time, peak memory, and both as a ratio to a floor
  * measured in the same run (a process that only loads the Pulumi SDK and the provider
  * packages); plus the phases and stack updates the deploy orchestrator would run.
+ * `--connectivity transit-gateway` generates transit gateway environments with one summary
+ * prefix (sizes up to 5,000; default sizes 125,250,500).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,6 +15,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { generateEnvironmentFile, raisedQuotaConfig } from "../src/bench/generate";
 import { environmentFromFile } from "../src/config";
+import { CONNECTIVITY_MODES, type Connectivity } from "../src/config/transitGateway";
 import { operationCost, operationPhases } from "../src/topology";
 
 const ROOT = path.join(__dirname, "..");
@@ -49,11 +52,18 @@ function main(): void {
   const { values } = parseArgs({
     options: {
       runs: { type: "string", default: "3" },
-      sizes: { type: "string", default: "3,10,50,125" },
+      sizes: { type: "string" },
+      connectivity: { type: "string", default: "peering" },
     },
   });
+  const connectivity = values.connectivity as Connectivity;
+  if (!CONNECTIVITY_MODES.includes(connectivity)) {
+    console.error(`--connectivity must be one of ${CONNECTIVITY_MODES.join(", ")}`);
+    process.exit(2);
+  }
+  const tgw = connectivity === "transit-gateway";
   const runs = Number(values.runs);
-  const sizes = values.sizes!.split(",").map(Number);
+  const sizes = (values.sizes ?? (tgw ? "125,250,500" : "3,10,50,125")).split(",").map(Number);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-bench-"));
 
   const floorScript = path.join(dir, "floor.ts");
@@ -66,6 +76,7 @@ function main(): void {
       'const native = require("@pulumi/aws-native");',
       'const random = require("@pulumi/random");',
       "void [aws.ec2.Vpc, aws.vpc.SecurityGroupIngressRule, aws.kms.Key, aws.secretsmanager.Secret, aws.iam.Role, aws.rds.Instance, aws.serverlessrepository.CloudFormationStack, native.accessanalyzer.Analyzer, random.RandomPassword];",
+      ...(tgw ? ["void [aws.ec2transitgateway.TransitGateway, aws.ram.ResourceShare];"] : []),
     ].join("\n"),
   );
   const floor = Array.from({ length: runs }, () => measure([floorScript], dir));
@@ -76,7 +87,7 @@ function main(): void {
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
   );
   console.log(
-    `floor (load SDK + providers): ${(floorMs / 1000).toFixed(2)} s, ${(floorKb / 1024).toFixed(0)} MiB; ${runs} runs per size, median\n`,
+    `floor (load SDK + providers): ${(floorMs / 1000).toFixed(2)} s, ${(floorKb / 1024).toFixed(0)} MiB; ${runs} runs per size, median; connectivity: ${connectivity}${tgw ? " (one summary prefix)" : ""}\n`,
   );
   const header = [
     "workloads",
@@ -97,8 +108,12 @@ function main(): void {
     const name = `bench${n}`;
     const envFile = path.join(dir, `Pulumi.${name}.yaml`);
     const policyFile = path.join(dir, `policy-${n}.json`);
-    fs.writeFileSync(envFile, generateEnvironmentFile(name, n));
-    fs.writeFileSync(policyFile, JSON.stringify(raisedQuotaConfig(n)));
+    fs.writeFileSync(
+      envFile,
+      generateEnvironmentFile(name, n, { connectivity, summaryPrefixes: tgw }),
+    );
+    // Transit gateway mode has no peering: the peering quotas keep their defaults.
+    fs.writeFileSync(policyFile, JSON.stringify(tgw ? {} : raisedQuotaConfig(n)));
     const samples = Array.from({ length: runs }, () =>
       measure(
         [
@@ -116,7 +131,10 @@ function main(): void {
     );
     const plan = JSON.parse(samples[0].stdout) as {
       converged: boolean;
-      stacks: { name: string; resources: { type: string; inputs: Record<string, unknown> }[] }[];
+      stacks: {
+        name: string;
+        resources: { type: string; urn: string; inputs: Record<string, unknown> }[];
+      }[];
       violations: { level: string }[];
     };
     const resources = plan.stacks.reduce(
@@ -129,7 +147,7 @@ function main(): void {
     );
     const key = plan.stacks
       .find((s) => s.name.endsWith("-central"))!
-      .resources.find((r) => r.type === "aws:kms/key:Key")!;
+      .resources.find((r) => r.type === "aws:kms/key:Key" && r.urn.endsWith("::secrets-key"))!;
     const phases = operationPhases(environmentFromFile(envFile), "up");
     const cost = operationCost(phases, PARALLEL);
     const ms = median(samples.map((s) => s.ms));

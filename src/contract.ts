@@ -42,6 +42,11 @@ export const workloadOutputsSchema = z.object({
   acceptedPeeringConnectionId: z.string().startsWith("pcx-").optional(),
   /** The secret ARN pattern the workload's application reads, in the workload's Region. */
   secretArnPattern: arn.optional(),
+  /**
+   * Transit gateway mode: the workload's VPC attachment, with its route to central in place:
+   * central routes it and creates the workload's secret and rotation once it is here.
+   */
+  transitGatewayAttachmentId: z.string().startsWith("tgw-attach-").optional(),
 });
 export type WorkloadPlainOutputs = z.infer<typeof workloadOutputsSchema>;
 
@@ -56,6 +61,7 @@ export interface WorkloadOutputs {
   database: pulumi.Input<DatabaseEndpoint>;
   acceptedPeeringConnectionId?: pulumi.Input<string>;
   secretArnPattern?: pulumi.Input<string>;
+  transitGatewayAttachmentId?: pulumi.Input<string>;
   /**
    * The master password the database was created with; a secret. Rotation owns it
    * afterwards. Absent for an existing database.
@@ -79,6 +85,10 @@ export const centralOutputsSchema = z.object({
   peeringConnectionIds: z.record(z.string(), z.string().startsWith("pcx-")),
   secretArns: z.record(z.string(), arn),
   replicaSecretArns: z.record(z.string(), arn),
+  /** Transit gateway mode: the transit gateway the workloads attach to. */
+  transitGatewayId: z.string().startsWith("tgw-").optional(),
+  /** Transit gateway mode, shared with accounts: the RAM share each workload accepts. */
+  transitGatewayShareArn: arn.optional(),
 });
 export type CentralPlainOutputs = z.infer<typeof centralOutputsSchema>;
 

@@ -91,6 +91,7 @@ export function peeringRounds(env: Environment): Workload[][] {
  * this order only does less, never something premature.
  */
 export function deploymentPhases(env: Environment): Phase[] {
+  if (env.connectivity === "transit-gateway") return transitGatewayPhases(env);
   const central = centralStack(env);
   const rounds = peeringRounds(env);
   const phases: Omit<Phase, "number">[] = [
@@ -121,6 +122,37 @@ export function deploymentPhases(env: Environment): Phase[] {
     stacks: [central],
   });
   return numbered(phases);
+}
+
+/**
+ * The phases in transit gateway mode (README, "Connectivity: peering or transit gateway").
+ * No pending requests to pace, so no rounds, whatever the number of workloads:
+ * 1. every workload: VPC, database, application role, Secrets Manager endpoint;
+ * 2. central: key, endpoint, rotation functions, the transit gateway with its route tables
+ *    and central attachment, its RAM share with the workload accounts, central's routes;
+ * 3. every workload: share accepted (unless shared with the organization), VPC attachment
+ *    (auto-accepted, associated with nothing yet), route to central, identity policy;
+ * 4. central: for each workload that exports its attachment, the attachment's route-table
+ *    association and propagation, then its secret and rotation (which depends on them).
+ */
+function transitGatewayPhases(env: Environment): Phase[] {
+  const central = centralStack(env);
+  const workloads = env.workloads.map((w) => workloadStack(env, w.name));
+  return numbered([
+    { purpose: "workload networks, databases, application roles, endpoints", stacks: workloads },
+    {
+      purpose: "central key, endpoint, rotation functions, transit gateway, RAM share, routes",
+      stacks: [central],
+    },
+    {
+      purpose: "workload share acceptance, transit gateway attachments, routes, identity policies",
+      stacks: workloads,
+    },
+    {
+      purpose: "central attachment routing, secrets, first values, policies and rotation",
+      stacks: [central],
+    },
+  ]);
 }
 
 /** The phases an operation runs, in order. */

@@ -1,7 +1,7 @@
 // Scale: plans of generated environments far beyond three workloads, through the real CLI
 // script, against the AWS quotas. One block, so that it can move behind its own script.
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -163,5 +163,72 @@ describe("scale", function () {
     )!;
     const parameters = app.inputs.parameters as Record<string, string>;
     assert.equal(parameters.vpcSecurityGroupIds.split(",").length, 3);
+  });
+});
+
+describe("scale, transit gateway", function () {
+  this.timeout(600000);
+  const tgwDir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-scale-tgw-"));
+  after(() => fs.rmSync(tgwDir, { recursive: true, force: true }));
+
+  it("300 workloads with summary prefixes on default quotas: exit 0, converges, one gateway and share, an attachment each, constant central routes", () => {
+    const name = "tgw300";
+    const envFile = path.join(tgwDir, `Pulumi.${name}.yaml`);
+    fs.writeFileSync(
+      envFile,
+      generateEnvironmentFile(name, 300, {
+        connectivity: "transit-gateway",
+        summaryPrefixes: true,
+      }),
+    );
+    const result = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.join(__dirname, "..", "scripts", "plan.ts"),
+        "--env",
+        name,
+        "--config-file",
+        envFile,
+        "--json",
+      ],
+      { encoding: "utf8", maxBuffer: 1 << 30 },
+    );
+    assert.equal(result.status, 0, result.stderr);
+    const plan = JSON.parse(result.stdout);
+    assert.equal(plan.converged, true);
+    assert.deepEqual(
+      plan.violations.filter((v: { level: string }) => v.level === "mandatory"),
+      [],
+    );
+    type Resource = { type: string; urn: string; inputs: Record<string, unknown> };
+    const stacks = plan.stacks as { name: string; resources: Resource[] }[];
+    const all = stacks.flatMap((s) => s.resources);
+    const count = (resources: Resource[], type: string) =>
+      resources.filter((r) => r.type === type).length;
+    assert.equal(count(all, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection"), 0);
+    const central = stacks.find((s) => s.name === `${name}-central`)!.resources;
+    assert.equal(count(central, "aws:ec2transitgateway/transitGateway:TransitGateway"), 1);
+    assert.equal(count(central, "aws:ram/resourceShare:ResourceShare"), 1);
+    for (const s of stacks.filter((s) => s.name !== `${name}-central`)) {
+      assert.equal(count(s.resources, "aws:ec2transitgateway/vpcAttachment:VpcAttachment"), 1);
+    }
+    // One summary prefix × two route tables, whatever the number of workloads.
+    assert.equal(count(central, "aws:ec2/route:Route"), 2);
+    assert.equal(count(central, "aws:secretsmanager/secretRotation:SecretRotation"), 300);
+    // Every rotation is added in the last phase, after every attachment.
+    const steps = plan.steps as { phase: number; stack: string; adds: string[] }[];
+    const attached = Math.max(
+      ...steps
+        .filter((s) => s.adds.some((u) => u.includes("vpcAttachment:VpcAttachment")))
+        .map((s) => s.phase),
+    );
+    const rotated = Math.min(
+      ...steps
+        .filter((s) => s.adds.some((u) => u.includes("secretRotation:SecretRotation")))
+        .map((s) => s.phase),
+    );
+    assert.ok(attached < rotated, `attachments in phase ${attached}, rotation in ${rotated}`);
   });
 });

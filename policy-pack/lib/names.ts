@@ -11,6 +11,10 @@ export const ENVIRONMENT_POLICY = {
   interfaceEndpointsQuota: "interface-endpoints-quota",
   noDefaultRouteViaPeering: "no-default-route-via-peering",
   peeredCidrsDisjoint: "peered-cidrs-disjoint",
+  transitGatewayAttachmentQuota: "transit-gateway-attachment-quota",
+  transitGatewayRouteQuota: "transit-gateway-route-quota",
+  noDefaultRouteViaTransitGateway: "no-default-route-via-transit-gateway",
+  transitGatewayCidrsDisjoint: "transit-gateway-cidrs-disjoint",
 } as const;
 
 export const ENVIRONMENT_POLICIES: readonly string[] = Object.values(ENVIRONMENT_POLICY);

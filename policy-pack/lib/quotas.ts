@@ -88,6 +88,28 @@ export const QUOTAS = {
     defaultValue: 20480,
     maximum: 20480,
   },
+  attachmentsPerTransitGateway: {
+    name: "Attachments per transit gateway",
+    serviceCode: "ec2",
+    quotaCode: "L-E0233F82",
+    defaultValue: 5000,
+    maximum: 5000,
+  },
+  // AWS counts these across all route tables of one transit gateway. Adjustable on request
+  // (no published maximum): the maximum is the default until a raise is recorded.
+  routesPerTransitGateway: {
+    name: "Total combined routes (dynamic and static) across all route tables for a single transit gateway",
+    serviceCode: "ec2",
+    defaultValue: 10000,
+    maximum: 10000,
+  },
+  transitGatewaysPerAccount: {
+    name: "Transit gateways per account",
+    serviceCode: "ec2",
+    quotaCode: "L-A2478D36",
+    defaultValue: 5,
+    maximum: 5,
+  },
 } as const satisfies Record<string, Quota>;
 
 export type QuotaName = keyof typeof QUOTAS;

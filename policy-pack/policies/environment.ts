@@ -31,6 +31,7 @@ import {
   SECURITY_GROUP,
   VPC,
 } from "../lib/types";
+import { transitGatewayPolicies } from "./transitGateway";
 
 /** The user's value of a quota (AWS's default until raised), from the policy config. */
 function limitOf(config: Config, param: string, quota: Quota): number {
@@ -523,4 +524,5 @@ export const environmentPolicies = [
     description: "CIDRs reached through peerings overlap neither each other nor the local VPC.",
     check: (resources) => checkPeeredCidrs(resources),
   }),
+  ...transitGatewayPolicies,
 ];

@@ -2,20 +2,46 @@
 import YAML from "yaml";
 import { ENVIRONMENT_POLICY, QUOTA_PARAM } from "../../policy-pack/lib/names";
 import { QUOTAS } from "../../policy-pack/lib/quotas";
+import type { Connectivity } from "../config/transitGateway";
+
+/** Options of {@link generateEnvironmentFile}. */
+export interface GenerateOptions {
+  /** Default: `peering`. */
+  connectivity?: Connectivity;
+  /**
+   * Transit gateway mode only: set `transitGateway.summaryPrefixes` to the one prefix that
+   * holds every generated workload CIDR (10.64.0.0/10). Default: false.
+   */
+  summaryPrefixes?: boolean;
+}
+
+/** Transit gateway mode: /24 workload VPCs carved from this /10 (16,384 of them). */
+const TGW_WORKLOAD_SPACE = "10.64.0.0/10";
+const TGW_MAX_WORKLOADS = 5000;
 
 /**
  * An environment file with `workloads` workload accounts: distinct 12-digit ids, disjoint
- * /16 CIDRs (10.1.0.0/16 … 10.250.0.0/16 beside the central 10.0.0.0/16), alternating
- * PostgreSQL and MySQL. At most 125 workloads: every workload peers with the central VPC,
- * and the config check refuses more than AWS's hard limit of active peerings per VPC.
+ * CIDRs, alternating PostgreSQL and MySQL. Peering mode: /16 CIDRs (10.1.0.0/16 …
+ * 10.125.0.0/16 beside the central 10.0.0.0/16), at most 125. Transit gateway mode: /24 CIDRs in
+ * 10.64.0.0/10 (10.64.0.0/24, 10.64.1.0/24, …), up to 5,000 workloads (the attachments a
+ * transit gateway takes).
  */
-export function generateEnvironmentFile(name: string, workloads: number): string {
-  const max = QUOTAS.activePeeringsPerVpc.maximum;
+export function generateEnvironmentFile(
+  name: string,
+  workloads: number,
+  options: GenerateOptions = {},
+): string {
+  const tgw = options.connectivity === "transit-gateway";
+  // Peering: every workload peers with the central VPC, and the config check refuses more
+  // than AWS's hard limit of active peerings per VPC.
+  const max = tgw ? TGW_MAX_WORKLOADS : QUOTAS.activePeeringsPerVpc.maximum;
   if (workloads < 1 || workloads > max)
     throw new Error(
-      `workloads must be from 1 to ${max} (active peering connections per VPC), got ${workloads}`,
+      `workloads must be from 1 to ${max} (${tgw ? "transit gateway attachments" : "active peering connections per VPC"}), got ${workloads}`,
     );
   const zones = ["us-east-1a", "us-east-1b"];
+  const cidrOf = (n: number) =>
+    tgw ? `10.${64 + Math.floor((n - 1) / 256)}.${(n - 1) % 256}.0/24` : `10.${n}.0.0/16`;
   const config: Record<string, unknown> = {
     "pulumi:disable-default-providers": ["*"],
     "secrets-hub:environment": name,
@@ -28,6 +54,9 @@ export function generateEnvironmentFile(name: string, workloads: number): string
       duration: "3h",
       applicationVersion: "1.1.671",
     },
+    ...(tgw ? { "secrets-hub:connectivity": "transit-gateway" } : {}),
+    "secrets-hub:transitGateway":
+      tgw && options.summaryPrefixes ? { summaryPrefixes: [TGW_WORKLOAD_SPACE] } : {},
     "secrets-hub:central": {
       accountId: "100000000000",
       region: "us-east-1",
@@ -41,7 +70,7 @@ export function generateEnvironmentFile(name: string, workloads: number): string
         name: `app-${String(n).padStart(3, "0")}`,
         accountId: String(200000000000 + n),
         region: "us-east-1",
-        vpcCidr: `10.${n}.0.0/16`,
+        vpcCidr: cidrOf(n),
         availabilityZones: zones,
         database: {
           engine,
@@ -52,7 +81,7 @@ export function generateEnvironmentFile(name: string, workloads: number): string
       };
     }),
   };
-  return `# Generated: ${workloads} workloads.\n${YAML.stringify({ config }, { aliasDuplicateObjects: false })}`;
+  return `# Generated: ${workloads} workloads${tgw ? ", transit gateway" : ""}.\n${YAML.stringify({ config }, { aliasDuplicateObjects: false })}`;
 }
 
 /**

@@ -19,7 +19,8 @@ import {
   RDS_INSTANCE_IDENTIFIER,
 } from "../../components/engines";
 import { PROGRAM_TAG_KEYS } from "../names";
-import { checkEnvironment } from "./rules";
+import { checkEnvironment, type Issue } from "./rules";
+import { checkConnectivity, connectivity, transitGateway } from "./transitGateway";
 
 export { keyPath } from "./keyPath";
 
@@ -379,16 +380,21 @@ export const environmentSchema = z
         error: `must be from 1 to ${QUOTAS.pendingPeeringRequests.maximum}`,
       })
       .default(QUOTAS.pendingPeeringRequests.defaultValue),
+    /** How central reaches the workload VPCs: `peering` (default) or `transit-gateway`. */
+    connectivity,
+    /** Transit gateway settings (read in transit-gateway mode only); `{}` for AWS's defaults. */
+    transitGateway: transitGateway.prefault({}),
     /** Protect keys, secrets and databases from replacement and deletion (turn off only in sandboxes). */
     protectStatefulResources: z.boolean().default(true),
     /** Tags added to every taggable resource. */
     tags: tags.default({}),
   })
-  .superRefine((value, ctx) =>
-    checkEnvironment(value, (issue) =>
-      ctx.addIssue({ code: "custom", ...issue, path: [...issue.path] }),
-    ),
-  );
+  .superRefine((value, ctx) => {
+    const report = (issue: Issue) =>
+      ctx.addIssue({ code: "custom", ...issue, path: [...issue.path] });
+    checkEnvironment(value, report);
+    checkConnectivity(value, report);
+  });
 
 export type Environment = z.output<typeof environmentSchema>;
 export type Account = z.output<typeof account>;

@@ -38,6 +38,9 @@ const PREFIXED_IDS: Record<string, string> = {
   "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
   "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
   "aws:ec2/route:Route": "r",
+  "aws:ec2transitgateway/transitGateway:TransitGateway": "tgw",
+  "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "tgw-attach",
+  "aws:ec2transitgateway/routeTable:RouteTable": "tgw-rtb",
 };
 
 /**
@@ -87,6 +90,38 @@ export function mockResource(
       id = String(inputs.vpcPeeringConnectionId);
       state.acceptStatus = "active";
       state.peerOwnerId = account;
+      break;
+    case "aws:ec2transitgateway/transitGateway:TransitGateway":
+      state.arn = `arn:aws:ec2:${region}:${account}:transit-gateway/${id}`;
+      state.ownerId = account;
+      state.amazonSideAsn = inputs.amazonSideAsn ?? 64512;
+      break;
+    case "aws:ec2transitgateway/routeTable:RouteTable":
+      state.arn = `arn:aws:ec2:${region}:${account}:transit-gateway-route-table/${id}`;
+      break;
+    case "aws:ec2transitgateway/vpcAttachment:VpcAttachment":
+      state.vpcOwnerId = account;
+      break;
+    case "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation":
+    case "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation":
+      // The provider's id: <route table id>_<attachment id>.
+      id = `${String(inputs.transitGatewayRouteTableId)}_${String(inputs.transitGatewayAttachmentId)}`;
+      state.resourceType = "vpc";
+      break;
+    case "aws:ram/resourceShare:ResourceShare":
+      id = `arn:aws:ram:${region}:${account}:resource-share/${hex(seed, 8)}-${hex(seed + "a", 4)}-${hex(seed + "b", 4)}-${hex(seed + "c", 4)}-${hex(seed + "d", 12)}`;
+      state.arn = id;
+      break;
+    case "aws:ram/resourceAssociation:ResourceAssociation":
+      id = `${String(inputs.resourceShareArn)},${String(inputs.resourceArn)}`;
+      break;
+    case "aws:ram/principalAssociation:PrincipalAssociation":
+      id = `${String(inputs.resourceShareArn)},${String(inputs.principal)}`;
+      break;
+    case "aws:ram/resourceShareAccepter:ResourceShareAccepter":
+      id = String(inputs.shareArn);
+      state.status = "ACCEPTED";
+      state.receiverAccountId = account;
       break;
     case "aws:kms/key:Key": {
       id = `${inputs.multiRegion ? "mrk-" : ""}${hex(seed, 32)}`;

@@ -26,6 +26,14 @@ import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
 import { accountProviders, nativeProviderIn, providerList } from "../providers";
 import { replicaRegions, secretArnPattern, workloadStack } from "../topology";
+import {
+  attachmentWindow,
+  centralTransitGateway,
+  centralTransitGatewayMember,
+  summaryRotationTargets,
+  unattachedWarning,
+  usesTransitGateway,
+} from "./connectivity";
 import { accountNetwork, secretsEndpoint } from "./network";
 
 /** The JSON the AWS rotation functions read (and write back on every rotation). */
@@ -113,7 +121,10 @@ function peeringWindow(
 
 export async function centralProgram(env: Environment): Promise<CentralOutputs> {
   const ready = await readyWorkloads(env);
-  const { requested, accepted, waiting } = peeringWindow(env, ready);
+  const tgw = usesTransitGateway(env);
+  const { requested, accepted, waiting } = tgw
+    ? attachmentWindow(ready)
+    : peeringWindow(env, ready);
   if (waiting.length > 0) {
     await pulumi.log.warn(
       `${waiting.length} workload(s) wait for a peering request (${waiting.map((r) => r.workload.name).join(", ")}): central keeps at most ${env.maxPendingPeerings} unaccepted requests (secrets-hub:maxPendingPeerings, AWS quota L-DC9F7029). Run the workloads of this round, then this stack again.`,
@@ -122,7 +133,12 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
   const unaccepted = requested.filter((r) => !accepted.has(r.workload.name));
   if (unaccepted.length > 0) {
     await pulumi.log.warn(
-      `${unaccepted.map((r) => workloadStack(env, r.workload.name)).join(", ")}: peering requested, not accepted yet: their secrets and rotation follow once they have accepted it (run them, then this stack again; a request expires after 7 days).`,
+      tgw
+        ? unattachedWarning(
+            env,
+            unaccepted.map((r) => r.workload),
+          )
+        : `${unaccepted.map((r) => workloadStack(env, r.workload.name)).join(", ")}: peering requested, not accepted yet: their secrets and rotation follow once they have accepted it (run them, then this stack again; a request expires after 7 days).`,
     );
   }
   const central = env.central;
@@ -160,10 +176,12 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       endpointCidrs: network.privateSubnetCidrs,
-      targets: requested.map((r) => ({
-        cidr: r.workload.vpcCidr,
-        port: r.peer.outputs.database.port,
-      })),
+      targets:
+        summaryRotationTargets(env) ??
+        requested.map((r) => ({
+          cidr: r.workload.vpcCidr,
+          port: r.peer.outputs.database.port,
+        })),
       // A multi-user database's master secret rotates with the single-user function.
       applications: ready.flatMap((r) => [
         { engine: r.workload.database.engine, strategy: r.workload.database.rotationStrategy },
@@ -210,25 +228,34 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     );
   }
 
+  const hub = tgw ? centralTransitGateway(env, network, tags, opts) : undefined;
   const peeringConnectionIds: Record<string, pulumi.Output<string>> = {};
   const secretArns: Record<string, pulumi.Output<string>> = {};
   const replicaSecretArns: Record<string, pulumi.Output<string>> = {};
   for (const { workload, peer } of requested) {
-    const peering = new PeeringRequest(
-      `${workload.name}-peering`,
-      {
-        vpcId: network.vpcId,
-        peerVpcId: peer.outputs.vpcId,
-        peerOwnerId: workload.accountId,
-        peerRegion: workload.region,
-        peerCidr: workload.vpcCidr,
-        routeTableIds: network.privateRouteTableIds,
-        tags: { ...tags, "secrets-hub:workload": workload.name },
-      },
-      opts,
-    );
-    peeringConnectionIds[workload.name] = peering.peeringConnectionId;
-    if (!accepted.has(workload.name)) continue;
+    // What the first rotation needs on central's side, besides the endpoint.
+    let path: pulumi.Resource[];
+    if (hub) {
+      path = centralTransitGatewayMember(env, workload, peer, hub, network, opts);
+      if (!accepted.has(workload.name)) continue;
+    } else {
+      const peering = new PeeringRequest(
+        `${workload.name}-peering`,
+        {
+          vpcId: network.vpcId,
+          peerVpcId: peer.outputs.vpcId,
+          peerOwnerId: workload.accountId,
+          peerRegion: workload.region,
+          peerCidr: workload.vpcCidr,
+          routeTableIds: network.privateRouteTableIds,
+          tags: { ...tags, "secrets-hub:workload": workload.name },
+        },
+        opts,
+      );
+      peeringConnectionIds[workload.name] = peering.peeringConnectionId;
+      if (!accepted.has(workload.name)) continue;
+      path = peering.routes;
+    }
 
     const database = peer.outputs.database;
     if (database.port !== databasePort(workload.database)) {
@@ -249,9 +276,10 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       duration: workload.secret.duration ?? env.rotation.duration,
       protect,
       // The first rotation runs at once: it needs the Secrets Manager endpoint and both
-      // sides of the peering (the workload's accepter and return routes are in place: the
-      // workload exported acceptedPeeringConnectionId), and this side's routes.
-      rotationDependsOn: [...(endpoint ? [endpoint] : []), ...peering.routes],
+      // sides of the path (the workload's accepter or attachment and its return routes are
+      // in place: it exported acceptedPeeringConnectionId or transitGatewayAttachmentId),
+      // and this side's routes (with a transit gateway, also the attachment's routing).
+      rotationDependsOn: [...(endpoint ? [endpoint] : []), ...path],
       tags: secretTags,
     };
     let master: DatabaseSecret | undefined;
@@ -305,6 +333,9 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     peeringConnectionIds: pulumi.output(peeringConnectionIds),
     secretArns: pulumi.output(secretArns),
     replicaSecretArns: pulumi.output(replicaSecretArns),
+    ...(hub
+      ? { transitGatewayId: hub.transitGatewayId, transitGatewayShareArn: hub.shareArn }
+      : {}),
   };
 }
 

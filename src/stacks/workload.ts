@@ -16,6 +16,7 @@ import { readCentralStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
 import { accountNetwork, secretsEndpoint } from "./network";
 import { centralStack, secretArnPattern } from "../topology";
+import { usesTransitGateway, workloadTransitGateway } from "./connectivity";
 
 export async function workloadProgram(
   env: Environment,
@@ -129,6 +130,9 @@ export async function workloadProgram(
     provider: providers.aws,
   });
 
+  const attachment = usesTransitGateway(env)
+    ? workloadTransitGateway(env, workload, centralOutputs, network, tags, opts)
+    : undefined;
   const peeringConnectionId = centralOutputs?.peeringConnectionIds[workload.name];
   let accepter: PeeringAccepter | undefined;
   if (centralOutputs && peeringConnectionId) {
@@ -154,6 +158,7 @@ export async function workloadProgram(
     database,
     secretArnPattern: secretArnPattern(env, workload.database.secretName, workload.region),
     ...(accepter ? { acceptedPeeringConnectionId: accepter.peeringConnectionId } : {}),
+    ...(attachment ? { transitGatewayAttachmentId: attachment.attachmentId } : {}),
     ...(databaseInitialPassword ? { databaseInitialPassword } : {}),
     ...(applicationInitialPassword ? { applicationInitialPassword } : {}),
   };

@@ -1,0 +1,235 @@
+/**
+ * Environment, transit gateway mode: attachments per transit gateway and routes per transit
+ * gateway stay under AWS's quotas, no default route through a transit gateway, and the VPCs
+ * attached to one transit gateway have disjoint CIDRs (none overlaps the CIDRs its own VPC
+ * routes through the gateway). The peering policies count peerings only, so both sets apply
+ * to both modes: each finds nothing to judge in the other.
+ */
+import { cidrRange, cidrsOverlap } from "../lib/cidr";
+import {
+  Config,
+  Finding,
+  PlainResource,
+  isUnknown,
+  numberParam,
+  stackPolicy,
+  unknownFinding,
+} from "../lib/model";
+import { ENVIRONMENT_POLICY } from "../lib/names";
+import { QUOTAS, quotaExceeded } from "../lib/quotas";
+import { ROUTE, VPC } from "../lib/types";
+
+export const TRANSIT_GATEWAY = [
+  "aws:ec2transitgateway/transitGateway:TransitGateway",
+  "aws-native:ec2:TransitGateway",
+];
+export const TGW_VPC_ATTACHMENT = [
+  "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+  "aws-native:ec2:TransitGatewayVpcAttachment",
+];
+export const TGW_ROUTE_TABLE = [
+  "aws:ec2transitgateway/routeTable:RouteTable",
+  "aws-native:ec2:TransitGatewayRouteTable",
+];
+export const TGW_ROUTE = [
+  "aws:ec2transitgateway/route:Route",
+  "aws-native:ec2:TransitGatewayRoute",
+];
+export const TGW_PROPAGATION = [
+  "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
+  "aws-native:ec2:TransitGatewayRouteTablePropagation",
+];
+
+/**
+ * What a reference names: its known value, else the resource it came from (the same
+ * gateway seen from another stack is its id; from its own stack in a first preview, its URN).
+ */
+function reference(r: PlainResource, prop: string): string | undefined {
+  const value = r.props[prop];
+  if (typeof value === "string" && !isUnknown(value)) return value;
+  return (r.propertyDependencies[prop] ?? [])[0];
+}
+
+const short = (key: string) => key.split("::").pop() ?? key;
+
+/** VPC attachments per transit gateway ≤ 5,000 (L-E0233F82, not adjustable). */
+export function checkAttachmentQuota(resources: PlainResource[], config: Config): Finding[] {
+  const quota = QUOTAS.attachmentsPerTransitGateway;
+  const limit = Number(config.maxAttachmentsPerTransitGateway ?? quota.defaultValue);
+  const perGateway = new Map<string, PlainResource[]>();
+  for (const a of resources.filter((r) => TGW_VPC_ATTACHMENT.includes(r.type))) {
+    const key = reference(a, "transitGatewayId") ?? a.urn;
+    perGateway.set(key, [...(perGateway.get(key) ?? []), a]);
+  }
+  return [...perGateway.entries()]
+    .filter(([, list]) => list.length > limit)
+    .map(([gateway, list]) => ({
+      urn: list[0].urn,
+      message: quotaExceeded(
+        quota,
+        list.length,
+        limit,
+        `VPC attachments to one transit gateway (${short(gateway)})`,
+      ),
+    }));
+}
+
+/**
+ * Routes of one transit gateway, static and propagated, across all its route tables ≤ 10,000
+ * (AWS counts them per gateway). A propagation adds one route (the attached VPC's CIDR).
+ */
+export function checkTransitGatewayRouteQuota(
+  resources: PlainResource[],
+  config: Config,
+): Finding[] {
+  const quota = QUOTAS.routesPerTransitGateway;
+  const limit = Number(config.maxRoutesPerTransitGateway ?? quota.defaultValue);
+  const tables = new Map(
+    resources
+      .filter((r) => TGW_ROUTE_TABLE.includes(r.type))
+      .map((t) => [t.urn, reference(t, "transitGatewayId") ?? t.urn]),
+  );
+  const gatewayOf = (r: PlainResource) => {
+    const table = (r.propertyDependencies.transitGatewayRouteTableId ?? []).find((u) =>
+      tables.has(u),
+    );
+    return table ? tables.get(table)! : (reference(r, "transitGatewayRouteTableId") ?? r.urn);
+  };
+  const perGateway = new Map<string, PlainResource[]>();
+  for (const r of resources.filter(
+    (x) => TGW_ROUTE.includes(x.type) || TGW_PROPAGATION.includes(x.type),
+  )) {
+    const key = gatewayOf(r);
+    perGateway.set(key, [...(perGateway.get(key) ?? []), r]);
+  }
+  return [...perGateway.entries()]
+    .filter(([, list]) => list.length > limit)
+    .map(([gateway, list]) => ({
+      urn: list[0].urn,
+      message: quotaExceeded(
+        quota,
+        list.length,
+        limit,
+        `routes of one transit gateway (${short(gateway)}), static and propagated`,
+      ),
+    }));
+}
+
+/** No 0.0.0.0/0 through a transit gateway: neither a VPC route nor a transit gateway route. */
+export function checkNoDefaultRouteViaTransitGateway(resources: PlainResource[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of resources) {
+    const viaGateway =
+      TGW_ROUTE.includes(r.type) ||
+      (ROUTE.includes(r.type) && r.props.transitGatewayId !== undefined);
+    if (!viaGateway) continue;
+    const destination = r.props.destinationCidrBlock;
+    if (isUnknown(destination)) findings.push(unknownFinding(`${r.name}: the destination`, r.urn));
+    else if (destination === "0.0.0.0/0")
+      findings.push({
+        urn: r.urn,
+        message: `${r.name}: routes 0.0.0.0/0 through a transit gateway`,
+      });
+  }
+  return findings;
+}
+
+/**
+ * The VPCs attached to one transit gateway have disjoint CIDRs (an overlap makes one of them
+ * unreachable), and no VPC routes a CIDR that overlaps its own through the gateway. Attached
+ * CIDRs are read from the VPC each attachment depends on; blocks sorted by start, a block
+ * that starts before the widest open one ends overlaps it: O(n log n).
+ */
+export function checkAttachmentCidrs(resources: PlainResource[]): Finding[] {
+  const findings: Finding[] = [];
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const cidrOfVpc = (urn: string | undefined): string | undefined => {
+    const vpc = urn ? byUrn.get(urn) : undefined;
+    const cidr = vpc && VPC.includes(vpc.type) ? vpc.props.cidrBlock : undefined;
+    return typeof cidr === "string" && !isUnknown(cidr) ? cidr : undefined;
+  };
+  const perGateway = new Map<string, { cidr: string; urn: string; name: string }[]>();
+  for (const a of resources.filter((r) => TGW_VPC_ATTACHMENT.includes(r.type))) {
+    const cidr = cidrOfVpc((a.propertyDependencies.vpcId ?? [])[0]);
+    if (!cidr) continue;
+    const key = reference(a, "transitGatewayId") ?? a.urn;
+    perGateway.set(key, [...(perGateway.get(key) ?? []), { cidr, urn: a.urn, name: a.name }]);
+  }
+  for (const [gateway, attached] of perGateway) {
+    const blocks = attached
+      .map((a) => ({ ...a, ...cidrRange(a.cidr)! }))
+      .sort((x, y) => x.start - y.start || y.end - x.end);
+    let widest: (typeof blocks)[number] | undefined;
+    for (const block of blocks) {
+      if (widest && block.start <= widest.end) {
+        findings.push({
+          urn: block.urn,
+          message: `${block.name}: attached CIDR ${block.cidr} overlaps ${widest.cidr} (${widest.name}) on transit gateway ${short(gateway)}`,
+        });
+      }
+      if (!widest || block.end > widest.end) widest = block;
+    }
+  }
+  for (const route of resources.filter(
+    (r) => ROUTE.includes(r.type) && r.props.transitGatewayId !== undefined,
+  )) {
+    const destination = route.props.destinationCidrBlock;
+    if (typeof destination !== "string" || isUnknown(destination)) continue;
+    const table = byUrn.get((route.propertyDependencies.routeTableId ?? [])[0] ?? "");
+    const own = cidrOfVpc((table?.propertyDependencies.vpcId ?? [])[0]);
+    if (own && cidrsOverlap(own, destination)) {
+      findings.push({
+        urn: route.urn,
+        message: `${route.name}: routes ${destination} through a transit gateway, which overlaps its own VPC ${own}`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** Registered after the peering policies, in the order of {@link ENVIRONMENT_POLICY}. */
+export const transitGatewayPolicies = [
+  stackPolicy({
+    name: ENVIRONMENT_POLICY.transitGatewayAttachmentQuota,
+    description: "VPC attachments per transit gateway stay under the quota (5,000, a hard limit).",
+    configSchema: {
+      properties: {
+        maxAttachmentsPerTransitGateway: numberParam(
+          "VPC attachments allowed per transit gateway.",
+          QUOTAS.attachmentsPerTransitGateway.defaultValue,
+          1,
+          QUOTAS.attachmentsPerTransitGateway.maximum,
+        ),
+      },
+    },
+    check: (resources, config) => checkAttachmentQuota(resources, config),
+  }),
+  stackPolicy({
+    name: ENVIRONMENT_POLICY.transitGatewayRouteQuota,
+    description:
+      "Routes of a transit gateway (static and propagated, all route tables) stay under the quota (10,000).",
+    configSchema: {
+      properties: {
+        // Adjustable without a published maximum: no upper bound here.
+        maxRoutesPerTransitGateway: {
+          type: "number",
+          description: "Routes allowed per transit gateway, across its route tables.",
+          default: QUOTAS.routesPerTransitGateway.defaultValue,
+          minimum: 1,
+        },
+      },
+    },
+    check: (resources, config) => checkTransitGatewayRouteQuota(resources, config),
+  }),
+  stackPolicy({
+    name: ENVIRONMENT_POLICY.noDefaultRouteViaTransitGateway,
+    description: "No 0.0.0.0/0 route points at a transit gateway.",
+    check: (resources) => checkNoDefaultRouteViaTransitGateway(resources),
+  }),
+  stackPolicy({
+    name: ENVIRONMENT_POLICY.transitGatewayCidrsDisjoint,
+    description:
+      "VPCs attached to one transit gateway have disjoint CIDRs; no VPC routes its own CIDR through it.",
+    check: (resources) => checkAttachmentCidrs(resources),
+  }),
+];
