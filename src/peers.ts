@@ -68,7 +68,7 @@ export async function readWorkloadStack(stackName: string): Promise<PeerReading<
     return { ready: true, value: { outputs: reading.value } };
   }
   if (password.value !== undefined) {
-    throw new Error(
+    throw new pulumi.RunError(
       `${stackName}: databaseInitialPassword must be a secret output, found it in plain text`,
     );
   }

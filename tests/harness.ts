@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { Environment, PROJECT, environmentFromFile } from "../src/config";
 import { EnvironmentRun, runEnvironment, runEnvironmentStack } from "../src/offline/environmentRun";
@@ -120,4 +121,25 @@ export async function deployedStack(env: Environment, stack: string): Promise<St
   const run = (await deployed(env)).runs.get(stack);
   if (!run) throw new Error(`no stack ${stack} in the environment`);
   return run;
+}
+
+/** Hands the program a file's config as the CLI does (strings, structured values as JSON). */
+export function setConfigOf(file: string): void {
+  const document = YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries(document.config).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+    ),
+  );
+}
+
+/** Sets a file's config as the CLI does and returns index.ts's entry (the program). */
+export async function entryWithConfigOf(
+  file: string,
+): Promise<() => Promise<Record<string, unknown>>> {
+  setConfigOf(file);
+  return (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
 }
