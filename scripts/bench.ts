@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --runs N --sizes 3,10,50,125]
+ * npm run bench [-- --runs N --sizes 3,10,50,125]   (npm run bench -- --help)
  * Plans generated environments of several sizes, each run in a fresh process, and prints:
  * workloads, resources, median wall time, peak memory, and both as a ratio to a floor
  * measured in the same run (a process that only loads the Pulumi SDK and the provider
@@ -9,10 +9,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { generateEnvironmentFile } from "../src/bench/generate";
-import { environmentFromFile } from "../src/config";
-import { operationCost, operationPhases } from "../src/topology";
+import { Option } from "commander";
+import { EXIT, UsageError, newCommand, runCli, wholeNumber } from "./lib/cli";
 
 const ROOT = path.join(__dirname, "..");
 const PARALLEL = 4;
@@ -44,15 +42,43 @@ function measure(args: string[], dir: string): Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: "string", default: "3" },
-      sizes: { type: "string", default: "3,10,50,125" },
-    },
+/** Workloads per generated environment (src/bench/generate.ts accepts 1 to 250). */
+function sizeList(value: string): number[] {
+  const parse = wholeNumber("--sizes", 1, 250);
+  const sizes = value.split(",").map((s) => {
+    try {
+      return parse(s);
+    } catch {
+      throw new UsageError(
+        `--sizes must be whole numbers from 1 to 250 separated by commas, got '${value}'`,
+        "--sizes",
+      );
+    }
   });
-  const runs = Number(values.runs);
-  const sizes = values.sizes!.split(",").map(Number);
+  return sizes;
+}
+
+const command = newCommand(
+  "bench",
+  'Plans generated environments of several sizes, each run in a fresh process, and prints the medians beside a floor measured in the same run (README, "Scale and the benchmark").',
+)
+  .addOption(
+    new Option("--runs <n>", "runs per size (the median is printed)")
+      .argParser(wholeNumber("--runs", 1, 100))
+      .default(3),
+  )
+  .addOption(
+    new Option("--sizes <list>", "workloads per environment, comma-separated")
+      .argParser(sizeList)
+      .default([3, 10, 50, 125], "3,10,50,125"),
+  );
+
+async function main(options: { runs: number; sizes: number[] }): Promise<number> {
+  const { runs, sizes } = options;
+  // Loaded once the arguments are good: these bring the Pulumi SDK.
+  const { generateEnvironmentFile } = await import("../src/bench/generate");
+  const { environmentFromFile } = await import("../src/config");
+  const { operationCost, operationPhases } = await import("../src/topology");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-bench-"));
 
   const floorScript = path.join(dir, "floor.ts");
@@ -157,6 +183,7 @@ function main(): void {
   console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const r of rows) console.log(line(r));
   fs.rmSync(dir, { recursive: true, force: true });
+  return EXIT.ok;
 }
 
-main();
+runCli(command, main);

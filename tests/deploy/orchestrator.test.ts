@@ -181,7 +181,7 @@ describe("npm run deploy arguments", function () {
 
   it("refuses --preview with --destroy, and a missing --env", () => {
     assert.equal(deploy("--env", "dev", "--preview", "--destroy").status, 2);
-    assert.match(deploy().stderr, /usage: npm run deploy -- --env <name>/);
+    assert.match(deploy().stderr, /required option .--env <name>. not specified/);
   });
 
   it("stops on an invalid environment file before touching any stack (exit 2, key path named)", () => {

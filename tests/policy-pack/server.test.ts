@@ -152,7 +152,7 @@ describe("policy pack over gRPC", function () {
     );
     await assert.rejects(
       server.configure({ "no-such-policy": {} }),
-      /unknown policies: no-such-policy/,
+      /no-such-policy: no such policy in the pack/,
     );
     await server.configure();
   });
