@@ -73,12 +73,42 @@ async function main(options: Options): Promise<number> {
   const { config: policyConfig } = await checkGuardConfig(options.policyConfig);
 
   const { formatPlan, planEnvironment } = await import("../src/offline/plan");
-  const plan = await planEnvironment(env, { preview: options.preview, policyConfig });
-  const text = format === "json" ? JSON.stringify(plan, null, 2) : formatPlan(plan);
+  const progress = progressReporter();
+  const plan = await planEnvironment(env, {
+    preview: options.preview,
+    policyConfig,
+    progress: progress.report,
+  });
+  progress.clear();
+  const color = !options.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  const text = format === "json" ? JSON.stringify(plan, null, 2) : formatPlan(plan, { color });
   if (options.output) fs.writeFileSync(options.output, `${text}\n`);
   else process.stdout.write(`${text}\n`);
   const mandatory = plan.violations.some((v) => v.level === "mandatory");
   return mandatory || !plan.converged ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * Progress on stderr once a plan has run for a few seconds (a large environment takes
+ * minutes): on a terminal one line rewritten in place, elsewhere a line every few seconds.
+ */
+function progressReporter(): { report: (line: string) => void; clear: () => void } {
+  const started = Date.now();
+  const tty = Boolean(process.stderr.isTTY);
+  let last = 0;
+  let shown = false;
+  const clear = () => {
+    if (tty && shown) process.stderr.write("\r\x1b[K");
+  };
+  const report = (line: string) => {
+    const now = Date.now();
+    if (now - started < 3000 || (!tty && now - last < 5000)) return;
+    last = now;
+    shown = true;
+    const text = `plan: ${line} (${Math.round((now - started) / 1000)} s)`;
+    process.stderr.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
+  };
+  return { report, clear };
 }
 
 runCli(command, main);

@@ -148,7 +148,9 @@ export function runCli<T>(
       const text =
         error instanceof UsageError && error.seeHelp
           ? `${error.message} (see --help)`
-          : (error as Error).message;
+          : error instanceof ConfigError
+            ? error.located
+            : (error as Error).message;
       return report(errorEntries(error), text);
     }
     console.error(

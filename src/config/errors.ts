@@ -11,12 +11,20 @@ export interface ConfigProblem {
   column?: number;
 }
 
+/** A position in a file, 1-based. */
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
 /** Invalid configuration. `problems` holds one line per bad key. */
 export class ConfigError extends Error {
   constructor(
     public readonly problems: string[],
     /** The environment file the problems are in, when known. */
     public readonly source?: string,
+    /** Where each problem's key is in `source` (same order as `problems`), when found. */
+    public readonly positions: readonly (SourcePosition | undefined)[] = [],
   ) {
     super(
       `${source ? `${source}: ` : ""}invalid secrets-hub configuration:\n  - ${problems.join("\n  - ")}`,
@@ -26,13 +34,23 @@ export class ConfigError extends Error {
 
   /** The problems split into key path and message (a line that names no key has key ""). */
   get entries(): ConfigProblem[] {
-    return this.problems.map((line) => {
+    return this.problems.map((line, i) => {
       const m = /^([^\s:]+(?::[^\s:]+)*): ([\s\S]*)$/.exec(line);
       return {
         key: m ? m[1] : "",
         message: m ? m[2] : line,
         ...(this.source ? { file: this.source } : {}),
+        ...(this.positions[i] ?? {}),
       };
     });
+  }
+
+  /** The message with each problem's place in the file (`file:line:column`), for a terminal. */
+  get located(): string {
+    const lines = this.problems.map((p, i) => {
+      const at = this.positions[i];
+      return at && this.source ? `${p} (${this.source}:${at.line}:${at.column})` : p;
+    });
+    return `${this.source ? `${this.source}: ` : ""}invalid secrets-hub configuration:\n  - ${lines.join("\n  - ")}`;
   }
 }

@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import YAML from "yaml";
+import YAML, { LineCounter, isNode } from "yaml";
 import { z } from "zod";
-import { ConfigError } from "./errors";
+import { ConfigError, SourcePosition } from "./errors";
 import { CONFIG_KEYS, Environment, environmentSchema, keyPath } from "./schema";
 
 export * from "./schema";
@@ -86,9 +86,10 @@ export function environmentFromPulumiConfig(): Environment {
 
 /** Reads an environment file from disk (the offline plan and the tests use this). */
 export function environmentFromFile(file: string): Environment {
+  const text = fs.readFileSync(file, "utf8");
   let document: unknown;
   try {
-    document = YAML.parse(fs.readFileSync(file, "utf8"));
+    document = YAML.parse(text);
   } catch (error) {
     throw new ConfigError([`cannot be read as YAML (${(error as Error).message})`], file);
   }
@@ -96,7 +97,43 @@ export function environmentFromFile(file: string): Environment {
   if (typeof config !== "object" || config === null) {
     throw new ConfigError([`needs a top-level 'config:' map holding the secrets-hub: keys`], file);
   }
-  return environmentFromConfig(config, file);
+  try {
+    return environmentFromConfig(config, file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(error.problems, file, locate(text, error.problems));
+  }
+}
+
+/**
+ * Where the key path each problem starts with is in the YAML text (for a missing key, its
+ * nearest present parent), as 1-based line and column.
+ */
+export function locate(text: string, problems: readonly string[]): (SourcePosition | undefined)[] {
+  const lineCounter = new LineCounter();
+  const document = YAML.parseDocument(text, { lineCounter });
+  return problems.map((problem) => {
+    const key = /^([^\s:]+(?::[^\s:]+)*): /.exec(problem)?.[1];
+    if (!key) return undefined;
+    const path = ["config", ...splitKeyPath(key)];
+    for (let n = path.length; n > 1; n--) {
+      const node = document.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return { line, column: col };
+      }
+    }
+    return undefined;
+  });
+}
+
+/** `["secrets-hub:workloads", 1, "vpcCidr"]` from `secrets-hub:workloads[1].vpcCidr`. */
+function splitKeyPath(key: string): (string | number)[] {
+  const top = /^[^.[]+/.exec(key)?.[0] ?? key;
+  const rest = [...key.slice(top.length).matchAll(/\.([^.[]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] === undefined ? m[1] : Number(m[2]),
+  );
+  return [top, ...rest];
 }
 
 /**

@@ -1,6 +1,7 @@
 // Layer 2: the pack through its real gRPC server, on resources recorded from the real stacks.
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { devEnvironment, editedDevFile } from "../harness";
 import { runEnvironment } from "../../src/offline/environmentRun";
@@ -249,11 +250,22 @@ describe("npm run plan", function () {
     );
   });
 
-  it("exits 1 naming the rotation policy for a 400-day rotation", () => {
+  it("exits 1 naming the rotation policy for a 400-day rotation, verdict first; --json --output writes the document", () => {
     const file = editedDevFile((c) => (c["secrets-hub:rotation"].schedule = 400));
     const result = plan("--env", "dev", "--config-file", file);
     assert.equal(result.status, 1, result.stderr);
+    assert.match(
+      result.stdout.split("\n")[0],
+      /^dev: FAILED — 4 stacks, 8 stack updates, converged, [1-9]\d* mandatory \/ \d+ advisory violations$/,
+    );
     assert.match(result.stdout, /\[mandatory\] rotation-interval-max/);
+    assert.doesNotMatch(result.stdout, /\x1b\[/, "no colour off a terminal");
+    const output = path.join(path.dirname(file), "plan.json");
+    const written = plan("--env", "dev", "--config-file", file, "--json", "--output", output);
+    assert.equal(written.status, 1, written.stderr);
+    assert.equal(written.stdout, "");
+    const doc = JSON.parse(fs.readFileSync(output, "utf8"));
+    assert.ok(doc.violations.some((v: { policy: string }) => v.policy === "rotation-interval-max"));
   });
 
   it("exits 2 naming the keys for overlapping CIDRs", () => {
@@ -263,6 +275,15 @@ describe("npm run plan", function () {
     assert.match(
       result.stderr,
       /secrets-hub:workloads\[2\]\.vpcCidr: overlaps secrets-hub:workloads\[1\]\.vpcCidr/,
+    );
+    // Where the key is in the file: the line of workloads[2].vpcCidr.
+    const line = fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes("10.2.0.0/17"));
+    assert.ok(
+      result.stderr.includes(`${file}:${line + 1}:`),
+      `no ${file}:${line + 1}: in\n${result.stderr}`,
     );
   });
 });
