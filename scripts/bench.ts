@@ -144,7 +144,10 @@ async function main(options: { runs: number; sizes: number[] }): Promise<number>
     );
     const plan = JSON.parse(samples[0].stdout) as {
       converged: boolean;
-      stacks: { name: string; resources: { type: string; inputs: Record<string, unknown> }[] }[];
+      stacks: {
+        name: string;
+        resources: { type: string; name: string; inputs: Record<string, unknown> }[];
+      }[];
       violations: { level: string }[];
     };
     const resources = plan.stacks.reduce(
@@ -157,7 +160,7 @@ async function main(options: { runs: number; sizes: number[] }): Promise<number>
     );
     const key = plan.stacks
       .find((s) => s.name.endsWith("-central"))!
-      .resources.find((r) => r.type === "aws:kms/key:Key")!;
+      .resources.find((r) => r.type === "aws:kms/key:Key" && r.name === "secrets-key")!;
     const phases = operationPhases(environmentFromFile(envFile), "up");
     const cost = operationCost(phases, PARALLEL);
     const ms = median(samples.map((s) => s.ms));

@@ -41,7 +41,7 @@ const command = newCommand(
     `environment file, inside the repository${defaultText("Pulumi.<env>.yaml")}`,
   )
   .addOption(
-    new Option("--max-parallel <n>", `stack jobs of one phase running at once, 1-${MATRIX_LIMIT}`)
+    new Option("--max-parallel <n>", `stack jobs of one phase at once, 1-${MATRIX_LIMIT}`)
       .argParser(wholeNumber("--max-parallel", 1, MATRIX_LIMIT))
       .default(4),
   )

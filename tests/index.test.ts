@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT } from "../src/config";
 import { StackRunError, runStack } from "../src/offline/runStack";
-import { DEV_FILE, deployed, devEnvironment, editedDevFile, entryWithConfigOf } from "./harness";
+import { DEV_FILE, devEnvironment, editedDevFile, entryWithConfigOf, runStackOf } from "./harness";
 
 // The language host's own rendering of an uncaught program error (internal to the SDK).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -59,10 +59,16 @@ describe("index.ts under pulumi up", () => {
   });
 
   it("prints a peer stack of another environment as its message", async () => {
-    const run = await deployed(devEnvironment());
-    const central = run.outputs.get("dev-central")!;
+    // Central's first run (no workload deployed yet) already exports its account and network.
+    const central = await runStackOf(devEnvironment(), "dev-central");
     const peers = new Map([
-      ["dev-central", { ...central, outputs: { ...central.outputs, accountId: "999999999999" } }],
+      [
+        "dev-central",
+        {
+          outputs: { ...central.outputs, accountId: "999999999999" },
+          secretOutputNames: central.secretOutputNames,
+        },
+      ],
     ]);
     const printed = printedByCli(await failureOf(DEV_FILE, "dev-workload-a", peers));
     assertClean(printed, /dev-central exports account 999999999999 .* refusing to peer/);

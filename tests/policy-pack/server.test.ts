@@ -2,8 +2,9 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { devEnvironment, editedDevFile } from "../harness";
+import { devEnvironment, editedDevFile, tempDir } from "../harness";
 import { runEnvironment } from "../../src/offline/environmentRun";
 import { PolicyServer, Violation } from "../../src/offline/policyServer";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
@@ -182,16 +183,36 @@ describe("policy pack over gRPC", function () {
 
 describe("npm run plan", function () {
   this.timeout(180000);
-  const plan = (...args: string[]) =>
+  const plan = (...args: (string | NodeJS.ProcessEnv)[]) =>
     spawnSync(
       process.execPath,
-      ["--import", "tsx", path.join(__dirname, "..", "..", "scripts", "plan.ts"), ...args],
-      { encoding: "utf8" },
+      [
+        "--import",
+        "tsx",
+        path.join(__dirname, "..", "..", "scripts", "plan.ts"),
+        ...args.filter((a) => typeof a === "string"),
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ...args.find((a) => typeof a === "object") },
+      },
     );
 
-  it("plans dev: four phases, four stacks, converged, exit 0, JSON per the contract, steps in deploy order", () => {
-    const result = plan("--env", "dev", "--json");
+  it("plans dev: four phases, four stacks, converged, exit 0, JSON per the contract, steps in deploy order, no temporary file left", () => {
+    // The plan's own TMPDIR: whatever it (or the pack process) leaves would show here. It
+    // starts with only the compile caches of tsx and ts-node, linked to the shared ones
+    // (named by user and by a hash of the configuration, reused across runs).
+    const tmp = tempDir();
+    const caches = fs
+      .readdirSync(os.tmpdir())
+      .filter((f) => f === `tsx-${process.getuid?.() ?? 0}` || /^ts-node-[0-9a-f]{64}$/.test(f));
+    for (const c of caches) fs.symlinkSync(path.join(os.tmpdir(), c), path.join(tmp, c));
+    const result = plan("--env", "dev", "--json", { TMPDIR: tmp, TMP: tmp, TEMP: tmp });
     assert.equal(result.status, 0, result.stderr);
+    const left = fs
+      .readdirSync(tmp)
+      .filter((f) => !caches.includes(f) && !/^(tsx-\d+|ts-node-[0-9a-f]{64})$/.test(f));
+    assert.deepEqual(left, [], "the plan leaves nothing in the temporary directory");
     const doc = JSON.parse(result.stdout);
     assert.deepEqual(doc.phases, [
       ["dev-workload-a", "dev-workload-b", "dev-workload-c"],
@@ -250,22 +271,19 @@ describe("npm run plan", function () {
     );
   });
 
-  it("exits 1 naming the rotation policy for a 400-day rotation, verdict first; --json --output writes the document", () => {
+  it("exits 1 naming the rotation policy for a 400-day rotation, verdict first, written to --output", () => {
     const file = editedDevFile((c) => (c["secrets-hub:rotation"].schedule = 400));
-    const result = plan("--env", "dev", "--config-file", file);
+    const output = path.join(path.dirname(file), "plan.txt");
+    const result = plan("--env", "dev", "--config-file", file, "--output", output);
     assert.equal(result.status, 1, result.stderr);
+    assert.equal(result.stdout, "", "--output: nothing on stdout");
+    result.stdout = fs.readFileSync(output, "utf8");
     assert.match(
       result.stdout.split("\n")[0],
       /^dev: FAILED — 4 stacks, 8 stack updates, converged, [1-9]\d* mandatory \/ \d+ advisory violations$/,
     );
     assert.match(result.stdout, /\[mandatory\] rotation-interval-max/);
     assert.ok(!result.stdout.includes("\u001b["), "no colour off a terminal");
-    const output = path.join(path.dirname(file), "plan.json");
-    const written = plan("--env", "dev", "--config-file", file, "--json", "--output", output);
-    assert.equal(written.status, 1, written.stderr);
-    assert.equal(written.stdout, "");
-    const doc = JSON.parse(fs.readFileSync(output, "utf8"));
-    assert.ok(doc.violations.some((v: { policy: string }) => v.policy === "rotation-interval-max"));
   });
 
   it("exits 2 naming the keys for overlapping CIDRs", () => {
