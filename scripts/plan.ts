@@ -81,7 +81,13 @@ async function main(options: Options): Promise<number> {
   });
   progress.clear();
   const color = !options.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-  const text = format === "json" ? JSON.stringify(plan, null, 2) : formatPlan(plan, { color });
+  const { mermaidTopology } = await import("../src/offline/mermaid");
+  const text =
+    format === "json"
+      ? JSON.stringify(plan, null, 2)
+      : format === "mermaid"
+        ? mermaidTopology(plan)
+        : formatPlan(plan, { color });
   if (options.output) fs.writeFileSync(options.output, `${text}\n`);
   else process.stdout.write(`${text}\n`);
   const mandatory = plan.violations.some((v) => v.level === "mandatory");

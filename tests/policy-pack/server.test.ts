@@ -6,6 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { devEnvironment, editedDevFile, tempDir } from "../harness";
 import { runEnvironment } from "../../src/offline/environmentRun";
+import { mermaidTopology } from "../../src/offline/mermaid";
 import { PolicyServer, Violation } from "../../src/offline/policyServer";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
 
@@ -249,6 +250,22 @@ describe("npm run plan", function () {
     }
     assert.equal(doc.steps.at(-1).stack, "dev-central");
     assert.equal(doc.converged, true);
+    // --format mermaid draws the same plan: every account (its id) and every workload.
+    const chart = mermaidTopology(doc);
+    assert.match(chart, /^flowchart LR\n/);
+    for (const stack of doc.stacks as { account: string; accountId: string }[]) {
+      assert.ok(chart.includes(`${stack.account} — account ${stack.accountId}`), stack.account);
+    }
+    for (const w of ["workload-a", "workload-b", "workload-c"]) {
+      assert.match(
+        chart,
+        new RegExp(`dev_central_vpc <-->\\|peering\\| dev_${w.replace("-", "_")}_vpc`),
+      );
+      assert.match(
+        chart,
+        new RegExp(`dev_${w.replace("-", "_")}_role0 -- reads --> dev_central_secret`),
+      );
+    }
     assert.deepEqual(
       doc.stacks.map((s: { name: string }) => s.name),
       ["dev-central", "dev-workload-a", "dev-workload-b", "dev-workload-c"],
