@@ -1,22 +1,17 @@
 /**
  * npm run bench [-- --runs N --sizes 3,10,50,125 --connectivity peering|transit-gateway]
- * Plans generated environments of several sizes (with the quotas each needs raised in its
- * policy config), each run in a fresh process, and prints:
+ * (npm run bench -- --help). Plans generated environments of several sizes (with the quotas
+ * each needs raised in its policy config), each run in a fresh process, and prints:
  * workloads, resources, median wall time, peak memory, and both as a ratio to a floor
  * measured in the same run (a process that only loads the Pulumi SDK and the provider
  * packages); plus the phases and stack updates the deploy orchestrator would run.
- * `--connectivity transit-gateway` generates transit gateway environments with one summary
- * prefix (sizes up to 5,000; default sizes 125,250,500).
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { generateEnvironmentFile, raisedQuotaConfig } from "../src/bench/generate";
-import { environmentFromFile } from "../src/config";
-import { CONNECTIVITY_MODES, type Connectivity } from "../src/config/transitGateway";
-import { operationCost, operationPhases } from "../src/topology";
+import { Option } from "commander";
+import { EXIT, UsageError, newCommand, runCli, wholeNumber } from "./lib/cli";
 
 const ROOT = path.join(__dirname, "..");
 const PARALLEL = 4;
@@ -48,22 +43,63 @@ function measure(args: string[], dir: string): Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function main(): void {
-  const { values } = parseArgs({
-    options: {
-      runs: { type: "string", default: "3" },
-      sizes: { type: "string" },
-      connectivity: { type: "string", default: "peering" },
-    },
+/** Workloads per generated environment: peering serves at most 125 (AWS's maximum of
+ * active peerings per VPC), a transit gateway up to 5,000 (src/bench/generate.ts). */
+function sizeList(value: string): number[] {
+  const parse = wholeNumber("--sizes", 1, 5000);
+  const sizes = value.split(",").map((s) => {
+    try {
+      return parse(s);
+    } catch {
+      throw new UsageError(
+        `--sizes must be whole numbers from 1 to 5000 separated by commas, got '${value}'`,
+        "--sizes",
+      );
+    }
   });
-  const connectivity = values.connectivity as Connectivity;
-  if (!CONNECTIVITY_MODES.includes(connectivity)) {
-    console.error(`--connectivity must be one of ${CONNECTIVITY_MODES.join(", ")}`);
-    process.exit(2);
-  }
+  return sizes;
+}
+
+const command = newCommand(
+  "bench",
+  'Plans generated environments of several sizes, each run in a fresh process, and prints the medians beside a floor measured in the same run (README, "Scale and the benchmark").',
+)
+  .addOption(
+    new Option("--runs <n>", "runs per size (the median is printed)")
+      .argParser(wholeNumber("--runs", 1, 100))
+      .default(3),
+  )
+  .addOption(
+    new Option(
+      "--sizes <list>",
+      "workloads per environment, comma-separated (peering at most 125)",
+    ).argParser(sizeList),
+  )
+  .addOption(
+    new Option("--connectivity <mode>", "how central reaches the workloads")
+      .choices(["peering", "transit-gateway"])
+      .default("peering"),
+  );
+
+async function main(options: {
+  runs: number;
+  sizes?: number[];
+  connectivity: "peering" | "transit-gateway";
+}): Promise<number> {
+  const { runs, connectivity } = options;
   const tgw = connectivity === "transit-gateway";
-  const runs = Number(values.runs);
-  const sizes = (values.sizes ?? (tgw ? "125,250,500" : "3,10,50,125")).split(",").map(Number);
+  // Defaults: 3,10,50,125 with peering; 125,250,500 with a transit gateway.
+  const sizes = options.sizes ?? (tgw ? [125, 250, 500] : [3, 10, 50, 125]);
+  if (!tgw && sizes.some((n) => n > 125)) {
+    throw new UsageError(
+      "--sizes: peering serves at most 125 workloads (AWS's maximum of active peerings per VPC); use --connectivity transit-gateway for more",
+      "--sizes",
+    );
+  }
+  // Loaded once the arguments are good: these bring the Pulumi SDK.
+  const { generateEnvironmentFile, raisedQuotaConfig } = await import("../src/bench/generate");
+  const { environmentFromFile } = await import("../src/config");
+  const { operationCost, operationPhases } = await import("../src/topology");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-bench-"));
 
   const floorScript = path.join(dir, "floor.ts");
@@ -133,7 +169,7 @@ function main(): void {
       converged: boolean;
       stacks: {
         name: string;
-        resources: { type: string; urn: string; inputs: Record<string, unknown> }[];
+        resources: { type: string; name: string; inputs: Record<string, unknown> }[];
       }[];
       violations: { level: string }[];
     };
@@ -147,7 +183,7 @@ function main(): void {
     );
     const key = plan.stacks
       .find((s) => s.name.endsWith("-central"))!
-      .resources.find((r) => r.type === "aws:kms/key:Key" && r.urn.endsWith("::secrets-key"))!;
+      .resources.find((r) => r.type === "aws:kms/key:Key" && r.name === "secrets-key")!;
     const phases = operationPhases(environmentFromFile(envFile), "up");
     const cost = operationCost(phases, PARALLEL);
     const ms = median(samples.map((s) => s.ms));
@@ -173,6 +209,7 @@ function main(): void {
   console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const r of rows) console.log(line(r));
   fs.rmSync(dir, { recursive: true, force: true });
+  return EXIT.ok;
 }
 
-main();
+runCli(command, main);

@@ -1,112 +1,92 @@
 /**
- * npm run pipeline -- --env <name> [--config-file PATH] [--max-parallel N] [--output FILE] [--pull-request]
+ * npm run pipeline -- --env <name> [options]   (npm run pipeline -- --help lists them)
  * Generates the GitHub Actions workflows of an environment from its topology.
  * Exit status: 0 written, 2 invalid arguments or configuration.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
+import { Option } from "commander";
 import {
   MATRIX_LIMIT,
   deployWorkflow,
   pullRequestWorkflow,
   workflowYaml,
 } from "../src/pipeline/workflow";
+import {
+  EXIT,
+  PROJECT_ROOT,
+  UsageError,
+  defaultText,
+  environmentFile,
+  newCommand,
+  runCli,
+  wholeNumber,
+} from "./lib/cli";
 
-const ROOT = path.join(__dirname, "..");
+interface Options {
+  env: string;
+  configFile?: string;
+  maxParallel: number;
+  output?: string;
+  pullRequest: boolean;
+}
 
-const USAGE = `usage: npm run pipeline -- --env <name> [options]
+const command = newCommand(
+  "pipeline",
+  'Writes the GitHub Actions workflows of an environment (README, "Running in CI").',
+)
+  .requiredOption("--env <name>", "environment to generate for (required)")
+  .option(
+    "--config-file <path>",
+    `environment file, inside the repository${defaultText("Pulumi.<env>.yaml")}`,
+  )
+  .addOption(
+    new Option("--max-parallel <n>", `stack jobs of one phase at once, 1-${MATRIX_LIMIT}`)
+      .argParser(wholeNumber("--max-parallel", 1, MATRIX_LIMIT))
+      .default(4),
+  )
+  .option(
+    "--output <file>",
+    `write the deploy workflow to FILE and the pull-request workflow beside it as <FILE without extension>-pull-request<extension>${defaultText("print the deploy workflow to stdout")}`,
+  )
+  .addOption(
+    new Option("--pull-request", "without --output: print the pull-request workflow instead")
+      .default(false)
+      .conflicts("output"),
+  )
+  .addHelpText("after", "\nExit status: 0 written, 2 invalid arguments or configuration.");
 
-Writes the GitHub Actions workflows of an environment (see README, "Running in CI").
-
-  --env <name>          environment to generate for (required)
-  --config-file PATH    environment file, inside the repository (default: Pulumi.<env>.yaml)
-  --max-parallel N      stack jobs of one phase running at once, 1-${MATRIX_LIMIT} (default: 4)
-  --output FILE         write the deploy workflow to FILE and the pull-request workflow
-                        beside it as <FILE without extension>-pull-request<extension>
-                        (default: print the deploy workflow to stdout)
-  --pull-request        without --output: print the pull-request workflow instead (default: off)
-  --help                print this help`;
-
-async function main(): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
-      options: {
-        env: { type: "string" },
-        "config-file": { type: "string" },
-        "max-parallel": { type: "string", default: "4" },
-        output: { type: "string" },
-        "pull-request": { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!values.env) {
-    console.error(`--env is required\n${USAGE}`);
-    return 2;
-  }
-  const maxParallel = Number(values["max-parallel"]);
-  if (!Number.isInteger(maxParallel) || maxParallel < 1 || maxParallel > MATRIX_LIMIT) {
-    console.error(
-      `--max-parallel must be a whole number from 1 to ${MATRIX_LIMIT}, got ${values["max-parallel"]}`,
-    );
-    return 2;
-  }
-  if (values.output && values["pull-request"]) {
-    console.error("--pull-request prints one workflow; --output writes both: give one of them");
-    return 2;
-  }
-  // Loaded once the arguments are good: the config module brings the Pulumi SDK (~1 s).
-  const { ConfigError, environmentNamed } = await import("../src/config");
-  let loaded;
-  try {
-    loaded = environmentNamed(values.env, values["config-file"]);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
+async function main(options: Options): Promise<number> {
+  const file = environmentFile(options.env, options.configFile);
   // The workflow runs in a checkout of this repository: the file must be part of it.
-  const configFile = path.relative(ROOT, loaded.file);
-  if (configFile.startsWith("..") || path.isAbsolute(configFile)) {
-    console.error(`${loaded.file}: the environment file must be inside the repository (${ROOT})`);
-    return 2;
+  const configFile = path.relative(PROJECT_ROOT, file);
+  if (configFile.startsWith("..") || path.isAbsolute(configFile))
+    throw new UsageError(
+      `${file}: the environment file must be inside the repository (${PROJECT_ROOT})`,
+      "--config-file",
+    );
+  // Loaded once the arguments are good: the config module brings the Pulumi SDK (~1 s).
+  const { environmentNamed } = await import("../src/config");
+  const loaded = environmentNamed(options.env, file);
+  const workflowOptions = {
+    configFile: configFile.split(path.sep).join("/"),
+    maxParallel: options.maxParallel,
+  };
+  const commandLine = ["npm run pipeline --", ...process.argv.slice(2)].join(" ");
+  const deploy = workflowYaml(deployWorkflow(loaded.env, workflowOptions), commandLine);
+  const pullRequest = workflowYaml(pullRequestWorkflow(loaded.env, workflowOptions), commandLine);
+  if (!options.output) {
+    process.stdout.write(options.pullRequest ? pullRequest : deploy);
+    return EXIT.ok;
   }
-  const options = { configFile: configFile.split(path.sep).join("/"), maxParallel };
-  const command = ["npm run pipeline --", ...process.argv.slice(2)].join(" ");
-  const deploy = workflowYaml(deployWorkflow(loaded.env, options), command);
-  const pullRequest = workflowYaml(pullRequestWorkflow(loaded.env, options), command);
-  if (!values.output) {
-    process.stdout.write(values["pull-request"] ? pullRequest : deploy);
-    return 0;
-  }
-  const output = path.resolve(values.output);
+  const output = path.resolve(options.output);
   const extension = path.extname(output);
   const beside = `${output.slice(0, output.length - extension.length)}-pull-request${extension}`;
   fs.mkdirSync(path.dirname(output), { recursive: true });
   fs.writeFileSync(output, deploy);
   fs.writeFileSync(beside, pullRequest);
   console.log(`wrote ${output}\nwrote ${beside}`);
-  return 0;
+  return EXIT.ok;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 3;
-  },
-);
+runCli(command, main);

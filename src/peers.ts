@@ -31,7 +31,9 @@ async function secretOutput(
   const details = await ref.getOutputDetails(key);
   if (details.secretValue === undefined && details.value === undefined) return undefined;
   if (details.value !== undefined) {
-    throw new Error(`${stackName}: ${key} must be a secret output, found it in plain text`);
+    throw new pulumi.RunError(
+      `${stackName}: ${key} must be a secret output, found it in plain text`,
+    );
   }
   return pulumi.secret(ref.requireOutput(key) as pulumi.Output<string>);
 }

@@ -3,9 +3,11 @@
  * its stacks with given peer outputs, find what it registered, unwrap outputs.
  */
 import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
 import { Environment, PROJECT, environmentFromFile } from "../src/config";
 import { EnvironmentRun, runEnvironment, runEnvironmentStack } from "../src/offline/environmentRun";
@@ -23,6 +25,23 @@ export function devEnvironment(): Environment {
   return environmentFromFile(DEV_FILE);
 }
 
+let tempRoot: string | undefined;
+
+/**
+ * A fresh directory for a test, under one root directory per test run, which the root
+ * `after` hook (tests/setup.ts) removes: a run leaves nothing in os.tmpdir().
+ */
+export function tempDir(): string {
+  tempRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-tests-"));
+  return fs.mkdtempSync(path.join(tempRoot, "t-"));
+}
+
+/** Removes every directory {@link tempDir} made. */
+export function removeTempDirs(): void {
+  if (tempRoot) fs.rmSync(tempRoot, { recursive: true, force: true });
+  tempRoot = undefined;
+}
+
 /** Writes a copy of Pulumi.dev.yaml changed by `edit` (on the parsed document) and returns its path. */
 export function editedDevFile(
   edit: (config: Record<string, any>) => void,
@@ -30,8 +49,7 @@ export function editedDevFile(
 ): string {
   const document = YAML.parse(fs.readFileSync(source, "utf8")) as { config: Record<string, any> };
   edit(document.config);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-"));
-  const file = path.join(dir, "Pulumi.test.yaml");
+  const file = path.join(tempDir(), "Pulumi.test.yaml");
   fs.writeFileSync(file, YAML.stringify(document));
   return file;
 }
@@ -125,4 +143,49 @@ export async function deployedStack(env: Environment, stack: string): Promise<St
   const run = (await deployed(env)).runs.get(stack);
   if (!run) throw new Error(`no stack ${stack} in the environment`);
   return run;
+}
+
+/** Hands the program a file's config as the CLI does (strings, structured values as JSON). */
+export function setConfigOf(file: string): void {
+  const document = YAML.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(
+      Object.entries(document.config).map(([k, v]) => [
+        k,
+        typeof v === "string" ? v : JSON.stringify(v),
+      ]),
+    ),
+  );
+}
+
+/** Sets a file's config as the CLI does and returns index.ts's entry (the program). */
+export async function entryWithConfigOf(
+  file: string,
+): Promise<() => Promise<Record<string, unknown>>> {
+  setConfigOf(file);
+  return (await import("../index")).default as unknown as () => Promise<Record<string, unknown>>;
+}
+
+export interface ScriptRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `scripts/<name>.ts` in its own process, as `npm run <name> -- ...args` does. */
+export function runScript(
+  name: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<ScriptRun> {
+  const script = path.join(__dirname, "..", "scripts", `${name}.ts`);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", script, ...args],
+      { env: options.env ?? process.env, cwd: options.cwd, maxBuffer: 1 << 30 },
+      (error, stdout, stderr) =>
+        resolve({ status: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
 }

@@ -6,9 +6,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import YAML from "yaml";
+import YAML, { LineCounter, isNode } from "yaml";
 import { z } from "zod";
-import { ConfigError } from "./errors";
+import { closest } from "../policyConfig";
+import { ConfigError, SourcePosition } from "./errors";
 import { CONFIG_KEYS, Environment, environmentSchema, keyPath } from "./schema";
 
 export * from "./schema";
@@ -23,7 +24,7 @@ const PROJECT_ROOT = path.join(__dirname, "..", "..");
 /** Validates the project's config keys (namespace stripped) into one frozen Environment. */
 export function parseEnvironment(raw: Record<string, unknown>): Environment {
   const result = environmentSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
+  if (!result.success) throw new ConfigError(result.error.issues.flatMap(describeIssue));
   return deepFreeze(result.data);
 }
 
@@ -86,9 +87,10 @@ export function environmentFromPulumiConfig(): Environment {
 
 /** Reads an environment file from disk (the offline plan and the tests use this). */
 export function environmentFromFile(file: string): Environment {
+  const text = fs.readFileSync(file, "utf8");
   let document: unknown;
   try {
-    document = YAML.parse(fs.readFileSync(file, "utf8"));
+    document = YAML.parse(text);
   } catch (error) {
     throw new ConfigError([`cannot be read as YAML (${(error as Error).message})`], file);
   }
@@ -96,7 +98,43 @@ export function environmentFromFile(file: string): Environment {
   if (typeof config !== "object" || config === null) {
     throw new ConfigError([`needs a top-level 'config:' map holding the secrets-hub: keys`], file);
   }
-  return environmentFromConfig(config, file);
+  try {
+    return environmentFromConfig(config, file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(error.problems, file, locate(text, error.problems));
+  }
+}
+
+/**
+ * Where the key path each problem starts with is in the YAML text (for a missing key, its
+ * nearest present parent), as 1-based line and column.
+ */
+export function locate(text: string, problems: readonly string[]): (SourcePosition | undefined)[] {
+  const lineCounter = new LineCounter();
+  const document = YAML.parseDocument(text, { lineCounter });
+  return problems.map((problem) => {
+    const key = /^([^\s:]+(?::[^\s:]+)*): /.exec(problem)?.[1];
+    if (!key) return undefined;
+    const path = ["config", ...splitKeyPath(key)];
+    for (let n = path.length; n > 1; n--) {
+      const node = document.getIn(path.slice(0, n), true);
+      if (isNode(node) && node.range) {
+        const { line, col } = lineCounter.linePos(node.range[0]);
+        return { line, column: col };
+      }
+    }
+    return undefined;
+  });
+}
+
+/** `["secrets-hub:workloads", 1, "vpcCidr"]` from `secrets-hub:workloads[1].vpcCidr`. */
+function splitKeyPath(key: string): (string | number)[] {
+  const top = /^[^.[]+/.exec(key)?.[0] ?? key;
+  const rest = [...key.slice(top.length).matchAll(/\.([^.[]+)|\[(\d+)\]/g)].map((m) =>
+    m[2] === undefined ? m[1] : Number(m[2]),
+  );
+  return [top, ...rest];
 }
 
 /**
@@ -138,14 +176,19 @@ function parseConfigText(text: string): unknown {
   }
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/** One line per problem (an unknown-keys issue gives one line per key). */
+function describeIssue(issue: z.core.$ZodIssue): string | string[] {
   if (issue.code === "unrecognized_keys") {
     const where = issue.path.length === 0 ? "" : `${keyPath(issue.path)}.`;
-    const allowed =
-      issue.path.length === 0 ? CONFIG_KEYS.map((k) => PREFIX + k).join(", ") : "see Pulumi.yaml";
-    return issue.keys
-      .map((k) => `${where === "" ? PREFIX : where}${k}: unknown key; allowed: ${allowed}`)
-      .join("; ");
+    const keys =
+      issue.path.length === 0
+        ? CONFIG_KEYS.map((k) => PREFIX + k)
+        : Object.keys(objectShapeAt(environmentSchema, issue.path) ?? {});
+    const allowed = keys.length > 0 ? keys.join(", ") : "see Pulumi.yaml";
+    return issue.keys.map((k) => {
+      const close = closest(issue.path.length === 0 ? PREFIX + k : k, keys);
+      return `${where === "" ? PREFIX : where}${k}: unknown key; allowed: ${allowed}${close ? `; did you mean ${close}?` : ""}`;
+    });
   }
   const input = (issue as { input?: unknown }).input;
   if (issue.code === "invalid_type" && input === undefined) {
@@ -154,6 +197,29 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const got =
     input === undefined || typeof input === "object" ? "" : ` (got ${JSON.stringify(input)})`;
   return `${keyPath(issue.path)}: ${issue.message}${got}`;
+}
+
+/** The shape of the object schema at `path` in `schema`, through optional/default/pipe wrappers. */
+function objectShapeAt(
+  schema: z.core.$ZodType,
+  path: readonly PropertyKey[],
+): Record<string, z.core.$ZodType> | undefined {
+  let node: z.core.$ZodType | undefined = schema;
+  for (let i = 0; node !== undefined;) {
+    const def = node._zod.def as unknown as Record<string, unknown> & { type: string };
+    if ("innerType" in def) node = def.innerType as z.core.$ZodType;
+    else if (def.type === "pipe") node = def.in as z.core.$ZodType;
+    else if (def.type === "lazy") node = (def.getter as () => z.core.$ZodType)();
+    else if (i === path.length)
+      return def.type === "object" ? (def.shape as Record<string, z.core.$ZodType>) : undefined;
+    else if (def.type === "object")
+      node = (def.shape as Record<string, z.core.$ZodType>)[String(path[i++])];
+    else if (def.type === "array") {
+      node = def.element as z.core.$ZodType;
+      i++;
+    } else return undefined;
+  }
+  return undefined;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -12,18 +12,40 @@ import { Operation, operationPhases } from "../topology";
 
 export type Mode = Operation;
 
+/** Resource operations by kind (`create`, `update`, `same`, ...), as the Automation API counts them. */
+export type ChangeCounts = Record<string, number | undefined>;
+
+/**
+ * What the orchestrator reads from an operation's result: `summary.resourceChanges` of an
+ * UpResult / DestroyResult, `changeSummary` of a PreviewResult.
+ */
+export interface OperationResult {
+  summary?: { resourceChanges?: ChangeCounts };
+  changeSummary?: ChangeCounts;
+}
+
 /** The part of an Automation API `Stack` the orchestrator uses. */
 export interface StackOps {
   readonly name: string;
-  up(opts: OperationOptions & PolicyOptions): Promise<unknown>;
-  preview(opts: OperationOptions & PolicyOptions): Promise<unknown>;
-  destroy(opts: OperationOptions): Promise<unknown>;
+  up(opts: OperationOptions & ChangeOptions & PolicyOptions): Promise<OperationResult | unknown>;
+  preview(
+    opts: OperationOptions & ChangeOptions & PolicyOptions,
+  ): Promise<OperationResult | unknown>;
+  destroy(
+    opts: OperationOptions & Pick<ChangeOptions, "refresh">,
+  ): Promise<OperationResult | unknown>;
 }
 
 export interface OperationOptions {
   configFile: string;
   onOutput: (line: string) => void;
   color: "never";
+}
+
+/** Passed through to `pulumi up` / `preview` (`--refresh`, `--expect-no-changes`) when set. */
+export interface ChangeOptions {
+  refresh?: boolean;
+  expectNoChanges?: boolean;
 }
 
 export interface PolicyOptions {
@@ -43,6 +65,10 @@ export interface DeployOptions {
   policyPackConfig?: string;
   /** Stacks of one phase run at most this many at a time. Default: 4. */
   parallel?: number;
+  /** Refresh each stack's state before its operation (`--refresh`). */
+  refresh?: boolean;
+  /** Fail a preview or update that would change anything (`--expect-no-changes`). */
+  expectNoChanges?: boolean;
   /** Progress lines, prefixed with the stack name. */
   log?: (line: string) => void;
 }
@@ -54,6 +80,8 @@ export interface DeployStep {
   stack: string;
   status: StepStatus;
   error?: string;
+  /** What the operation did (or, for a preview, would do) to the stack's resources. */
+  changes?: ChangeCounts;
 }
 
 export interface DeployReport {
@@ -101,12 +129,26 @@ export async function deployEnvironment(
           policyPacks: [options.policyPack],
           ...(options.policyPackConfig ? { policyPackConfigs: [options.policyPackConfig] } : {}),
         };
+        const refresh = options.refresh ? { refresh: true } : {};
+        const change: ChangeOptions = {
+          ...refresh,
+          ...(options.expectNoChanges ? { expectNoChanges: true } : {}),
+        };
         try {
-          if (options.mode === "up") await stack.up({ ...base, ...policy });
-          else if (options.mode === "preview") await stack.preview({ ...base, ...policy });
-          else await stack.destroy(base);
-          log(`[${name}] ${options.mode} succeeded`);
-          return { phase: number, stack: name, status: "succeeded" as const };
+          const result =
+            options.mode === "up"
+              ? await stack.up({ ...base, ...change, ...policy })
+              : options.mode === "preview"
+                ? await stack.preview({ ...base, ...change, ...policy })
+                : await stack.destroy({ ...base, ...refresh });
+          const changes = changesOf(result);
+          log(`[${name}] ${options.mode} succeeded${changes ? `: ${formatChanges(changes)}` : ""}`);
+          return {
+            phase: number,
+            stack: name,
+            status: "succeeded" as const,
+            ...(changes ? { changes } : {}),
+          };
         } catch (error) {
           failed = true;
           const message = error instanceof Error ? error.message : String(error);
@@ -149,6 +191,19 @@ function firstLine(text: string): string {
   return text.split("\n").find((l) => l.trim() !== "") ?? text;
 }
 
+function changesOf(result: unknown): ChangeCounts | undefined {
+  const r = (result ?? {}) as OperationResult;
+  return r.summary?.resourceChanges ?? r.changeSummary;
+}
+
+/** "2 create, 1 update, 40 same", in the engine's order of operations. */
+export function formatChanges(changes: ChangeCounts): string {
+  const parts = Object.entries(changes)
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([op, n]) => `${n} ${op}`);
+  return parts.length > 0 ? parts.join(", ") : "no resources";
+}
+
 /** A readable end-of-run summary. */
 export function formatReport(report: DeployReport): string {
   const lines = [
@@ -156,7 +211,7 @@ export function formatReport(report: DeployReport): string {
   ];
   for (const step of report.steps) {
     lines.push(
-      `  phase ${step.phase}  ${step.stack.padEnd(28)} ${step.status}${step.error ? `: ${firstLine(step.error)}` : ""}`,
+      `  phase ${step.phase}  ${step.stack.padEnd(28)} ${step.status}${step.changes ? ` (${formatChanges(step.changes)})` : ""}${step.error ? `: ${firstLine(step.error)}` : ""}`,
     );
   }
   return lines.join("\n");

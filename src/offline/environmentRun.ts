@@ -50,8 +50,16 @@ export interface EnvironmentRun {
  * Runs the phases in order, feeding each stack reference from the outputs of the runs
  * before it, then runs every stack once more to prove that a re-run changes nothing.
  */
-export async function runEnvironment(env: Environment, preview = false): Promise<EnvironmentRun> {
+export async function runEnvironment(
+  env: Environment,
+  preview = false,
+  /** Called after each stack run: `done` of `total` runs (phases and the fixed-point pass). */
+  progress?: (done: number, total: number, stack: string) => void,
+): Promise<EnvironmentRun> {
   const phases = deploymentPhases(env);
+  const total = phases.reduce((n, p) => n + p.stacks.length, 0) + stackNames(env).length;
+  let done = 0;
+  const ran = (stack: string) => progress?.(++done, total, stack);
   const outputs = new Map<string, StackOutputs>();
   const runs = new Map<string, StackRun>();
   const deployed = new Map<string, StackRun>();
@@ -65,11 +73,13 @@ export async function runEnvironment(env: Environment, preview = false): Promise
       runs.set(stack, preview ? await runEnvironmentStack(env, stack, outputs, true) : run);
       deployed.set(stack, run);
       outputs.set(stack, { outputs: run.outputs, secretOutputNames: run.secretOutputNames });
+      ran(stack);
     }
   }
   const drift: string[] = [];
   for (const stack of stackNames(env)) {
     const again = await runEnvironmentStack(env, stack, outputs);
+    ran(stack);
     const difference = compare(deployed.get(stack), again);
     const first =
       difference.adds.map((u) => `added ${u}`)[0] ??

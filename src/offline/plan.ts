@@ -2,6 +2,8 @@
  * The offline plan of an environment (README, "The offline plan"): every stack under mocks in phase
  * order, a fixed-point pass, and the policy pack through its real server.
  */
+import { styleText } from "node:util";
+import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
 import { ENVIRONMENT_POLICIES, ENVIRONMENT_POLICY, QUOTA_PARAM } from "../../policy-pack/lib/names";
 import { QUOTAS, quotaExceeded } from "../../policy-pack/lib/quotas";
 import { Environment } from "../config";
@@ -34,14 +36,23 @@ export interface Plan {
   violations: (Violation & { stack: string })[];
 }
 
-export async function planEnvironment(
-  env: Environment,
-  options: { preview?: boolean; policyConfig?: PackConfig; server?: PolicyServer } = {},
-): Promise<Plan> {
+export interface PlanOptions {
+  preview?: boolean;
+  policyConfig?: PackConfig;
+  server?: PolicyServer;
+  /** Progress lines (stack runs done, the policy pack), for a terminal's stderr. */
+  progress?: (line: string) => void;
+}
+
+export async function planEnvironment(env: Environment, options: PlanOptions = {}): Promise<Plan> {
   const serverStarting = options.server ? Promise.resolve(options.server) : PolicyServer.start();
   // The pack process starts (and type-checks) while the stacks run.
   serverStarting.catch(() => undefined);
-  const result = await runEnvironment(env, options.preview ?? false);
+  const progress = options.progress;
+  const result = await runEnvironment(env, options.preview ?? false, (done, total, stack) =>
+    progress?.(`ran ${stack} (${done}/${total} stack runs)`),
+  );
+  progress?.("evaluating the policy pack");
   const server = await serverStarting;
   try {
     const effective = await server.configure(options.policyConfig ?? {});
@@ -64,10 +75,10 @@ export async function planEnvironment(
     violations.push(
       ...checkPendingPeeringSteps(
         result.steps,
-        Number(effective[pending][QUOTA_PARAM.pendingPeeringRequestsQuota]),
+        Number(effective[pending].properties[QUOTA_PARAM.pendingPeeringRequestsQuota]),
         // Mandatory here although the pack's own version is advisory: the steps tell what
-        // the pack cannot. A level the user set for the policy applies to both.
-        (options.policyConfig?.[pending]?.enforcementLevel as Level | undefined) ?? "mandatory",
+        // the pack cannot. A level the user set for the policy (or for "all") applies to both.
+        userLevel(options.policyConfig, pending) ?? "mandatory",
       ),
     );
     const stacks = order.map((name): PlannedStack => {
@@ -151,9 +162,38 @@ function maskedOutputs(
   );
 }
 
-/** The readable summary. */
-export function formatPlan(plan: Plan): string {
-  const lines: string[] = [`Environment ${plan.environment}`, "Phases:"];
+const UNKNOWN_TEXT = "(known after deploy)";
+
+/** Terminal styles, applied only when asked (a terminal without NO_COLOR). */
+type Style = "bold" | "green" | "red" | "yellow" | "dim";
+
+/**
+ * The one-line verdict the plan opens with:
+ * `dev: OK — 4 stacks, 8 stack updates, converged, 0 mandatory / 0 advisory violations`.
+ */
+export function verdict(plan: Plan): string {
+  const mandatory = plan.violations.filter((v) => v.level === "mandatory").length;
+  const advisory = plan.violations.length - mandatory;
+  const ok = mandatory === 0 && plan.converged;
+  return `${plan.environment}: ${ok ? "OK" : "FAILED"} — ${plan.stacks.length} stacks, ${plan.steps.length} stack updates, ${plan.converged ? "converged" : "does not converge"}, ${mandatory} mandatory / ${advisory} advisory violations`;
+}
+
+/** A value as the text plan shows it: JSON, with unknowns as "(known after deploy)". */
+function show(value: unknown): string {
+  return JSON.stringify(value).replaceAll(`"${UNKNOWN}"`, UNKNOWN_TEXT);
+}
+
+/** The readable summary; `color` styles it for a terminal. */
+export function formatPlan(plan: Plan, options: { color?: boolean } = {}): string {
+  const paint = (style: Style, text: string) =>
+    options.color ? styleText(style, text, { validateStream: false }) : text;
+  const ok = plan.converged && !plan.violations.some((v) => v.level === "mandatory");
+  const lines: string[] = [
+    paint(ok ? "green" : "red", verdict(plan)),
+    "",
+    paint("bold", `Environment ${plan.environment}`),
+    "Phases:",
+  ];
   plan.phases.forEach((phase, i) => lines.push(`  ${i + 1}. ${phase.join(", ")}`));
   lines.push(
     "",
@@ -166,15 +206,17 @@ export function formatPlan(plan: Plan): string {
     );
     lines.push(
       "",
-      `Stack ${stack.name} (account ${stack.accountId}, ${stack.region}): ${custom.length} resources`,
+      paint(
+        "bold",
+        `Stack ${stack.name} (account ${stack.accountId}, ${stack.region}): ${custom.length} resources`,
+      ),
     );
     const counts = new Map<string, number>();
     for (const r of custom) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     for (const [type, n] of [...counts].sort()) lines.push(`  ${String(n).padStart(4)}  ${type}`);
     lines.push("  outputs:");
-    for (const [k, v] of Object.entries(stack.outputs))
-      lines.push(`    ${k}: ${JSON.stringify(v)}`);
-    for (const w of stack.warnings) lines.push(`  warning: ${w}`);
+    for (const [k, v] of Object.entries(stack.outputs)) lines.push(`    ${k}: ${show(v)}`);
+    for (const w of stack.warnings) lines.push(paint("yellow", `  warning: ${w}`));
   }
   lines.push(
     "",
@@ -186,7 +228,10 @@ export function formatPlan(plan: Plan): string {
   );
   for (const v of plan.violations)
     lines.push(
-      `  [${v.level}] ${v.policy} (${v.stack}) ${v.urn.split("::").pop() ?? ""}: ${v.message}`,
+      paint(
+        v.level === "mandatory" ? "red" : "yellow",
+        `  [${v.level}] ${v.policy} (${v.stack}) ${v.urn.split("::").pop() ?? ""}: ${v.message}`,
+      ),
     );
   return lines.join("\n");
 }
@@ -241,4 +286,14 @@ function plural(name: string): string {
   if (/(s|x|ch|sh)$/.test(name)) return `${name}es`;
   if (/[^aeiou]y$/.test(name)) return `${name.slice(0, -1)}ies`;
   return `${name}s`;
+}
+
+/** The enforcement level the user's policy config sets for a policy, if it sets one. */
+function userLevel(config: PackConfig | undefined, policy: string): Level | undefined {
+  for (const key of [policy, "all"]) {
+    const given = config?.[key];
+    if (typeof given === "string") return given as Level;
+    if (given && typeof given.enforcementLevel === "string") return given.enforcementLevel as Level;
+  }
+  return undefined;
 }

@@ -7,15 +7,14 @@
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import Ajv from "ajv";
 import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { LEVELS, Level, PackConfig, PolicyConfig, reconcilePolicyConfig } from "../policyConfig";
 import type { RecordedResource } from "./runStack";
 
-export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
-const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"];
+export type { Level, PackConfig } from "../policyConfig";
 
 export interface PolicyDescription {
   name: string;
@@ -30,9 +29,6 @@ export interface Violation {
   urn: string;
   message: string;
 }
-
-/** Per-policy config as users write it: `{ "<policy>": { "enforcementLevel": ..., "<param>": ... } }`. */
-export type PackConfig = Record<string, Record<string, unknown>>;
 
 export const PACK_DIR = path.join(__dirname, "..", "..", "policy-pack");
 
@@ -91,39 +87,17 @@ export class PolicyServer {
   }
 
   /**
-   * Applies `config` over the schema defaults, validates it as the engine does, and sends it.
-   * Returns the effective config per policy.
+   * Applies `config` over the schema defaults, validates it as the engine does (throws a
+   * PolicyConfigError listing every problem), and sends it. Returns the effective config.
    */
-  async configure(config: PackConfig = {}): Promise<PackConfig> {
-    const unknown = Object.keys(config).filter((k) => !this.policies.some((p) => p.name === k));
-    if (unknown.length)
-      throw new Error(`policy config names unknown policies: ${unknown.join(", ")}`);
-    const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false });
-    const effective: PackConfig = {};
+  async configure(config: PackConfig = {}, source?: string): Promise<Record<string, PolicyConfig>> {
+    const effective = reconcilePolicyConfig(this.policies, config, source);
     const request = new analyzerProto.ConfigureAnalyzerRequest();
-    for (const policy of this.policies) {
-      const given = { ...(config[policy.name] ?? {}) };
-      const level = (given.enforcementLevel as Level | undefined) ?? policy.enforcementLevel;
-      delete given.enforcementLevel;
-      if (!LEVELS.includes(level))
-        throw new Error(`${policy.name}.enforcementLevel: must be one of ${LEVELS.join(", ")}`);
-      const schema = {
-        type: "object",
-        properties: policy.configSchema?.properties ?? {},
-        required: policy.configSchema?.required ?? [],
-        additionalProperties: false,
-      };
-      const validate = ajv.compile(schema);
-      if (!validate(given)) {
-        throw new Error(
-          `${policy.name}: ${ajv.errorsText(validate.errors, { dataVar: policy.name })}`,
-        );
-      }
-      effective[policy.name] = { enforcementLevel: level, ...given };
+    for (const [name, { enforcementLevel, properties }] of Object.entries(effective)) {
       const pc = new analyzerProto.PolicyConfig();
-      pc.setEnforcementlevel(LEVELS.indexOf(level) as analyzerProto.EnforcementLevel);
-      pc.setProperties(Struct.fromJavaScript(given as Record<string, never>));
-      request.getPolicyconfigMap().set(policy.name, pc);
+      pc.setEnforcementlevel(LEVELS.indexOf(enforcementLevel) as analyzerProto.EnforcementLevel);
+      pc.setProperties(Struct.fromJavaScript(properties as Record<string, never>));
+      request.getPolicyconfigMap().set(name, pc);
     }
     await call((cb) => this.client.configure(request, cb));
     return effective;

@@ -87,12 +87,14 @@ async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
       out.vpcCidr !== workload.vpcCidr ||
       out.region !== workload.region
     ) {
-      throw new Error(
+      throw new pulumi.RunError(
         `${stack} exports account ${out.accountId}, region ${out.region}, CIDR ${out.vpcCidr}, but secrets-hub:workloads says ${workload.accountId}, ${workload.region}, ${workload.vpcCidr}: refusing to grant or peer with a mismatched stack`,
       );
     }
     if (!workload.database.existing && !reading.value.databaseInitialPassword) {
-      throw new Error(`${stack} creates its database but exports no databaseInitialPassword`);
+      throw new pulumi.RunError(
+        `${stack} creates its database but exports no databaseInitialPassword`,
+      );
     }
     ready.push({ workload, peer: reading.value });
   }

@@ -31,7 +31,7 @@ export async function workloadProgram(
     central.value.accountId !== env.central.accountId ||
     central.value.vpcCidr !== env.central.vpcCidr
   ) {
-    throw new Error(
+    throw new pulumi.RunError(
       `${centralStack(env)} exports account ${central.value.accountId} / ${central.value.vpcCidr}, but the environment file says ${env.central.accountId} / ${env.central.vpcCidr}: refusing to peer with a stack of another environment`,
     );
   }

@@ -8,6 +8,7 @@ import {
   PolicyOptions,
   StackOps,
   deployEnvironment,
+  formatReport,
 } from "../../src/deploy/orchestrator";
 import { operationPhases } from "../../src/topology";
 import { devEnvironment, editedDevFile } from "../harness";
@@ -160,6 +161,39 @@ describe("deploy orchestrator", () => {
     }
   });
 
+  it("passes --refresh and --expect-no-changes through, and reports each stack's changes", async () => {
+    const seen: Record<string, unknown>[] = [];
+    const factory = async (name: string): Promise<StackOps> => {
+      const op = async (opts: object) => {
+        seen.push(opts as Record<string, unknown>);
+        return { summary: { resourceChanges: { create: 2, same: 40, update: 0 } } };
+      };
+      return {
+        name,
+        up: op,
+        preview: async (opts: object) => {
+          seen.push(opts as Record<string, unknown>);
+          return { changeSummary: { same: 42 } };
+        },
+        destroy: op,
+      };
+    };
+    const report = await deployEnvironment(
+      env,
+      factory,
+      options("up", { refresh: true, expectNoChanges: true }),
+    );
+    for (const opts of seen) {
+      assert.equal(opts.refresh, true);
+      assert.equal(opts.expectNoChanges, true);
+    }
+    assert.deepEqual(report.steps[0].changes, { create: 2, same: 40, update: 0 });
+    assert.match(formatReport(report), /dev-workload-a\s+succeeded \(2 create, 40 same\)/);
+    const preview = await deployEnvironment(env, factory, options("preview"));
+    assert.deepEqual(preview.steps[0].changes, { same: 42 });
+    assert.equal("refresh" in seen.at(-1)!, false, "not passed unless asked");
+  });
+
   it("refuses a bad --parallel", async () => {
     await assert.rejects(
       deployEnvironment(env, fakeBackend().factory, options("up", { parallel: 0 })),
@@ -181,7 +215,7 @@ describe("npm run deploy arguments", function () {
 
   it("refuses --preview with --destroy, and a missing --env", () => {
     assert.equal(deploy("--env", "dev", "--preview", "--destroy").status, 2);
-    assert.match(deploy().stderr, /usage: npm run deploy -- --env <name>/);
+    assert.match(deploy().stderr, /required option .--env <name>. not specified/);
   });
 
   it("stops on an invalid environment file before touching any stack (exit 2, key path named)", () => {

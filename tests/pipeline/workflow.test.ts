@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import YAML from "yaml";
 import { generateEnvironmentFile } from "../../src/bench/generate";
@@ -16,7 +15,7 @@ import {
   workflowYaml,
 } from "../../src/pipeline/workflow";
 import { Operation, centralStack, operationPhases, stackAccount } from "../../src/topology";
-import { devEnvironment, editedDevFile } from "../harness";
+import { devEnvironment, editedDevFile, tempDir } from "../harness";
 
 // ESM only, with a JSON import that plain Node 20 refuses: loaded through tsx at run time.
 type Parser = typeof import("@actions/workflow-parser");
@@ -116,7 +115,7 @@ describe("pipeline workflow", function () {
     help = cli("--help");
     badEnv = cli("--env", "nosuchenv");
     parser = await import("@actions/workflow-parser");
-    generatedDir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-pipeline-"));
+    generatedDir = tempDir();
     const file = path.join(generatedDir, "Pulumi.scale125.yaml");
     fs.writeFileSync(file, generateEnvironmentFile("scale125", 125));
     big = environmentFromFile(file);

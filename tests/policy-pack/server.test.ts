@@ -2,9 +2,12 @@
 import * as assert from "node:assert/strict";
 import { allPolicies } from "../../policy-pack/policies";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { devEnvironment, editedDevFile } from "../harness";
+import { devEnvironment, editedDevFile, tempDir } from "../harness";
 import { runEnvironment } from "../../src/offline/environmentRun";
+import { mermaidTopology } from "../../src/offline/mermaid";
 import { PolicyServer, Violation } from "../../src/offline/policyServer";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
 
@@ -158,7 +161,7 @@ describe("policy pack over gRPC", function () {
     );
     await assert.rejects(
       server.configure({ "no-such-policy": {} }),
-      /unknown policies: no-such-policy/,
+      /no-such-policy: no such policy in the pack/,
     );
     await server.configure();
   });
@@ -187,16 +190,36 @@ describe("policy pack over gRPC", function () {
 
 describe("npm run plan", function () {
   this.timeout(180000);
-  const plan = (...args: string[]) =>
+  const plan = (...args: (string | NodeJS.ProcessEnv)[]) =>
     spawnSync(
       process.execPath,
-      ["--import", "tsx", path.join(__dirname, "..", "..", "scripts", "plan.ts"), ...args],
-      { encoding: "utf8" },
+      [
+        "--import",
+        "tsx",
+        path.join(__dirname, "..", "..", "scripts", "plan.ts"),
+        ...args.filter((a) => typeof a === "string"),
+      ],
+      {
+        encoding: "utf8",
+        env: { ...process.env, ...args.find((a) => typeof a === "object") },
+      },
     );
 
-  it("plans dev: four phases, four stacks, converged, exit 0, JSON per the contract, steps in deploy order", () => {
-    const result = plan("--env", "dev", "--json");
+  it("plans dev: four phases, four stacks, converged, exit 0, JSON per the contract, steps in deploy order, no temporary file left", () => {
+    // The plan's own TMPDIR: whatever it (or the pack process) leaves would show here. It
+    // starts with only the compile caches of tsx and ts-node, linked to the shared ones
+    // (named by user and by a hash of the configuration, reused across runs).
+    const tmp = tempDir();
+    const caches = fs
+      .readdirSync(os.tmpdir())
+      .filter((f) => f === `tsx-${process.getuid?.() ?? 0}` || /^ts-node-[0-9a-f]{64}$/.test(f));
+    for (const c of caches) fs.symlinkSync(path.join(os.tmpdir(), c), path.join(tmp, c));
+    const result = plan("--env", "dev", "--json", { TMPDIR: tmp, TMP: tmp, TEMP: tmp });
     assert.equal(result.status, 0, result.stderr);
+    const left = fs
+      .readdirSync(tmp)
+      .filter((f) => !caches.includes(f) && !/^(tsx-\d+|ts-node-[0-9a-f]{64})$/.test(f));
+    assert.deepEqual(left, [], "the plan leaves nothing in the temporary directory");
     const doc = JSON.parse(result.stdout);
     assert.deepEqual(doc.phases, [
       ["dev-workload-a", "dev-workload-b", "dev-workload-c"],
@@ -233,6 +256,22 @@ describe("npm run plan", function () {
     }
     assert.equal(doc.steps.at(-1).stack, "dev-central");
     assert.equal(doc.converged, true);
+    // --format mermaid draws the same plan: every account (its id) and every workload.
+    const chart = mermaidTopology(doc);
+    assert.match(chart, /^flowchart LR\n/);
+    for (const stack of doc.stacks as { account: string; accountId: string }[]) {
+      assert.ok(chart.includes(`${stack.account} — account ${stack.accountId}`), stack.account);
+    }
+    for (const w of ["workload-a", "workload-b", "workload-c"]) {
+      assert.match(
+        chart,
+        new RegExp(`dev_central_vpc <-->\\|peering\\| dev_${w.replace("-", "_")}_vpc`),
+      );
+      assert.match(
+        chart,
+        new RegExp(`dev_${w.replace("-", "_")}_role0 -- reads --> dev_central_secret`),
+      );
+    }
     assert.deepEqual(
       doc.stacks.map((s: { name: string }) => s.name),
       ["dev-central", "dev-workload-a", "dev-workload-b", "dev-workload-c"],
@@ -255,11 +294,19 @@ describe("npm run plan", function () {
     );
   });
 
-  it("exits 1 naming the rotation policy for a 400-day rotation", () => {
+  it("exits 1 naming the rotation policy for a 400-day rotation, verdict first, written to --output", () => {
     const file = editedDevFile((c) => (c["secrets-hub:rotation"].schedule = 400));
-    const result = plan("--env", "dev", "--config-file", file);
+    const output = path.join(path.dirname(file), "plan.txt");
+    const result = plan("--env", "dev", "--config-file", file, "--output", output);
     assert.equal(result.status, 1, result.stderr);
+    assert.equal(result.stdout, "", "--output: nothing on stdout");
+    result.stdout = fs.readFileSync(output, "utf8");
+    assert.match(
+      result.stdout.split("\n")[0],
+      /^dev: FAILED — 4 stacks, 8 stack updates, converged, [1-9]\d* mandatory \/ \d+ advisory violations$/,
+    );
     assert.match(result.stdout, /\[mandatory\] rotation-interval-max/);
+    assert.ok(!result.stdout.includes("\u001b["), "no colour off a terminal");
   });
 
   it("exits 2 naming the keys for overlapping CIDRs", () => {
@@ -269,6 +316,15 @@ describe("npm run plan", function () {
     assert.match(
       result.stderr,
       /secrets-hub:workloads\[2\]\.vpcCidr: overlaps secrets-hub:workloads\[1\]\.vpcCidr/,
+    );
+    // Where the key is in the file: the line of workloads[2].vpcCidr.
+    const line = fs
+      .readFileSync(file, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes("10.2.0.0/17"));
+    assert.ok(
+      result.stderr.includes(`${file}:${line + 1}:`),
+      `no ${file}:${line + 1}: in\n${result.stderr}`,
     );
   });
 });

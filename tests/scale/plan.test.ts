@@ -1,13 +1,14 @@
 // Scale: plans of generated environments far beyond three workloads, through the real CLI
-// script, against the AWS quotas. One block, so that it can move behind its own script.
+// script, against the AWS quotas. Minutes on two cores: run by `npm run test:scale`
+// (.mocharc.scale.json), not `npm test`.
 import * as assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { generateEnvironmentFile, raisedQuotaConfig } from "../src/bench/generate";
-import { environmentFromFile } from "../src/config";
-import type { Plan } from "../src/offline/plan";
+import { generateEnvironmentFile, raisedQuotaConfig } from "../../src/bench/generate";
+import { environmentFromFile } from "../../src/config";
+import type { Plan } from "../../src/offline/plan";
+import { tempDir } from "../harness";
 
 const PEERING_REQUEST = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
 
@@ -19,7 +20,7 @@ interface PlanRun {
 
 describe("scale", function () {
   this.timeout(600000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-scale-"));
+  const dir = tempDir();
   const runs = new Map<string, Promise<PlanRun>>();
 
   /** Plans a generated environment in a fresh process; the policy config raises quotas when given. */
@@ -37,7 +38,7 @@ describe("scale", function () {
     const child = spawn(process.execPath, [
       "--import",
       "tsx",
-      path.join(__dirname, "..", "scripts", "plan.ts"),
+      path.join(__dirname, "..", "..", "scripts", "plan.ts"),
       ...args,
     ]);
     let stdout = "";
@@ -168,7 +169,7 @@ describe("scale", function () {
 
 describe("scale, transit gateway", function () {
   this.timeout(600000);
-  const tgwDir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-scale-tgw-"));
+  const tgwDir = tempDir();
   after(() => fs.rmSync(tgwDir, { recursive: true, force: true }));
 
   it("300 workloads with summary prefixes on default quotas: exit 0, converges, one gateway and share, an attachment each, constant central routes", () => {
@@ -186,7 +187,7 @@ describe("scale, transit gateway", function () {
       [
         "--import",
         "tsx",
-        path.join(__dirname, "..", "scripts", "plan.ts"),
+        path.join(__dirname, "..", "..", "scripts", "plan.ts"),
         "--env",
         name,
         "--config-file",

@@ -1,0 +1,198 @@
+/**
+ * What every command line of the project shares (plan, deploy, bench, pipeline): argument
+ * parsing with commander, and one way to fail. A mistake in the arguments, a file or the
+ * configuration exits 2 with a clear message and no stack trace (with `--json`, also a JSON
+ * document `{ "errors": [{ "key", "message" }] }` on stdout); anything unexpected exits 3,
+ * with its stack under `--debug`. SDK-free: commands load the heavy modules after parsing.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { ConfigError } from "../../src/config/errors";
+import { PolicyConfigError } from "../../src/policyConfig";
+
+export const EXIT = { ok: 0, failed: 1, invalid: 2, unexpected: 3 } as const;
+
+/** A mistake in the arguments or a file they name: exit 2, one line. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The option or key at fault, e.g. `--config-file`. */
+    public readonly key = "",
+    /** Whether --help would help (a malformed argument), rather than a fact about the setup. */
+    public readonly seeHelp = true,
+  ) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** One problem as the JSON error document lists it. */
+export interface ErrorEntry {
+  key: string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** A command with the shared conventions: `npm run <name> --` in its usage, `--debug`, no auto-exit. */
+export function newCommand(name: string, description: string): Command {
+  return new Command(`npm run ${name} --`)
+    .description(description)
+    .exitOverride()
+    .allowExcessArguments(false)
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: () => undefined });
+}
+
+/** The default of an option that has no value of its own, shown in --help. */
+export const defaultText = (text: string) => ` (default: ${text})`;
+
+/** A whole number in [min, max], for commander's argParser. */
+export function wholeNumber(option: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max)
+      throw new UsageError(
+        `${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}, got '${value}'`,
+        option,
+      );
+    return n;
+  };
+}
+
+/** Refuses a path that is not an existing file (before anything slow starts). */
+export function existingFile(option: string, file: string | undefined): void {
+  if (file === undefined) return;
+  if (!fs.existsSync(file)) throw new UsageError(`${option} ${file}: no such file`, option);
+  if (!fs.statSync(file).isFile()) throw new UsageError(`${option} ${file}: not a file`, option);
+}
+
+/** The folder of Pulumi.yaml and of the shipped environment files. */
+export const PROJECT_ROOT = path.join(__dirname, "..", "..");
+
+/**
+ * The environment file of `--env` (`--config-file`, else `Pulumi.<env>.yaml` beside
+ * Pulumi.yaml), refused when it does not exist.
+ */
+export function environmentFile(env: string, configFile: string | undefined): string {
+  if (configFile !== undefined) {
+    existingFile("--config-file", configFile);
+    return path.resolve(configFile);
+  }
+  const file = path.join(PROJECT_ROOT, `Pulumi.${env}.yaml`);
+  if (!fs.existsSync(file))
+    throw new UsageError(
+      `--env ${env}: no environment file ${path.relative(process.cwd(), file) || file} (create it, or give --config-file PATH)`,
+      "--env",
+    );
+  return file;
+}
+
+/** Refuses a path that is not an existing directory. */
+export function existingDirectory(option: string, dir: string): void {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new UsageError(`${option} ${dir}: no such directory`, option);
+}
+
+/** Wants a JSON error document: `--json`, `--format json` or `--format=json` among the arguments. */
+function wantsJson(args: readonly string[]): boolean {
+  return args.some(
+    (a, i) =>
+      a === "--json" || a === "--format=json" || (a === "--format" && args[i + 1] === "json"),
+  );
+}
+
+/** The problems an error stands for, for the JSON error document. */
+export function errorEntries(error: unknown): ErrorEntry[] {
+  if (error instanceof ConfigError) return error.entries;
+  if (error instanceof PolicyConfigError)
+    return error.problems.map((p) => ({
+      ...p,
+      ...(error.source ? { file: error.source } : {}),
+    }));
+  if (error instanceof UsageError) return [{ key: error.key, message: error.message }];
+  return [{ key: "", message: error instanceof Error ? error.message : String(error) }];
+}
+
+/** Whether an error is the user's to fix (exit 2) rather than unexpected (exit 3). */
+export function isUserError(error: unknown): boolean {
+  return (
+    error instanceof ConfigError ||
+    error instanceof PolicyConfigError ||
+    error instanceof UsageError ||
+    error instanceof CommanderError
+  );
+}
+
+/**
+ * Parses the arguments, runs `main` with the options and sets the exit status (exitCode,
+ * not exit(): a large document written to a pipe must be flushed first).
+ */
+export function runCli<T>(
+  command: Command,
+  main: (options: T, command: Command) => Promise<number>,
+  argv: readonly string[] = process.argv,
+): void {
+  const args = argv.slice(2);
+  const json = wantsJson(args);
+  const debug = args.includes("--debug");
+  const fail = (error: unknown): number => {
+    if (error instanceof CommanderError) {
+      const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+      const key = /'(--[\w-]+)/.exec(message)?.[1] ?? "";
+      return report([{ key, message }], `${message} (see --help)`);
+    }
+    if (isUserError(error)) {
+      const text =
+        error instanceof UsageError && error.seeHelp
+          ? `${error.message} (see --help)`
+          : error instanceof ConfigError
+            ? error.located
+            : (error as Error).message;
+      return report(errorEntries(error), text);
+    }
+    console.error(
+      debug && error instanceof Error ? (error.stack ?? error.message) : unexpected(error),
+    );
+    return EXIT.unexpected;
+  };
+  const report = (entries: ErrorEntry[], text: string): number => {
+    console.error(text);
+    if (json) process.stdout.write(`${JSON.stringify({ errors: entries }, null, 2)}\n`);
+    return EXIT.invalid;
+  };
+  command.addOption(
+    new Option("--debug", "print the stack trace of an unexpected error").default(false),
+  );
+  let options: T;
+  try {
+    command.parse(argv as string[]);
+    options = command.opts<T & object>();
+  } catch (error) {
+    if (
+      error instanceof CommanderError &&
+      ["commander.helpDisplayed", "commander.help", "commander.version"].includes(error.code)
+    ) {
+      process.exitCode = EXIT.ok;
+      return;
+    }
+    // An argParser's own error arrives wrapped: report the UsageError itself.
+    process.exitCode = fail(error);
+    return;
+  }
+  main(options, command).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.exitCode = fail(error);
+    },
+  );
+}
+
+function unexpected(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `${message}\n(unexpected error: run again with --debug for its stack trace)`;
+}

@@ -1,0 +1,8 @@
+// Root hooks of the whole mocha run (listed in .mocharc.json and .mocharc.scale.json).
+import { removeTempDirs } from "./harness";
+
+export const mochaHooks = {
+  afterAll(): void {
+    removeTempDirs();
+  },
+};
