@@ -38,8 +38,11 @@ const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
 const DURATION = /^(\d+)h$/;
 
-/** Account ids are often written unquoted in YAML; accept the number but keep its digits. */
-const accountId = z.preprocess(
+/**
+ * Account ids are often written unquoted in YAML; accept the number but keep its digits.
+ * (The JSON Schema of the file, src/config/jsonSchema.ts, states the number form itself.)
+ */
+export const accountId = z.preprocess(
   (v) => (typeof v === "number" && Number.isInteger(v) ? String(v) : v),
   z.string().regex(ACCOUNT_ID, { error: "must be a 12-digit AWS account id (quote it in YAML)" }),
 );

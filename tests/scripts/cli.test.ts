@@ -31,6 +31,7 @@ const OPTIONS: Record<string, string[]> = {
   ],
   bench: ["--runs", "--sizes"],
   pipeline: ["--env", "--config-file", "--max-parallel", "--output", "--pull-request"],
+  schema: ["--check"],
 };
 
 /** Exit 2, one message, no stack trace. */
