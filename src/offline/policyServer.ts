@@ -41,7 +41,10 @@ export class PolicyServer {
 
   /** Starts the pack as the CLI would (Node.js runtime, TypeScript through ts-node). */
   static async start(packDir = PACK_DIR): Promise<PolicyServer> {
-    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+    // The pack's own SDK (and through it its own TypeScript), as the CLI's policy analyzer
+    // plugin resolves it from the pack's folder: a pack inside this repository finds the
+    // repository's node_modules, a pack installed on its own its node_modules.
+    const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
     const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
       cwd: packDir,
       stdio: ["ignore", "pipe", "pipe"],
