@@ -11,6 +11,7 @@ import {
   UsageError,
   defaultText,
   environmentFile,
+  existingDirectory,
   existingFile,
   newCommand,
   runCli,
@@ -24,8 +25,13 @@ interface Options {
   output?: string;
   preview: boolean;
   policyConfig?: string;
+  policyPack: string[];
+  policyPackConfig: string[];
   debug: boolean;
 }
+
+/** Collects a repeatable option's values in order. */
+const repeatable = (value: string, previous: string[]) => [...previous, value];
 
 const command = newCommand(
   "plan",
@@ -45,6 +51,22 @@ const command = newCommand(
     "--policy-config <file>",
     `config of secrets-hub-guard, as for pulumi --policy-pack-config${defaultText("none: the policies' defaults")}`,
   )
+  .addOption(
+    new Option(
+      "--policy-pack <dir>",
+      "a further CrossGuard pack to evaluate beside secrets-hub-guard, through its own server (repeatable, as for pulumi preview)",
+    )
+      .argParser(repeatable)
+      .default([], "none"),
+  )
+  .addOption(
+    new Option(
+      "--policy-pack-config <file>",
+      "config of the --policy-pack of the same position (repeatable: give one per --policy-pack, or none)",
+    )
+      .argParser(repeatable)
+      .default([], "none: each pack's defaults"),
+  )
   .addHelpText(
     "after",
     "\nExit status: 0 no mandatory violation, 1 mandatory violations or no fixed point, 2 invalid arguments, files or configuration.\nFor a pipe, silence npm's banner: npm run -s plan -- --env dev --json | jq .converged",
@@ -56,6 +78,7 @@ async function main(options: Options): Promise<number> {
     throw new UsageError(`--json and --format ${options.format} disagree: give one`, "--format");
   const file = environmentFile(options.env, options.configFile);
   existingFile("--policy-config", options.policyConfig);
+  checkPolicyPackArguments(options.policyPack, options.policyPackConfig);
   if (options.output && !fs.existsSync(path.dirname(path.resolve(options.output))))
     throw new UsageError(`--output ${options.output}: no such directory`, "--output");
   if (!options.debug) {
@@ -71,14 +94,22 @@ async function main(options: Options): Promise<number> {
   const env = environmentNamed(options.env, file).env;
   // Checked before any stack runs: a bad policy config fails in a second, not after the plan.
   const { config: policyConfig } = await checkGuardConfig(options.policyConfig);
+  // Every further pack started and configured before any stack runs, for the same reason.
+  const packs = await startPolicyPacks(options.policyPack, options.policyPackConfig);
 
   const { formatPlan, planEnvironment } = await import("../src/offline/plan");
   const progress = progressReporter();
-  const plan = await planEnvironment(env, {
-    preview: options.preview,
-    policyConfig,
-    progress: progress.report,
-  });
+  let plan;
+  try {
+    plan = await planEnvironment(env, {
+      preview: options.preview,
+      policyConfig,
+      packs,
+      progress: progress.report,
+    });
+  } finally {
+    await Promise.all(packs.map((p) => p.stop()));
+  }
   progress.clear();
   const color = !options.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const { mermaidTopology } = await import("../src/offline/mermaid");
@@ -92,6 +123,55 @@ async function main(options: Options): Promise<number> {
   else process.stdout.write(`${text}\n`);
   const mandatory = plan.violations.some((v) => v.level === "mandatory");
   return mandatory || !plan.converged ? EXIT.failed : EXIT.ok;
+}
+
+/** Pack folders and their configs, as `pulumi preview` takes them: the Nth config is the Nth pack's. */
+function checkPolicyPackArguments(dirs: string[], configs: string[]): void {
+  for (const dir of dirs) {
+    existingDirectory("--policy-pack", dir);
+    if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml")))
+      throw new UsageError(
+        `--policy-pack ${dir}: not a policy pack (no PulumiPolicy.yaml)`,
+        "--policy-pack",
+      );
+  }
+  for (const file of configs) existingFile("--policy-pack-config", file);
+  if (configs.length > 0 && configs.length !== dirs.length)
+    throw new UsageError(
+      `the number of --policy-pack-config files (${configs.length}) must match the number of --policy-pack folders (${dirs.length})`,
+      "--policy-pack-config",
+    );
+}
+
+/**
+ * Starts each further pack through its real server and configures it (validated as the
+ * engine does: a PolicyConfigError, exit 2, names the file); stops them all on a failure.
+ */
+async function startPolicyPacks(dirs: string[], configs: string[]) {
+  const { PolicyServer } = await import("../src/offline/policyServer");
+  const { readPolicyConfig } = await import("./lib/policyConfigFile");
+  const started = await Promise.allSettled(
+    dirs.map((dir) => PolicyServer.start(path.resolve(dir))),
+  );
+  const servers = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+  try {
+    started.forEach((s, i) => {
+      if (s.status === "rejected")
+        throw new UsageError(
+          `--policy-pack ${dirs[i]}: the pack does not start: ${(s.reason as Error).message}`,
+          "--policy-pack",
+          false,
+        );
+    });
+    for (const [i, server] of servers.entries()) {
+      const file = configs[i];
+      await server.configure(file ? readPolicyConfig(file) : {}, file);
+    }
+    return servers;
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw error;
+  }
 }
 
 /**

@@ -1,3 +1,6 @@
+/** The pack's name, as it registers itself and as violations name it. */
+export const PACK_NAME = "secrets-hub-guard";
+
 /**
  * Names of the policies that judge an environment as a whole (quotas and routing across
  * every stack). SDK-free, so that the offline plan can import them: it runs these once more

@@ -4,7 +4,12 @@
  */
 import { styleText } from "node:util";
 import { unknownValue as UNKNOWN } from "@pulumi/pulumi/runtime/rpc";
-import { ENVIRONMENT_POLICIES, ENVIRONMENT_POLICY, QUOTA_PARAM } from "../../policy-pack/lib/names";
+import {
+  ENVIRONMENT_POLICIES,
+  ENVIRONMENT_POLICY,
+  PACK_NAME,
+  QUOTA_PARAM,
+} from "../../policy-pack/lib/names";
 import { QUOTAS, quotaExceeded } from "../../policy-pack/lib/quotas";
 import { Environment } from "../config";
 import { stackAccount, stackNames } from "../topology";
@@ -40,6 +45,11 @@ export interface PlanOptions {
   preview?: boolean;
   policyConfig?: PackConfig;
   server?: PolicyServer;
+  /**
+   * Further CrossGuard packs (`--policy-pack DIR`), started and configured by the caller,
+   * evaluated after secrets-hub-guard on every stack, each through its own server.
+   */
+  packs?: readonly PolicyServer[];
   /** Progress lines (stack runs done, the policy pack), for a terminal's stderr. */
   progress?: (line: string) => void;
 }
@@ -52,7 +62,7 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
   const result = await runEnvironment(env, options.preview ?? false, (done, total, stack) =>
     progress?.(`ran ${stack} (${done}/${total} stack runs)`),
   );
-  progress?.("evaluating the policy pack");
+  progress?.(`evaluating the policy pack ${PACK_NAME}`);
   const server = await serverStarting;
   try {
     const effective = await server.configure(options.policyConfig ?? {});
@@ -81,6 +91,13 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
         userLevel(options.policyConfig, pending) ?? "mandatory",
       ),
     );
+    for (const pack of options.packs ?? []) {
+      progress?.(`evaluating the policy pack ${pack.name}`);
+      for (const stack of order) {
+        const run = result.runs.get(stack)!;
+        for (const v of await pack.analyzeAll(run.resources)) violations.push({ ...v, stack });
+      }
+    }
     const stacks = order.map((name): PlannedStack => {
       const run = result.runs.get(name)!;
       return {
@@ -138,6 +155,7 @@ export function checkPendingPeeringSteps(
     if (added.length <= limit) return [];
     return [
       {
+        pack: PACK_NAME,
         policy: ENVIRONMENT_POLICY.pendingPeeringRequestsQuota,
         level,
         stack: step.stack,
@@ -230,7 +248,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     lines.push(
       paint(
         v.level === "mandatory" ? "red" : "yellow",
-        `  [${v.level}] ${v.policy} (${v.stack}) ${v.urn.split("::").pop() ?? ""}: ${v.message}`,
+        `  [${v.level}] ${v.policy} (${v.pack}; ${v.stack}) ${v.urn.split("::").pop() ?? ""}: ${v.message}`,
       ),
     );
   return lines.join("\n");

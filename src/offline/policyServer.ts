@@ -24,6 +24,8 @@ export interface PolicyDescription {
 }
 
 export interface Violation {
+  /** The pack that reports it, as its server names itself (`secrets-hub-guard`). */
+  pack: string;
   policy: string;
   level: Level;
   urn: string;
@@ -36,6 +38,8 @@ export class PolicyServer {
   private constructor(
     private readonly process: ChildProcess,
     private readonly client: analyzerGrpc.AnalyzerClient,
+    /** The pack's name, from getAnalyzerInfo. */
+    public readonly name: string,
     public readonly policies: PolicyDescription[],
   ) {}
 
@@ -86,7 +90,7 @@ export class PolicyServer {
           : undefined,
       };
     });
-    return new PolicyServer(child, client, policies);
+    return new PolicyServer(child, client, info.getName(), policies);
   }
 
   /**
@@ -117,7 +121,7 @@ export class PolicyServer {
     const response = await call<analyzerProto.AnalyzeResponse>((cb) =>
       this.client.analyze(request, cb),
     );
-    return diagnostics(response, resource.urn);
+    return diagnostics(response, resource.urn, this.name);
   }
 
   /** Stack policies on every resource of a stack. */
@@ -144,7 +148,7 @@ export class PolicyServer {
     const response = await call<analyzerProto.AnalyzeResponse>((cb) =>
       this.client.analyzeStack(request, cb),
     );
-    return diagnostics(response, "");
+    return diagnostics(response, "", this.name);
   }
 
   /** Every policy on every resource of a stack (what a preview runs). */
@@ -174,8 +178,13 @@ function options(r: RecordedResource): analyzerProto.AnalyzerResourceOptions {
   return opts;
 }
 
-function diagnostics(response: analyzerProto.AnalyzeResponse, urn: string): Violation[] {
+function diagnostics(
+  response: analyzerProto.AnalyzeResponse,
+  urn: string,
+  pack: string,
+): Violation[] {
   return response.getDiagnosticsList().map((d) => ({
+    pack,
     policy: d.getPolicyname(),
     level: LEVELS[d.getEnforcementlevel()],
     urn: d.getUrn() || urn,

@@ -38,12 +38,22 @@ describe("the readable plan", () => {
     const failed = planOf({
       converged: false,
       violations: [
-        { policy: "p", level: "mandatory", stack: "dev-central", urn: "u", message: "m" },
-        { policy: "q", level: "advisory", stack: "dev-central", urn: "u", message: "m" },
+        {
+          pack: "a",
+          policy: "p",
+          level: "mandatory",
+          stack: "dev-central",
+          urn: "u",
+          message: "m",
+        },
+        { pack: "b", policy: "q", level: "advisory", stack: "dev-central", urn: "u", message: "m" },
       ],
     });
     assert.match(verdict(failed), /^dev: FAILED — .*does not converge, 1 mandatory \/ 1 advisory/);
     assert.equal(formatPlan(failed).split("\n")[0], verdict(failed));
+    // Each violation names its pack.
+    assert.match(formatPlan(failed), /^ {2}\[mandatory\] p \(a; dev-central\) u: m$/m);
+    assert.match(formatPlan(failed), /^ {2}\[advisory\] q \(b; dev-central\) u: m$/m);
   });
 
   it("shows values unknown until deploy as (known after deploy), never the engine's marker", () => {

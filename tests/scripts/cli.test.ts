@@ -16,6 +16,8 @@ const OPTIONS: Record<string, string[]> = {
     "--output",
     "--preview",
     "--policy-config",
+    "--policy-pack",
+    "--policy-pack-config",
   ],
   deploy: [
     "--env",
