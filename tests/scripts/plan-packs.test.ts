@@ -49,18 +49,7 @@ describe("npm run plan -- --policy-pack", function () {
       ],
     );
     assert.match(violations[0].message, /does not start with 'acme:'/);
-  });
-
-  it("shows the pack of each violation in the text plan", async () => {
-    const run = await runScript("plan", [
-      ...["--env", "dev", "--policy-pack", EXTRA_PACK],
-      ...["--policy-pack-config", config("acme-text.json", { prefix: "acme:" })],
-    ]);
-    assert.equal(run.status, 1, run.stderr);
-    assert.match(
-      run.stdout,
-      /^ {2}\[mandatory\] kms-key-description-prefix \(extra-pack; dev-central\) secrets-key: /m,
-    );
+    // The text plan shows the pack too (tests/offline/plan.test.ts: "(extra-pack; dev-central)").
   });
 
   it("refuses a bad pack config with exit 2 before any stack runs", async () => {
