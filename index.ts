@@ -2,7 +2,7 @@
 // program from the stack name, export its outputs. No resource is built here. Errors meant
 // for the user reach the CLI as pulumi.RunError (its message, no stack trace).
 import * as pulumi from "@pulumi/pulumi";
-import { environmentFromPulumiConfig } from "./src/config";
+import { environmentFromPulumiConfig } from "./src/config/pulumiConfig";
 import { atProgramBoundary } from "./src/runError";
 import { runAccountProgram } from "./src/stacks";
 

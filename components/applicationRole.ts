@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretsManagerService, serviceTrustPolicy, toJson } from "./iamDocuments";
+import { secretsManagerService, serviceTrustPolicy } from "./iamDocuments";
+import { toJson } from "./policyJson";
 
 /** What the application may read, once the central stack has exported it. */
 export interface SecretGrant {

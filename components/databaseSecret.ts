@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretReadPolicy, toJson } from "./iamDocuments";
+import { secretReadPolicy } from "./iamDocuments";
+import { toJson } from "./policyJson";
 
 /**
  * A custom staging label on the first version. Rotation moves AWSCURRENT away and leaves

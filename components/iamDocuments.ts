@@ -5,8 +5,7 @@
  * the number of workloads grows (key policies are limited to 32,768 bytes, secret policies
  * to 20,480 characters).
  */
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import type * as aws from "@pulumi/aws";
 
 export type PolicyDocument = aws.iam.PolicyDocument;
 
@@ -110,9 +109,4 @@ export function serviceTrustPolicy(services: readonly string[]): PolicyDocument 
       },
     ],
   };
-}
-
-/** Serializes a document once, resolving any Outputs inside it. */
-export function toJson(document: pulumi.Input<PolicyDocument>): pulumi.Output<string> {
-  return pulumi.jsonStringify(document);
 }

@@ -7,7 +7,8 @@ import {
   rotationFunctionNameFor,
   rotationShortName,
 } from "./engines";
-import { replicaKeyUsePolicy, toJson } from "./iamDocuments";
+import { replicaKeyUsePolicy } from "./iamDocuments";
+import { toJson } from "./policyJson";
 import { QUOTAS } from "../policy-pack/lib/quotas";
 
 /** A database the function must reach: where and on which port. */

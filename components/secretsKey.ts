@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretsKeyPolicy, toJson } from "./iamDocuments";
+import { secretsKeyPolicy } from "./iamDocuments";
+import { toJson } from "./policyJson";
 
 /** Arguments of {@link SecretsKey}. */
 export interface SecretsKeyArgs {

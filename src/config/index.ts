@@ -5,7 +5,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import YAML, { LineCounter, isNode } from "yaml";
 import { z } from "zod";
 import { closest } from "../policyConfig";
@@ -72,17 +71,6 @@ export function environmentFromConfig(
   }
   if (problems.length > 0 || env === undefined) throw new ConfigError(problems, source);
   return env;
-}
-
-/**
- * Reads the config of the running Pulumi stack (`pulumi up --config-file ...`): every key,
- * structured values arriving as JSON text.
- */
-export function environmentFromPulumiConfig(): Environment {
-  const config = Object.fromEntries(
-    Object.entries(pulumi.runtime.allConfig()).map(([key, text]) => [key, parseConfigText(text)]),
-  );
-  return environmentFromConfig(config);
 }
 
 /** Reads an environment file from disk (the offline plan and the tests use this). */
@@ -168,7 +156,8 @@ export function requiredProjectKeys(): string[] {
   return declared;
 }
 
-function parseConfigText(text: string): unknown {
+/** A config value as the CLI hands it to the program: JSON text for structured values. */
+export function parseConfigText(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -4,10 +4,10 @@ import {
   CONFIG_KEYS,
   ConfigError,
   environmentFromFile,
-  environmentFromPulumiConfig,
   environmentSchema,
   parseEnvironment,
 } from "../../src/config";
+import { environmentFromPulumiConfig } from "../../src/config/pulumiConfig";
 import { DEV_FILE, devEnvironment, editedDevFile } from "../harness";
 import * as fs from "node:fs";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,6 +1,6 @@
 // Scale: plans of generated environments far beyond three workloads, through the real CLI
-// script, against the AWS quotas. Minutes on two cores: run by `npm run test:scale`
-// (.mocharc.scale.json), not `npm test`.
+// script, against the AWS quotas. Minutes on two cores: run by `npm run test:slow`
+// (.mocharc.slow.json), not `npm test`.
 import * as assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -18,7 +18,7 @@ interface PlanRun {
   plan: Plan;
 }
 
-describe("scale", function () {
+describe("@slow scale", function () {
   this.timeout(600000);
   const dir = tempDir();
   const runs = new Map<string, Promise<PlanRun>>();
@@ -167,7 +167,7 @@ describe("scale", function () {
   });
 });
 
-describe("scale, transit gateway", function () {
+describe("@slow scale, transit gateway", function () {
   this.timeout(600000);
   const tgwDir = tempDir();
   after(() => fs.rmSync(tgwDir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 // The pack as `pulumi policy publish` ships it: policy-pack/ alone (no node_modules, no
 // repository around it), its own dependencies installed, started as the CLI starts it. Run by
-// `npm run test:scale`, not `npm test`: the install takes 15-20 s even from the npm cache.
+// `npm run test:slow`, not `npm test`: the install takes 15-20 s even from the npm cache.
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,7 +13,7 @@ import { tempDir } from "../harness";
 const PACK = path.join(__dirname, "..", "..", "policy-pack");
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 
-describe("secrets-hub-guard on its own", function () {
+describe("@slow secrets-hub-guard on its own", function () {
   this.timeout(300000);
 
   it("installs from its own package.json and serves every policy", async () => {

@@ -19,7 +19,7 @@ describe("npm run plan -- --policy-pack", function () {
     return file;
   };
 
-  it("evaluates a further pack beside secrets-hub-guard: its mandatory violations name it and fail the plan", async () => {
+  it("@slow evaluates a further pack beside secrets-hub-guard: its mandatory violations name it and fail the plan", async () => {
     const [clean, failing] = await Promise.all([
       runScript("plan", ["--env", "dev", "--json", "--policy-pack", EXTRA_PACK]),
       runScript("plan", [

@@ -273,6 +273,26 @@ describe("central stack", () => {
     assert.equal(run.warnings.filter((w) => w.includes("has not exported")).length, 3);
   });
 
+  it("adds each workload's secret and rotation in a step after its accepter and return routes", async () => {
+    const { steps } = await deployed(env);
+    const stepOf = (match: (urn: string) => boolean) => steps.findIndex((s) => s.adds.some(match));
+    for (const w of env.workloads) {
+      const accepter = stepOf(
+        (u) => u.includes("VpcPeeringConnectionAccepter::") && u.includes(`::${w.name}-peering`),
+      );
+      const rotation = stepOf(
+        (u) => u.includes("SecretRotation::") && u.includes(`::${w.name}-db-rotation`),
+      );
+      const secret = stepOf(
+        (u) => u.includes("secretsmanager/secret:Secret::") && u.includes(`::${w.name}-db-secret`),
+      );
+      assert.ok(accepter >= 0 && rotation > accepter, `${w.name}: ${accepter} < ${rotation}`);
+      assert.equal(steps[accepter].stack, `dev-${w.name}`);
+      assert.ok(steps[accepter].adds.some((u) => u.includes("aws:ec2/route:Route::")));
+      assert.equal(secret, rotation, `${w.name}: the secret comes with its rotation`);
+    }
+  });
+
   it("phase 2 (workloads not accepted yet): peering requests and rotation functions, no secret and no rotation", async () => {
     const phase1: Record<string, StackRun> = {};
     for (const w of env.workloads) phase1[`dev-${w.name}`] = await runStackOf(env, `dev-${w.name}`);
