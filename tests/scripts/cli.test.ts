@@ -96,7 +96,7 @@ describe("command lines", function () {
     assert.equal(entry.file, file);
   });
 
-  it("plan and deploy refuse a bad policy config with every problem, before any stack runs", async () => {
+  it("@slow plan and deploy refuse a bad policy config with every problem, before any stack runs", async () => {
     const file = path.join(tempDir(), "policy.json");
     fs.writeFileSync(
       file,

@@ -52,7 +52,7 @@ describe("npm run plan -- --policy-pack", function () {
     // The text plan shows the pack too (tests/offline/plan.test.ts: "(extra-pack; dev-central)").
   });
 
-  it("refuses a bad pack config with exit 2 before any stack runs", async () => {
+  it("@slow refuses a bad pack config with exit 2 before any stack runs", async () => {
     // An environment whose plan takes minutes: the refusal comes in seconds, so it came first.
     const env = path.join(dir, "Pulumi.big.yaml");
     fs.writeFileSync(env, generateEnvironmentFile("big", 100));
