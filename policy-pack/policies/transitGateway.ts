@@ -16,7 +16,7 @@ import {
   unknownFinding,
 } from "../lib/model";
 import { ENVIRONMENT_POLICY } from "../lib/names";
-import { QUOTAS, quotaExceeded } from "../lib/quotas";
+import { QUOTAS, Quota, quotaExceeded } from "../lib/quotas";
 import { ROUTE, VPC } from "../lib/types";
 
 export const TRANSIT_GATEWAY = [
@@ -52,6 +52,21 @@ function reference(r: PlainResource, prop: string): string | undefined {
 
 const short = (key: string) => key.split("::").pop() ?? key;
 
+/** One finding per group over the limit, on its first resource, naming the quota. */
+function overLimit(
+  groups: Map<string, PlainResource[]>,
+  quota: Quota,
+  limit: number,
+  what: (group: string) => string,
+): Finding[] {
+  return [...groups.entries()]
+    .filter(([, list]) => list.length > limit)
+    .map(([group, list]) => ({
+      urn: list[0].urn,
+      message: quotaExceeded(quota, list.length, limit, what(group)),
+    }));
+}
+
 /** VPC attachments per transit gateway ≤ 5,000 (L-E0233F82, not adjustable). */
 export function checkAttachmentQuota(resources: PlainResource[], config: Config): Finding[] {
   const quota = QUOTAS.attachmentsPerTransitGateway;
@@ -61,17 +76,12 @@ export function checkAttachmentQuota(resources: PlainResource[], config: Config)
     const key = reference(a, "transitGatewayId") ?? a.urn;
     perGateway.set(key, [...(perGateway.get(key) ?? []), a]);
   }
-  return [...perGateway.entries()]
-    .filter(([, list]) => list.length > limit)
-    .map(([gateway, list]) => ({
-      urn: list[0].urn,
-      message: quotaExceeded(
-        quota,
-        list.length,
-        limit,
-        `VPC attachments to one transit gateway (${short(gateway)})`,
-      ),
-    }));
+  return overLimit(
+    perGateway,
+    quota,
+    limit,
+    (gateway) => `VPC attachments to one transit gateway (${short(gateway)})`,
+  );
 }
 
 /**
@@ -102,17 +112,12 @@ export function checkTransitGatewayRouteQuota(
     const key = gatewayOf(r);
     perGateway.set(key, [...(perGateway.get(key) ?? []), r]);
   }
-  return [...perGateway.entries()]
-    .filter(([, list]) => list.length > limit)
-    .map(([gateway, list]) => ({
-      urn: list[0].urn,
-      message: quotaExceeded(
-        quota,
-        list.length,
-        limit,
-        `routes of one transit gateway (${short(gateway)}), static and propagated`,
-      ),
-    }));
+  return overLimit(
+    perGateway,
+    quota,
+    limit,
+    (gateway) => `routes of one transit gateway (${short(gateway)}), static and propagated`,
+  );
 }
 
 /** No 0.0.0.0/0 through a transit gateway: neither a VPC route nor a transit gateway route. */

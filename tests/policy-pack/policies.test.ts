@@ -1,6 +1,7 @@
 // Layer 1: each policy's plain functions — a compliant case, a violating case, an unknown case.
 import * as assert from "node:assert/strict";
-import { UNKNOWN, PlainResource, Finding } from "../../policy-pack/lib/model";
+import { UNKNOWN, PlainResource } from "../../policy-pack/lib/model";
+import { ok, res, unknown, violates } from "./findings";
 import {
   checkSecretKey,
   checkSecretKeySources,
@@ -44,26 +45,6 @@ import { readSchedule } from "../../policy-pack/lib/schedule";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
 const CMK = "arn:aws:kms:us-east-1:111111111111:key/mrk-1";
-const ok = (f: Finding[]) => assert.deepEqual(f, []);
-const violates = (f: Finding[], pattern: RegExp) =>
-  assert.ok(
-    f.some((x) => !x.unknown && pattern.test(x.message)),
-    JSON.stringify(f),
-  );
-const unknown = (f: Finding[]) =>
-  assert.ok(f.length > 0 && f.every((x) => x.unknown), JSON.stringify(f));
-const res = (
-  type: string,
-  name: string,
-  props: Record<string, unknown>,
-  deps: Record<string, string[]> = {},
-): PlainResource => ({
-  type,
-  name,
-  urn: `urn:${name}`,
-  props,
-  propertyDependencies: deps,
-});
 
 describe("policy functions", () => {
   it("secret-uses-customer-managed-key", () => {

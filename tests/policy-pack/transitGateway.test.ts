@@ -1,27 +1,12 @@
 // Transit gateway policies: a compliant case, a violating case, an unknown-value case each.
-import * as assert from "node:assert/strict";
-import { Finding, PlainResource, UNKNOWN } from "../../policy-pack/lib/model";
+import { PlainResource, UNKNOWN } from "../../policy-pack/lib/model";
+import { ok, res, unknown, violates } from "./findings";
 import {
   checkAttachmentCidrs,
   checkAttachmentQuota,
   checkNoDefaultRouteViaTransitGateway,
   checkTransitGatewayRouteQuota,
 } from "../../policy-pack/policies/transitGateway";
-
-const ok = (f: Finding[]) => assert.deepEqual(f, []);
-const violates = (f: Finding[], pattern: RegExp) =>
-  assert.ok(
-    f.some((x) => !x.unknown && pattern.test(x.message)),
-    JSON.stringify(f),
-  );
-const unknown = (f: Finding[]) =>
-  assert.ok(f.length > 0 && f.every((x) => x.unknown), JSON.stringify(f));
-const res = (
-  type: string,
-  name: string,
-  props: Record<string, unknown>,
-  deps: Record<string, string[]> = {},
-): PlainResource => ({ type, name, urn: `urn:${name}`, props, propertyDependencies: deps });
 
 const TGW = "aws:ec2transitgateway/transitGateway:TransitGateway";
 const ATTACHMENT = "aws:ec2transitgateway/vpcAttachment:VpcAttachment";
