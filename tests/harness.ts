@@ -128,11 +128,16 @@ export async function assertRefused(build: () => unknown, ...mentions: string[])
  * content, so the test files that deploy the same environment share one run.
  */
 const deployments = new Map<string, Promise<EnvironmentRun>>();
-export function deployed(env: Environment): Promise<EnvironmentRun> {
-  const key = JSON.stringify(env);
+export function deployed(
+  env: Environment,
+  /** Also run the fixed-point pass (`converged`). Default: false, which is faster. */
+  options: { converge?: boolean } = {},
+): Promise<EnvironmentRun> {
+  const converge = options.converge ?? false;
+  const key = `${converge}:${JSON.stringify(env)}`;
   let run = deployments.get(key);
   if (!run) {
-    run = runEnvironment(env);
+    run = runEnvironment(env, false, undefined, converge);
     deployments.set(key, run);
   }
   return run;

@@ -40,8 +40,11 @@ export interface EnvironmentRun {
   runs: Map<string, StackRun>;
   /** Outputs of every stack after the last phase. */
   outputs: Map<string, StackOutputs>;
-  /** True when one more pass over every stack changed no registration and no output. */
-  converged: boolean;
+  /**
+   * True when one more pass over every stack changed no registration and no output;
+   * undefined when the pass was skipped (`fixedPoint: false`).
+   */
+  converged: boolean | undefined;
   /** Stacks whose extra pass differed, with the first difference. */
   drift: string[];
 }
@@ -55,9 +58,12 @@ export async function runEnvironment(
   preview = false,
   /** Called after each stack run: `done` of `total` runs (phases and the fixed-point pass). */
   progress?: (done: number, total: number, stack: string) => void,
+  /** Run the fixed-point pass (every stack once more). Default: true. */
+  fixedPoint = true,
 ): Promise<EnvironmentRun> {
   const phases = deploymentPhases(env);
-  const total = phases.reduce((n, p) => n + p.stacks.length, 0) + stackNames(env).length;
+  const total =
+    phases.reduce((n, p) => n + p.stacks.length, 0) + (fixedPoint ? stackNames(env).length : 0);
   let done = 0;
   const ran = (stack: string) => progress?.(++done, total, stack);
   const outputs = new Map<string, StackOutputs>();
@@ -77,7 +83,7 @@ export async function runEnvironment(
     }
   }
   const drift: string[] = [];
-  for (const stack of stackNames(env)) {
+  for (const stack of fixedPoint ? stackNames(env) : []) {
     const again = await runEnvironmentStack(env, stack, outputs);
     ran(stack);
     const difference = compare(deployed.get(stack), again);
@@ -95,7 +101,7 @@ export async function runEnvironment(
     steps,
     runs,
     outputs,
-    converged: drift.length === 0,
+    converged: fixedPoint ? drift.length === 0 : undefined,
     drift,
   };
 }

@@ -121,7 +121,7 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
       environment: env.environment,
       phases: result.phases,
       steps: result.steps,
-      converged: result.converged,
+      converged: result.converged ?? false,
       drift: result.drift,
       stacks,
       violations,

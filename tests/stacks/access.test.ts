@@ -152,7 +152,7 @@ describe("effective access to the secrets", () => {
         w.availabilityZones = ["us-west-2a", "us-west-2b"];
       }),
     );
-    const { runs, converged } = await deployed(env);
+    const { runs, converged } = await deployed(env, { converge: true });
     assert.equal(converged, true);
     const central = runs.get("dev-central")!;
     // A replica key in every Region that holds a secret copy: DR, then eu-west-1.

@@ -29,7 +29,7 @@ describe("transit gateway connectivity", () => {
   let central: StackRun;
 
   before(async () => {
-    const run = await deployed(env);
+    const run = await deployed(env, { converge: true });
     assert.equal(run.converged, true, run.drift.join("; "));
     runs = run.runs;
     central = runs.get("dev-central")!;
@@ -137,7 +137,7 @@ describe("transit gateway connectivity", () => {
   });
 
   it("summary prefixes: a constant number of central routes, rotation egress to the prefixes only", async () => {
-    const run = await deployed(summarized);
+    const run = await deployed(summarized, { converge: true });
     assert.equal(run.converged, true);
     const c = run.runs.get("dev-central")!;
     const routes = ofType(c, ROUTE);
