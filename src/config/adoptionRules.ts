@@ -97,6 +97,9 @@ export const existingDatabaseInExistingVpc: RawRule = {
   },
 };
 
+/** What the multi-user rotation functions append to the application user's name. */
+const CLONE_SUFFIX = "_clone";
+
 /** Multi-user rotation needs an application user besides the admin; single-user has none. */
 export const rotationUsers: RawRule = {
   name: "rotation-users",
@@ -127,6 +130,21 @@ export const rotationUsers: RawRule = {
           ],
           input: db.applicationUsername ?? db.applicationUserCreated,
           message: `applies to rotationStrategy multi-user only (single-user rotates ${keyPath([...path, "username"])} itself)`,
+        });
+      }
+      // The multi-user function alternates the user with `<user>_clone`: the clone's name
+      // must fit the engine's limit too (MySQL 16 characters, the function's own
+      // USERNAME_CHARACTER_LIMIT default; PostgreSQL 63), so the name is 6 shorter.
+      const limit = db.engine === "mysql" ? 16 - CLONE_SUFFIX.length : 63 - CLONE_SUFFIX.length;
+      if (
+        multi &&
+        typeof db.applicationUsername === "string" &&
+        db.applicationUsername.length > limit
+      ) {
+        report({
+          path: [...path, "applicationUsername"],
+          input: db.applicationUsername,
+          message: `is ${db.applicationUsername.length} characters; allowed: at most ${limit}, since multi-user rotation alternates it with ${db.applicationUsername}${CLONE_SUFFIX} (${db.engine === "mysql" ? "MySQL user names hold 16" : "PostgreSQL role names hold 63"})`,
         });
       }
       if (multi && db.existing !== undefined) {

@@ -75,7 +75,10 @@ export async function secretsEndpoint(
       vpcId: account.existingVpc!.vpcId,
     });
     if (problem) {
-      throw new Error(`existingVpc.secretsManagerEndpointId ${existingId}: ${problem}`);
+      // A RunError: `pulumi up` prints its message alone, without a stack trace.
+      throw new pulumi.RunError(
+        `secrets-hub:existingVpc.secretsManagerEndpointId ${existingId}: ${problem}`,
+      );
     }
     return undefined;
   }

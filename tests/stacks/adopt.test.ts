@@ -180,7 +180,7 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
             host: "h",
             port: 3306,
             dbname: "catalog",
-            username: "catalog_app",
+            username: "catalog_rw",
             dbInstanceIdentifier: "adopt-catalog-catalog",
           },
           pulumi.output("first-password"),
@@ -188,7 +188,7 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
         ).apply(resolve),
       ),
     );
-    assert.equal(document.username, "catalog_app");
+    assert.equal(document.username, "catalog_rw");
     assert.match(document.masterarn, /:secret:adopt\/catalog\/catalog-db\/master-/);
     // Its rotation waits for the application user.
     const app = one(central, "aws:secretsmanager/secret:Secret", "catalog-db-secret");
@@ -281,3 +281,23 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
 function editedDevFileFrom(file: string, edit: (config: Record<string, any>) => void): string {
   return editedDevFile(edit, file);
 }
+
+describe("multi-user application user names", () => {
+  it("refuses a MySQL application user whose _clone would pass 16 characters", () => {
+    assert.throws(
+      () =>
+        environmentFromFile(
+          editedDevFile(
+            (c) => (c["secrets-hub:workloads"][1].database.applicationUsername = "catalog_app_1"),
+            ADOPT_FILE,
+          ),
+        ),
+      (e: ConfigError) =>
+        e.problems.some((p) =>
+          /^secrets-hub:workloads\[1\]\.database\.applicationUsername: is 13 characters; allowed: at most 10, since multi-user rotation alternates it with catalog_app_1_clone/.test(
+            p,
+          ),
+        ),
+    );
+  });
+});
