@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as random from "@pulumi/random";
 import type { Account, Environment } from "./config";
+import { namePrefix } from "./names";
 
 export interface AccountProviders {
   /** Classic provider for the account's primary region (resources may override `region`). */
@@ -24,23 +25,17 @@ export function accountProviders(
   account: Account,
   name: string,
 ): AccountProviders {
-  const sessionName = `secrets-hub-${env.environment}-${name}`;
   const awsProvider = new aws.Provider(`${name}-aws`, {
     region: account.region,
     allowedAccountIds: [account.accountId],
     assumeRoles: account.deployRoleArn
-      ? [{ roleArn: account.deployRoleArn, sessionName }]
+      ? [{ roleArn: account.deployRoleArn, sessionName: sessionName(env, name) }]
       : undefined,
     defaultTags: { tags: { ...env.tags, "secrets-hub:environment": env.environment } },
   });
-  const nativeProvider = new awsNative.Provider(`${name}-aws-native`, {
-    region: account.region as awsNative.Region,
-    allowedAccountIds: [account.accountId],
-    assumeRole: account.deployRoleArn ? { roleArn: account.deployRoleArn, sessionName } : undefined,
-  });
   return {
     aws: awsProvider,
-    awsNative: nativeProvider,
+    awsNative: nativeProvider(`${name}-aws-native`, env, account, name, account.region),
     random: new random.Provider(`${name}-random`),
   };
 }
@@ -62,11 +57,27 @@ export function nativeProviderIn(
   name: string,
   region: string,
 ): awsNative.Provider {
-  return new awsNative.Provider(`${name}-aws-native-${region}`, {
+  return nativeProvider(`${name}-aws-native-${region}`, env, account, name, region);
+}
+
+/** An `aws-native` provider pinned to the account, in `region`, assuming its deploy role. */
+function nativeProvider(
+  resourceName: string,
+  env: Environment,
+  account: Account,
+  name: string,
+  region: string,
+): awsNative.Provider {
+  return new awsNative.Provider(resourceName, {
     region: region as awsNative.Region,
     allowedAccountIds: [account.accountId],
     assumeRole: account.deployRoleArn
-      ? { roleArn: account.deployRoleArn, sessionName: `secrets-hub-${env.environment}-${name}` }
+      ? { roleArn: account.deployRoleArn, sessionName: sessionName(env, name) }
       : undefined,
   });
+}
+
+/** The session name of the deploy role, as CloudTrail shows it: `secrets-hub-<env>-<account>`. */
+function sessionName(env: Environment, name: string): string {
+  return `${namePrefix(env.environment)}-${name}`;
 }

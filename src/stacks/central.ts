@@ -24,6 +24,7 @@ import { databasePort } from "../../components/engines";
 import type { Environment, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
+import { namePrefix } from "../names";
 import { accountProviders, nativeProviderIn, providerList } from "../providers";
 import { replicaRegions, secretArnPattern, workloadStack } from "../topology";
 import {
@@ -148,7 +149,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
   const opts: pulumi.ComponentResourceOptions = { providers: providerList(providers) };
   const tags = { ...env.tags };
   const protect = env.protectStatefulResources;
-  const namePrefix = `secrets-hub-${env.environment}`;
+  const prefix = namePrefix(env.environment);
   const regions = replicaRegions(env);
 
   const network = accountNetwork(central, "central", tags, opts);
@@ -160,7 +161,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       region: central.region,
       replicaRegion: env.replicaRegion,
       additionalRegions: regions.slice(1),
-      aliasName: `${namePrefix}-secrets`,
+      aliasName: `${prefix}-secrets`,
       deletionWindowInDays: env.key.deletionWindowInDays,
       rotationPeriodInDays: env.key.rotationPeriodInDays,
       readerRoleArns: ready.map((r) => r.peer.outputs.applicationRoleArn),
@@ -173,7 +174,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
   const rotation = new RotationFunction(
     "rotation",
     {
-      namePrefix,
+      namePrefix: prefix,
       region: central.region,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
@@ -216,7 +217,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     new RotationAlerts(
       "rotation-alerts",
       {
-        namePrefix,
+        namePrefix: prefix,
         accountId: central.accountId,
         region: central.region,
         functionNames: rotation.functionNames,
@@ -400,7 +401,7 @@ function analyzers(
       // The central Region's analyzer keeps the name it always had.
       region === env.central.region ? "access-analyzer" : `access-analyzer-${region}`,
       {
-        analyzerName: `secrets-hub-${env.environment}-account`,
+        analyzerName: `${namePrefix(env.environment)}-account`,
         type: "ACCOUNT",
         tags,
       },

@@ -14,6 +14,7 @@ import { TransitGatewayMember } from "../../components/transitGatewayMember";
 import type { Environment, Workload } from "../config";
 import type { CentralPlainOutputs } from "../contract";
 import type { WorkloadPeer } from "../peers";
+import { namePrefix } from "../names";
 import { workloadStack } from "../topology";
 
 /** True when the environment connects through a transit gateway. */
@@ -68,7 +69,7 @@ export function centralTransitGateway(
   return new TransitGatewayHub(
     "transit-gateway",
     {
-      namePrefix: `secrets-hub-${env.environment}`,
+      namePrefix: namePrefix(env.environment),
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       routeTableIds: network.privateRouteTableIds,
