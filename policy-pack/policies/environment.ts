@@ -31,53 +31,8 @@ import {
   SECURITY_GROUP,
   VPC,
 } from "../lib/types";
+import { add, countAgainst, limitOf, referenceOf, shortName } from "./counting";
 import { transitGatewayPolicies } from "./transitGateway";
-
-/** The user's value of a quota (AWS's default until raised), from the policy config. */
-function limitOf(config: Config, param: string, quota: Quota): number {
-  const value = config[param];
-  return typeof value === "number" ? value : quota.defaultValue;
-}
-
-/** The resource an input came from, else its known literal value; undefined when unknown. */
-function referenceOf(r: PlainResource, input: string): string | undefined {
-  const dep = (r.propertyDependencies[input] ?? [])[0];
-  if (dep) return dep;
-  const value = r.props[input];
-  return typeof value === "string" && !isUnknown(value) ? value : undefined;
-}
-
-/** A short readable name for a URN or an id. */
-const shortName = (ref: string) => ref.split("::").pop() ?? ref;
-
-/**
- * Counts per key against a limit: a finding per key over it, and an unknown finding when
- * the items that could not be attributed might tip a key over.
- */
-function countAgainst(
-  counts: Map<string, { n: number; urn: string }>,
-  unattributed: { n: number; urn?: string; what: string },
-  limit: number,
-  message: (key: string, n: number) => string,
-): Finding[] {
-  const findings: Finding[] = [...counts.entries()]
-    .filter(([, c]) => c.n > limit)
-    .map(([key, c]) => ({ urn: c.urn, message: message(key, c.n) }));
-  const most = Math.max(0, ...[...counts.values()].map((c) => c.n));
-  if (unattributed.n > 0 && findings.length === 0 && most + unattributed.n > limit)
-    findings.push(unknownFinding(unattributed.what, unattributed.urn));
-  return findings;
-}
-
-function add(
-  counts: Map<string, { n: number; urn: string }>,
-  key: string,
-  n: number,
-  urn: string,
-): void {
-  const c = counts.get(key);
-  counts.set(key, { n: (c?.n ?? 0) + n, urn: c?.urn ?? urn });
-}
 
 /** Active peering connections per VPC (L-7E9ECCDB): every request of the VPC may become active. */
 export function checkPeeringQuota(resources: PlainResource[], config: Config): Finding[] {

@@ -16,7 +16,8 @@ import {
   unknownFinding,
 } from "../lib/model";
 import { ENVIRONMENT_POLICY } from "../lib/names";
-import { QUOTAS, Quota, quotaExceeded } from "../lib/quotas";
+import { QUOTAS, quotaExceeded } from "../lib/quotas";
+import { add, countAgainst, limitOf, shortName } from "./counting";
 import { ROUTE, VPC } from "../lib/types";
 
 export const TRANSIT_GATEWAY = [
@@ -50,37 +51,21 @@ function reference(r: PlainResource, prop: string): string | undefined {
   return (r.propertyDependencies[prop] ?? [])[0];
 }
 
-const short = (key: string) => key.split("::").pop() ?? key;
-
-/** One finding per group over the limit, on its first resource, naming the quota. */
-function overLimit(
-  groups: Map<string, PlainResource[]>,
-  quota: Quota,
-  limit: number,
-  what: (group: string) => string,
-): Finding[] {
-  return [...groups.entries()]
-    .filter(([, list]) => list.length > limit)
-    .map(([group, list]) => ({
-      urn: list[0].urn,
-      message: quotaExceeded(quota, list.length, limit, what(group)),
-    }));
-}
-
 /** VPC attachments per transit gateway ≤ 5,000 (L-E0233F82, not adjustable). */
 export function checkAttachmentQuota(resources: PlainResource[], config: Config): Finding[] {
   const quota = QUOTAS.attachmentsPerTransitGateway;
-  const limit = Number(config.maxAttachmentsPerTransitGateway ?? quota.defaultValue);
-  const perGateway = new Map<string, PlainResource[]>();
+  const limit = limitOf(config, "maxAttachmentsPerTransitGateway", quota);
+  const perGateway = new Map<string, { n: number; urn: string }>();
   for (const a of resources.filter((r) => TGW_VPC_ATTACHMENT.includes(r.type))) {
-    const key = reference(a, "transitGatewayId") ?? a.urn;
-    perGateway.set(key, [...(perGateway.get(key) ?? []), a]);
+    add(perGateway, reference(a, "transitGatewayId") ?? a.urn, 1, a.urn);
   }
-  return overLimit(
-    perGateway,
-    quota,
-    limit,
-    (gateway) => `VPC attachments to one transit gateway (${short(gateway)})`,
+  return countAgainst(perGateway, { n: 0, what: "" }, limit, (gateway, n) =>
+    quotaExceeded(
+      quota,
+      n,
+      limit,
+      `VPC attachments to one transit gateway (${shortName(gateway)})`,
+    ),
   );
 }
 
@@ -93,7 +78,7 @@ export function checkTransitGatewayRouteQuota(
   config: Config,
 ): Finding[] {
   const quota = QUOTAS.routesPerTransitGateway;
-  const limit = Number(config.maxRoutesPerTransitGateway ?? quota.defaultValue);
+  const limit = limitOf(config, "maxRoutesPerTransitGateway", quota);
   const tables = new Map(
     resources
       .filter((r) => TGW_ROUTE_TABLE.includes(r.type))
@@ -105,18 +90,19 @@ export function checkTransitGatewayRouteQuota(
     );
     return table ? tables.get(table)! : (reference(r, "transitGatewayRouteTableId") ?? r.urn);
   };
-  const perGateway = new Map<string, PlainResource[]>();
+  const perGateway = new Map<string, { n: number; urn: string }>();
   for (const r of resources.filter(
     (x) => TGW_ROUTE.includes(x.type) || TGW_PROPAGATION.includes(x.type),
   )) {
-    const key = gatewayOf(r);
-    perGateway.set(key, [...(perGateway.get(key) ?? []), r]);
+    add(perGateway, gatewayOf(r), 1, r.urn);
   }
-  return overLimit(
-    perGateway,
-    quota,
-    limit,
-    (gateway) => `routes of one transit gateway (${short(gateway)}), static and propagated`,
+  return countAgainst(perGateway, { n: 0, what: "" }, limit, (gateway, n) =>
+    quotaExceeded(
+      quota,
+      n,
+      limit,
+      `routes of one transit gateway (${shortName(gateway)}), static and propagated`,
+    ),
   );
 }
 
@@ -169,7 +155,7 @@ export function checkAttachmentCidrs(resources: PlainResource[]): Finding[] {
       if (widest && block.start <= widest.end) {
         findings.push({
           urn: block.urn,
-          message: `${block.name}: attached CIDR ${block.cidr} overlaps ${widest.cidr} (${widest.name}) on transit gateway ${short(gateway)}`,
+          message: `${block.name}: attached CIDR ${block.cidr} overlaps ${widest.cidr} (${widest.name}) on transit gateway ${shortName(gateway)}`,
         });
       }
       if (!widest || block.end > widest.end) widest = block;
