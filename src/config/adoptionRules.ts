@@ -7,6 +7,7 @@ import { cidrRange, cidrsOverlap, isIpv4Cidr } from "../../policy-pack/lib/cidr"
 import { windowProblem } from "../../policy-pack/lib/schedule";
 import type { Path } from "./keyPath";
 import { keyPath } from "./keyPath";
+import { asArray, asRecord } from "./tolerant";
 import type { Report } from "./rules";
 
 /** A rule over the raw environment (fields that failed their own checks may be anything). */
@@ -15,15 +16,14 @@ export interface RawRule {
   check(env: Record<string, unknown>, report: Report): void;
 }
 
-const record = (v: unknown): Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-const array = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
 /** Central and each workload with its key path. */
 function accounts(env: Record<string, unknown>): { path: Path; value: Record<string, unknown> }[] {
   return [
-    { path: ["central"], value: record(env.central) },
-    ...array(env.workloads).map((w, i) => ({ path: ["workloads", i] as Path, value: record(w) })),
+    { path: ["central"], value: asRecord(env.central) },
+    ...asArray(env.workloads).map((w, i) => ({
+      path: ["workloads", i] as Path,
+      value: asRecord(w),
+    })),
   ];
 }
 
@@ -36,8 +36,8 @@ export const existingVpcSubnets: RawRule = {
   check(env, report) {
     for (const { path, value } of accounts(env)) {
       if (value.existingVpc === undefined) continue;
-      const subnets = array(record(value.existingVpc).subnets).map(record);
-      const zones = array(value.availabilityZones);
+      const subnets = asArray(asRecord(value.existingVpc).subnets).map(asRecord);
+      const zones = asArray(value.availabilityZones);
       const at: Path = [...path, "existingVpc", "subnets"];
       if (subnets.length > 0 && zones.length > 0 && subnets.length !== zones.length) {
         report({
@@ -84,9 +84,9 @@ export const existingVpcSubnets: RawRule = {
 export const existingDatabaseInExistingVpc: RawRule = {
   name: "existing-database-in-existing-vpc",
   check(env, report) {
-    array(env.workloads).forEach((w, i) => {
-      const workload = record(w);
-      if (record(workload.database).existing === undefined) return;
+    asArray(env.workloads).forEach((w, i) => {
+      const workload = asRecord(w);
+      if (asRecord(workload.database).existing === undefined) return;
       if (workload.existingVpc !== undefined) return;
       report({
         path: ["workloads", i, "existingVpc"],
@@ -104,8 +104,8 @@ const CLONE_SUFFIX = "_clone";
 export const rotationUsers: RawRule = {
   name: "rotation-users",
   check(env, report) {
-    array(env.workloads).forEach((w, i) => {
-      const db = record(record(w).database);
+    asArray(env.workloads).forEach((w, i) => {
+      const db = asRecord(asRecord(w).database);
       const path: Path = ["workloads", i, "database"];
       const multi = db.rotationStrategy === "multi-user";
       if (multi && typeof db.applicationUsername !== "string") {
@@ -166,9 +166,9 @@ export const rotationUsers: RawRule = {
 export const secretWindowFits: RawRule = {
   name: "secret-window-fits",
   check(env, report) {
-    const rotation = record(env.rotation);
-    array(env.workloads).forEach((w, i) => {
-      const secret = record(record(w).secret);
+    const rotation = asRecord(env.rotation);
+    asArray(env.workloads).forEach((w, i) => {
+      const secret = asRecord(asRecord(w).secret);
       if (secret.schedule === undefined && secret.duration === undefined) return;
       const schedule = secret.schedule ?? rotation.schedule ?? "rate(30 days)";
       const duration = secret.duration ?? rotation.duration;

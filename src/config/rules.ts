@@ -35,6 +35,7 @@ import {
 import { partitionOf } from "../topology";
 import { ADOPTION_RULES } from "./adoptionRules";
 import { Path, keyPath } from "./keyPath";
+import { asRecord, asString } from "./tolerant";
 
 /** One problem: where (key path under `secrets-hub:`), what was given, and what to do. */
 export interface Issue {
@@ -612,16 +613,6 @@ function accountView(value: unknown, path: Path): AccountView {
   };
 }
 
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
 function oneOf<T extends string>(allowed: readonly T[], value: unknown): T | undefined {
   return (allowed as readonly unknown[]).includes(value) ? (value as T) : undefined;
-}
-
-function asString(value: unknown): string | undefined {
-  return typeof value === "string" ? value : undefined;
 }

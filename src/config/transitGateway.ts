@@ -9,6 +9,7 @@ import { Address4 } from "ip-address";
 import { cidrRange, cidrsOverlap } from "../../policy-pack/lib/cidr";
 import { keyPath } from "./keyPath";
 import type { Report } from "./rules";
+import { asRecord } from "./tolerant";
 
 export const CONNECTIVITY_MODES = ["peering", "transit-gateway"] as const;
 export type Connectivity = (typeof CONNECTIVITY_MODES)[number];
@@ -72,10 +73,10 @@ export type TransitGatewaySettings = z.output<typeof transitGateway>;
  * their own checks report them).
  */
 export function checkConnectivity(value: unknown, report: Report): void {
-  const env = record(value);
-  const settings = record(env.transitGateway);
-  const central = record(env.central);
-  const workloads = Array.isArray(env.workloads) ? env.workloads.map(record) : [];
+  const env = asRecord(value);
+  const settings = asRecord(env.transitGateway);
+  const central = asRecord(env.central);
+  const workloads = Array.isArray(env.workloads) ? env.workloads.map(asRecord) : [];
   if (env.connectivity !== "transit-gateway") {
     for (const key of ["summaryPrefixes", "organizationArn", "amazonSideAsn"]) {
       if (settings[key] !== undefined) {
@@ -141,10 +142,4 @@ export function checkConnectivity(value: unknown, report: Report): void {
       });
     }
   });
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
 }
