@@ -11,6 +11,7 @@ import {
   QUOTA_PARAM,
 } from "../../policy-pack/lib/names";
 import { QUOTAS, quotaExceeded } from "../../policy-pack/lib/quotas";
+import { PEERING } from "../../policy-pack/lib/types";
 import { Environment } from "../config";
 import { stackAccount, stackNames } from "../topology";
 import { Step, runEnvironment } from "./environmentRun";
@@ -131,8 +132,6 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
   }
 }
 
-const PEERING_REQUEST = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
-
 /** The resource type token of a URN (the last type of its parent chain). */
 function typeOf(urn: string): string {
   return urn.split("::")[2]?.split("$").pop() ?? urn;
@@ -151,7 +150,7 @@ export function checkPendingPeeringSteps(
 ): Plan["violations"] {
   if (level === "disabled") return [];
   return steps.flatMap((step) => {
-    const added = step.adds.filter((urn) => typeOf(urn) === PEERING_REQUEST);
+    const added = step.adds.filter((urn) => PEERING.includes(typeOf(urn)));
     if (added.length <= limit) return [];
     return [
       {
@@ -294,8 +293,8 @@ function label(type: string): string {
 function summarize(urns: string[]): string {
   const counts = new Map<string, number>();
   for (const urn of urns) {
-    const type = typeOf(urn);
-    counts.set(label(type), (counts.get(label(type)) ?? 0) + 1);
+    const name = label(typeOf(urn));
+    counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   return [...counts].map(([name, n]) => (n === 1 ? name : `${n} ${plural(name)}`)).join(", ");
 }
