@@ -16,6 +16,12 @@ import {
   newCommand,
   runCli,
 } from "./lib/cli";
+import {
+  ComparedPlan,
+  DayTwoFinding,
+  asComparedPlan,
+  compareWithDeployed,
+} from "../src/offline/dayTwo";
 
 interface Options {
   env: string;
@@ -27,6 +33,7 @@ interface Options {
   policyConfig?: string;
   policyPack: string[];
   policyPackConfig: string[];
+  against?: string;
   debug: boolean;
 }
 
@@ -67,6 +74,10 @@ const command = newCommand(
       .argParser(repeatable)
       .default([], "none: each pack's defaults"),
   )
+  .option(
+    "--against <file>",
+    `the plan JSON of the file as last deployed: say what this change does to it (removals blocked by protected resources, Region moves, secrets rotated at once; docs/day-two.md)${defaultText("none")}`,
+  )
   .addHelpText(
     "after",
     "\nExit status: 0 no mandatory violation, 1 mandatory violations or no fixed point, 2 invalid arguments, files or configuration.\nFor a pipe, silence npm's banner: npm run -s plan -- --env dev --json | jq .converged",
@@ -79,6 +90,9 @@ async function main(options: Options): Promise<number> {
   const file = environmentFile(options.env, options.configFile);
   existingFile("--policy-config", options.policyConfig);
   checkPolicyPackArguments(options.policyPack, options.policyPackConfig);
+  if (options.against && format === "mermaid")
+    throw new UsageError("--against reports in text or JSON, not in --format mermaid", "--against");
+  const deployed = options.against ? readDeployedPlan(options.against) : undefined;
   if (options.output && !fs.existsSync(path.dirname(path.resolve(options.output))))
     throw new UsageError(`--output ${options.output}: no such directory`, "--output");
   if (!options.debug) {
@@ -113,16 +127,43 @@ async function main(options: Options): Promise<number> {
   progress.clear();
   const color = !options.output && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const { mermaidTopology } = await import("../src/offline/mermaid");
+  const findings = deployed ? compareWithDeployed(deployed.plan, plan) : undefined;
   const text =
     format === "json"
-      ? JSON.stringify(plan, null, 2)
+      ? JSON.stringify(
+          deployed ? { ...plan, against: { file: deployed.file, findings } } : plan,
+          null,
+          2,
+        )
       : format === "mermaid"
         ? mermaidTopology(plan)
-        : formatPlan(plan, { color });
+        : formatPlan(plan, { color }) + (deployed ? formatFindings(deployed.file, findings!) : "");
   if (options.output) fs.writeFileSync(options.output, `${text}\n`);
   else process.stdout.write(`${text}\n`);
   const mandatory = plan.violations.some((v) => v.level === "mandatory");
   return mandatory || !plan.converged ? EXIT.failed : EXIT.ok;
+}
+
+/** The `--against` plan, read and checked before any stack runs. */
+function readDeployedPlan(file: string): { file: string; plan: ComparedPlan } {
+  existingFile("--against", file);
+  let document: unknown;
+  try {
+    document = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--against ${file}: not JSON: ${(error as Error).message}`, "--against");
+  }
+  try {
+    return { file, plan: asComparedPlan(document, `--against ${file}`) };
+  } catch (error) {
+    throw new UsageError((error as Error).message, "--against");
+  }
+}
+
+function formatFindings(file: string, findings: DayTwoFinding[]): string {
+  if (findings.length === 0)
+    return `\n\nAgainst ${file}: nothing deployed is removed, moved or rotated.`;
+  return `\n\nAgainst ${file}:\n${findings.map((f) => `  ${f.message}`).join("\n")}`;
 }
 
 /** Pack folders and their configs, as `pulumi preview` takes them: the Nth config is the Nth pack's. */

@@ -163,6 +163,11 @@ export function runCli<T>(
     if (json) process.stdout.write(`${JSON.stringify({ errors: entries }, null, 2)}\n`);
     return EXIT.invalid;
   };
+  // A reader that closes the pipe early (`| head -c 100`) ends the output, not the command:
+  // no EPIPE trace, and the exit status stays the command's own.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+  });
   command.addOption(
     new Option("--debug", "print the stack trace of an unexpected error").default(false),
   );

@@ -18,6 +18,7 @@ const OPTIONS: Record<string, string[]> = {
     "--policy-config",
     "--policy-pack",
     "--policy-pack-config",
+    "--against",
   ],
   deploy: [
     "--env",
