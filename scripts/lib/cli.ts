@@ -67,6 +67,11 @@ export function existingFile(option: string, file: string | undefined): void {
   if (file === undefined) return;
   if (!fs.existsSync(file)) throw new UsageError(`${option} ${file}: no such file`, option);
   if (!fs.statSync(file).isFile()) throw new UsageError(`${option} ${file}: not a file`, option);
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch {
+    throw new UsageError(`${option} ${file}: not readable`, option);
+  }
 }
 
 /** The folder of Pulumi.yaml and of the shipped environment files. */

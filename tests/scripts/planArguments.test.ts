@@ -1,10 +1,11 @@
-// plan --against: the plan JSON of the last deploy, checked before any stack runs.
+// plan's file arguments, checked before any stack runs: --against (the plan JSON of the last
+// deploy) and --output.
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runScript, tempDir } from "../harness";
 
-describe("plan --against", function () {
+describe("plan file arguments", function () {
   this.timeout(60000);
 
   for (const [what, content, message] of [
@@ -32,5 +33,12 @@ describe("plan --against", function () {
     ]);
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /^--against reports in text or JSON, not in --format mermaid/m);
+  });
+
+  it("refuses an --output that names a directory before any stack runs", async () => {
+    const dir = tempDir();
+    const run = await runScript("plan", ["--env", "dev", "--output", dir]);
+    assert.equal(run.status, 2, run.stderr);
+    assert.match(run.stderr, /^--output .*: is a directory; give a file path/m);
   });
 });
