@@ -1,6 +1,6 @@
 /**
  * The deploy role of each account of an environment: the IAM policies it needs for exactly
- * what that account's stack registers (read from the offline run of the environment, the
+ * what that account's stack registers, and for what `npm run verify` reads (read from the offline run of the environment, the
  * same registrations the plan shows), packed into managed-policy-sized documents, and its
  * trust policy.
  */
@@ -9,7 +9,7 @@ import { namePrefix } from "../names";
 import type { RecordedResource, StackRun } from "../offline/runStack";
 import { centralStack, partitionOf, replicaRegions, resolveStack, stackNames } from "../topology";
 import { Condition, PolicyDocument, Statement, packDocuments, policySize } from "./document";
-import { AccountScope, Grant, INVOKE_RIGHTS, RESOURCE_RIGHTS } from "./rights";
+import { AccountScope, Grant, INVOKE_RIGHTS, RESOURCE_RIGHTS, VERIFY_RIGHTS } from "./rights";
 import { TrustOptions, TrustPolicy, trustPolicy } from "./trust";
 
 export { MANAGED_POLICY_MAX, policySize } from "./document";
@@ -97,6 +97,7 @@ export function accountStatements(scope: AccountScope, run: StackRun): Statement
   for (const invoke of Object.values(INVOKE_RIGHTS)) {
     if (invoke.by(scope)) grants.push(...invoke.rights(scope, []));
   }
+  grants.push(...VERIFY_RIGHTS(scope, []));
   return mergeGrants(grants);
 }
 

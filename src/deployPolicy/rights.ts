@@ -902,3 +902,29 @@ export const INVOKE_RIGHTS: Readonly<
     rights: () => [describe("DescribeVpcEndpoints")],
   },
 };
+
+/**
+ * What `npm run verify` reads beyond what the deploy itself reads (src/verify): the
+ * metrics of the rotation functions and of the alert rule, and the analyzers' findings.
+ */
+export const VERIFY_RIGHTS: Rights = (s) => {
+  if (s.kind !== "central") return [];
+  const analyzers =
+    s.env.accessAnalyzer === "none"
+      ? []
+      : s.env.accessAnalyzer === "create"
+        ? arns(s, "access-analyzer", `analyzer/${s.prefix}-account`)
+        : [s.env.accessAnalyzer];
+  return [
+    {
+      sid: "VerifyGetMetricDataHasNoResourceType",
+      actions: ["cloudwatch:GetMetricData"],
+      resources: ["*"],
+    },
+    {
+      sid: "VerifyAccessAnalyzerFindings",
+      actions: ["access-analyzer:ListFindingsV2", "access-analyzer:ListFindings"],
+      resources: analyzers,
+    },
+  ];
+};

@@ -182,6 +182,23 @@ describe("deploy policies", () => {
         }
       });
 
+      it("central may make the reads of npm run verify", () => {
+        const central = accounts[0];
+        for (const action of [
+          "secretsmanager:DescribeSecret",
+          "ec2:DescribeVpcEndpoints",
+          "cloudwatch:GetMetricData",
+          "cloudwatch:DescribeAlarms",
+          env.connectivity === "transit-gateway"
+            ? "ec2:DescribeTransitGatewayAttachments"
+            : "ec2:DescribeVpcPeeringConnections",
+          ...(env.accessAnalyzer === "none" ? [] : ["access-analyzer:ListFindingsV2"]),
+        ])
+          assert.ok(allowing(central, action).length > 0, action);
+        for (const w of accounts.slice(1))
+          assert.ok(allowing(w, "ec2:DescribeVpcEndpoints").length > 0, w.stack);
+      });
+
       it("trust: the account's Identity Center roles, the role itself, GitHub OIDC of the repository's environment", () => {
         for (const a of accounts) {
           const [people, ...rest] = a.trustPolicy.Statement;
