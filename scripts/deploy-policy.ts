@@ -17,10 +17,12 @@ interface Options {
   githubRepository?: string;
   githubEnvironment: string[];
   trustedPrincipal: string[];
+  stateBucket?: string;
 }
 
 const repeatable = (value: string, previous: string[]) => [...previous, value];
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const PRINCIPAL = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/:*-]+$/;
 
 const command = newCommand(
@@ -45,6 +47,10 @@ const command = newCommand(
     )
       .argParser(repeatable)
       .default([], "the secrets-hub environment's name, as the generated workflow uses"),
+  )
+  .option(
+    "--state-bucket <name>",
+    `S3 bucket of the Pulumi state (pulumi login s3://<name>): every account's role may read and write it${defaultText("none: Pulumi Cloud or a local backend")}`,
   )
   .addOption(
     new Option(
@@ -73,6 +79,11 @@ async function main(options: Options): Promise<number> {
         `--trusted-principal must be an IAM role or user ARN (arn:aws:iam::<12 digits>:role/<name>), got '${p}'`,
         "--trusted-principal",
       );
+  if (options.stateBucket !== undefined && !BUCKET.test(options.stateBucket))
+    throw new UsageError(
+      `--state-bucket must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens), got '${options.stateBucket}'`,
+      "--state-bucket",
+    );
   const file = environmentFile(options.env, options.configFile);
   // Loaded once the arguments are good: the program and the mock engine take ~2 s.
   const { environmentNamed } = await import("../src/config");
@@ -80,12 +91,17 @@ async function main(options: Options): Promise<number> {
   const { runEnvironment } = await import("../src/offline/environmentRun");
   const { deployPolicies } = await import("../src/deployPolicy");
   const run = await runEnvironment(env, false, undefined, false);
-  const accounts = deployPolicies(env, run.runs, {
-    principals: options.trustedPrincipal,
-    githubRepository: options.githubRepository,
-    githubEnvironments:
-      options.githubEnvironment.length > 0 ? options.githubEnvironment : [env.environment],
-  });
+  const accounts = deployPolicies(
+    env,
+    run.runs,
+    {
+      principals: options.trustedPrincipal,
+      githubRepository: options.githubRepository,
+      githubEnvironments:
+        options.githubEnvironment.length > 0 ? options.githubEnvironment : [env.environment],
+    },
+    options.stateBucket,
+  );
   if (options.outputDir) {
     const dir = path.resolve(options.outputDir);
     fs.mkdirSync(dir, { recursive: true });

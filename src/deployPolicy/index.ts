@@ -9,7 +9,14 @@ import { namePrefix } from "../names";
 import type { RecordedResource, StackRun } from "../offline/runStack";
 import { centralStack, partitionOf, replicaRegions, resolveStack, stackNames } from "../topology";
 import { Condition, PolicyDocument, Statement, packDocuments, policySize } from "./document";
-import { AccountScope, Grant, INVOKE_RIGHTS, RESOURCE_RIGHTS, VERIFY_RIGHTS } from "./rights";
+import {
+  AccountScope,
+  Grant,
+  INVOKE_RIGHTS,
+  RESOURCE_RIGHTS,
+  VERIFY_RIGHTS,
+  stateBucketRights,
+} from "./rights";
 import { TrustOptions, TrustPolicy, trustPolicy } from "./trust";
 
 export { MANAGED_POLICY_MAX, policySize } from "./document";
@@ -83,7 +90,11 @@ export function uncoveredTypes(runs: Iterable<StackRun>): string[] {
 }
 
 /** The statements of one stack: every grant of its types and reads, merged by Sid. */
-export function accountStatements(scope: AccountScope, run: StackRun): Statement[] {
+export function accountStatements(
+  scope: AccountScope,
+  run: StackRun,
+  stateBucket?: string,
+): Statement[] {
   const byType = new Map<string, RecordedResource[]>();
   for (const r of run.resources.filter((x) => x.custom)) {
     byType.set(r.type, [...(byType.get(r.type) ?? []), r]);
@@ -98,6 +109,7 @@ export function accountStatements(scope: AccountScope, run: StackRun): Statement
     if (invoke.by(scope)) grants.push(...invoke.rights(scope, []));
   }
   grants.push(...VERIFY_RIGHTS(scope, []));
+  if (stateBucket) grants.push(...stateBucketRights(scope, stateBucket));
   return mergeGrants(grants);
 }
 
@@ -160,6 +172,8 @@ export function deployPolicies(
   env: Environment,
   runs: ReadonlyMap<string, StackRun>,
   trust: TrustOptions,
+  /** The S3 bucket of a self-managed state backend, which every stack job reads and writes. */
+  stateBucket?: string,
 ): AccountDeployPolicy[] {
   const uncovered = uncoveredTypes(runs.values());
   if (uncovered.length > 0) throw new UncoveredTypeError(uncovered);
@@ -167,7 +181,7 @@ export function deployPolicies(
     const run = runs.get(stack);
     if (!run) throw new Error(`no run of ${stack}`);
     const scope = accountScope(env, stack, run.resources);
-    const policies = packDocuments(accountStatements(scope, run));
+    const policies = packDocuments(accountStatements(scope, run, stateBucket));
     return {
       stack,
       account: stack === centralStack(env) ? "central" : stack.slice(env.environment.length + 1),

@@ -76,6 +76,14 @@ function inputs(registered: readonly RecordedResource[], key: string): string[] 
   ];
 }
 
+/** A service-linked role the service creates on first use, for that service only. */
+const serviceLinkedRole = (s: AccountScope, service: string, role: string): Grant => ({
+  sid: "IamServiceLinkedRolesOnFirstUse",
+  actions: ["iam:CreateServiceLinkedRole"],
+  resources: [`arn:${s.partition}:iam::${s.accountId}:role/aws-service-role/${service}/${role}`],
+  condition: { StringEquals: { "iam:AWSServiceName": service } },
+});
+
 // ---------------------------------------------------------------------------- EC2
 
 /** ec2:Describe* take no resource type: "*" is the only resource they accept. */
@@ -659,6 +667,8 @@ const instanceProfile: Rights = (s, registered) => [
 // ---------------------------------------------------------------------------- RDS
 
 const rdsInstance: Rights = (s, registered) => [
+  // The first instance of an account creates AWSServiceRoleForRDS.
+  serviceLinkedRole(s, "rds.amazonaws.com", "AWSServiceRoleForRDS"),
   {
     sid: "RdsEnvironmentDatabases",
     actions: [
@@ -928,3 +938,24 @@ export const VERIFY_RIGHTS: Rights = (s) => {
     },
   ];
 };
+
+/**
+ * The Pulumi state in an S3 bucket (`pulumi login s3://<bucket>`): every stack job reads
+ * and writes its stack's files (Pulumi docs, "State and backends", AWS S3: ListBucket,
+ * GetObject, PutObject, DeleteObject).
+ */
+export function stateBucketRights(s: AccountScope, bucket: string): Grant[] {
+  const arn = `arn:${s.partition}:s3:::${bucket}`;
+  return [
+    {
+      sid: "PulumiStateBucket",
+      actions: ["s3:ListBucket", "s3:GetBucketLocation"],
+      resources: [arn],
+    },
+    {
+      sid: "PulumiStateObjects",
+      actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      resources: [`${arn}/*`],
+    },
+  ];
+}

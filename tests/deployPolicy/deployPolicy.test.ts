@@ -237,6 +237,29 @@ describe("deploy policies", () => {
     assert.throws(() => deployPolicies(env, runs, TRUST), UncoveredTypeError);
   });
 
+  it("--state-bucket: every account may read and write the state, nothing else of S3 beyond the rotation templates", async () => {
+    const env = environmentFromFile(DEV_FILE);
+    const accounts = deployPolicies(env, (await deployed(env)).runs, TRUST, "acme-state");
+    for (const a of accounts) {
+      assert.deepEqual(
+        allowing(a, "s3:PutObject").flatMap((s) => s.Resource),
+        ["arn:aws:s3:::acme-state/*"],
+      );
+      assert.deepEqual(
+        allowing(a, "s3:ListBucket").flatMap((s) => s.Resource),
+        ["arn:aws:s3:::acme-state"],
+      );
+      for (const s of allowing(a, "iam:CreateServiceLinkedRole")) {
+        assert.ok(s.Resource.every((r) => r.includes(":role/aws-service-role/")));
+        assert.ok(s.Condition?.StringEquals["iam:AWSServiceName"]);
+      }
+    }
+    assert.deepEqual(
+      allowing(accounts[1], "iam:CreateServiceLinkedRole").flatMap((s) => s.Resource),
+      ["arn:aws:iam::222222222222:role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS"],
+    );
+  });
+
   it("every invoke the mock engine answers has deploy rights", () => {
     const source = fs.readFileSync(path.join(ROOT, "src", "offline", "mockCloud.ts"), "utf8");
     const body = source.slice(source.indexOf("export function mockInvoke"));
