@@ -30,13 +30,14 @@ export function generateEnvironmentFile(
   workloads: number,
   options: GenerateOptions = {},
 ): string {
-  const mode = connectivityMode(options.connectivity ?? DEFAULT_MODE);
+  const { connectivity = DEFAULT_MODE, summaryPrefixes = false } = options;
+  const mode = connectivityMode(connectivity);
   // The default mode stays unwritten, as a user's file would have it.
   const named = mode.name !== DEFAULT_MODE;
   const { maxWorkloads: max, limit, workloadCidr, summaryPrefix } = mode.scale;
   if (workloads < 1 || workloads > max)
     throw new Error(`workloads must be from 1 to ${max} (${limit}), got ${workloads}`);
-  const summary = options.summaryPrefixes ? summaryPrefix : undefined;
+  const summary = summaryPrefixes ? summaryPrefix : undefined;
   const zones = ["us-east-1a", "us-east-1b"];
   const config: Record<string, unknown> = {
     "pulumi:disable-default-providers": ["*"],

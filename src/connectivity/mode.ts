@@ -107,6 +107,8 @@ export interface ScaleFacts {
   raisedQuotas(workloads: number): Record<string, Record<string, number>>;
   /** `npm run bench`'s default sizes. */
   benchSizes: number[];
+  /** Provider modules beyond the common ones that the mode's resources load, for the bench's floor. */
+  sdkModules: string[];
 }
 
 /** One connectivity mode. */

@@ -138,6 +138,8 @@ export const peering: ConnectivityMode = {
       return config;
     },
     benchSizes: [3, 10, 50, 125],
+    // Peering connections and routes are in aws.ec2, which the floor loads anyway.
+    sdkModules: [],
   },
   resources: async () => (await import("./peeringResources")).peeringResources,
 };

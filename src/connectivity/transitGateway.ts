@@ -112,6 +112,7 @@ export const transitGateway: ConnectivityMode = {
     // No peering: the peering quotas keep their defaults.
     raisedQuotas: () => ({}),
     benchSizes: [125, 250, 500],
+    sdkModules: ["aws.ec2transitgateway.TransitGateway", "aws.ram.ResourceShare"],
   },
   resources: async () => (await import("./transitGatewayResources")).transitGatewayResources,
 };
