@@ -4,6 +4,35 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
+/** Who may read other stacks and the configuration. */
+const BOUNDARIES = [
+  {
+    selector: "NewExpression[callee.property.name='StackReference']",
+    message: "src/peers.ts is the only module that reads other stacks.",
+  },
+  {
+    selector: "NewExpression[callee.property.name='Config']",
+    message: "src/config is the only module that reads configuration.",
+  },
+];
+
+/**
+ * The connectivity seam: the mode is picked once (src/connectivity/index.ts) and asked,
+ * never read or compared by name elsewhere. The names are those of src/config/transitGateway.ts
+ * CONNECTIVITY_MODES; a new mode adds its name here with its module.
+ */
+const MODE_NAMES = "/^(peering|transit-gateway)$/";
+const MODE_MESSAGE =
+  "The connectivity mode is chosen in one place (src/connectivity/index.ts): ask the mode object (modeOf(env), connectivityMode(name)) instead of reading or comparing its name, so a new mode is one module and a compile error, not a silent peering plan.";
+const MODE_SEAM = [
+  { selector: "MemberExpression[property.name='connectivity']", message: MODE_MESSAGE },
+  {
+    selector: `BinaryExpression[operator=/^[!=]==?$/] > Literal[value=${MODE_NAMES}]`,
+    message: MODE_MESSAGE,
+  },
+  { selector: `SwitchCase > Literal.test[value=${MODE_NAMES}]`, message: MODE_MESSAGE },
+];
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "bin/**", "**/*.js", "**/*.mjs", "**/*.cjs"] },
   js.configs.recommended,
@@ -28,19 +57,15 @@ export default tseslint.config(
     // The boundaries of the program, as checks (README, "Code layout").
     files: ["**/*.ts"],
     ignores: ["src/peers.ts", "tests/**"],
-    rules: {
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "NewExpression[callee.property.name='StackReference']",
-          message: "src/peers.ts is the only module that reads other stacks.",
-        },
-        {
-          selector: "NewExpression[callee.property.name='Config']",
-          message: "src/config is the only module that reads configuration.",
-        },
-      ],
-    },
+    rules: { "no-restricted-syntax": ["error", ...BOUNDARIES] },
+  },
+  {
+    // The same boundaries plus the connectivity seam, outside the modes and the config
+    // (which declares the names). One rule entry per file: a later block replaces the
+    // selectors of an earlier one, so this one repeats them.
+    files: ["**/*.ts"],
+    ignores: ["src/peers.ts", "tests/**", "src/connectivity/**", "src/config/**"],
+    rules: { "no-restricted-syntax": ["error", ...BOUNDARIES, ...MODE_SEAM] },
   },
   {
     files: ["components/**/*.ts"],

@@ -12,6 +12,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Option } from "commander";
 import { EXIT, UsageError, newCommand, runCli, wholeNumber } from "./lib/cli";
+import { CONNECTIVITY_MODES, type Connectivity } from "../src/config/transitGateway";
+import { connectivityMode } from "../src/connectivity";
 
 const ROOT = path.join(__dirname, "..");
 const PARALLEL = 4;
@@ -77,22 +79,27 @@ const command = newCommand(
   )
   .addOption(
     new Option("--connectivity <mode>", "how central reaches the workloads")
-      .choices(["peering", "transit-gateway"])
+      .choices([...CONNECTIVITY_MODES])
       .default("peering"),
   );
 
 async function main(options: {
   runs: number;
   sizes?: number[];
-  connectivity: "peering" | "transit-gateway";
+  connectivity: Connectivity;
 }): Promise<number> {
   const { runs, connectivity } = options;
-  const tgw = connectivity === "transit-gateway";
+  const { scale } = connectivityMode(connectivity);
   // Defaults: 3,10,50,125 with peering; 125,250,500 with a transit gateway.
-  const sizes = options.sizes ?? (tgw ? [125, 250, 500] : [3, 10, 50, 125]);
-  if (!tgw && sizes.some((n) => n > 125)) {
+  const sizes = options.sizes ?? scale.benchSizes;
+  // Where the mode can summarize the workload CIDRs, the benchmark does (one prefix).
+  const summaryPrefixes = scale.summaryPrefix !== undefined;
+  if (sizes.some((n) => n > scale.maxWorkloads)) {
+    const wider = CONNECTIVITY_MODES.filter(
+      (m) => connectivityMode(m).scale.maxWorkloads > scale.maxWorkloads,
+    );
     throw new UsageError(
-      "--sizes: peering serves at most 125 workloads (AWS's maximum of active peerings per VPC); use --connectivity transit-gateway for more",
+      `--sizes: ${connectivity} serves at most ${scale.maxWorkloads} workloads (AWS's maximum of ${scale.limit})${wider.length > 0 ? `; use --connectivity ${wider.join(" or ")} for more` : ""}`,
       "--sizes",
     );
   }
@@ -112,7 +119,7 @@ async function main(options: {
       'const native = require("@pulumi/aws-native");',
       'const random = require("@pulumi/random");',
       "void [aws.ec2.Vpc, aws.vpc.SecurityGroupIngressRule, aws.kms.Key, aws.secretsmanager.Secret, aws.iam.Role, aws.rds.Instance, aws.serverlessrepository.CloudFormationStack, native.accessanalyzer.Analyzer, random.RandomPassword];",
-      ...(tgw ? ["void [aws.ec2transitgateway.TransitGateway, aws.ram.ResourceShare];"] : []),
+      ...(scale.sdkModules.length > 0 ? [`void [${scale.sdkModules.join(", ")}];`] : []),
     ].join("\n"),
   );
   const floor = Array.from({ length: runs }, () => measure([floorScript], dir));
@@ -123,7 +130,7 @@ async function main(options: {
     `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
   );
   console.log(
-    `floor (load SDK + providers): ${(floorMs / 1000).toFixed(2)} s, ${(floorKb / 1024).toFixed(0)} MiB; ${runs} runs per size, median; connectivity: ${connectivity}${tgw ? " (one summary prefix)" : ""}\n`,
+    `floor (load SDK + providers): ${(floorMs / 1000).toFixed(2)} s, ${(floorKb / 1024).toFixed(0)} MiB; ${runs} runs per size, median; connectivity: ${connectivity}${summaryPrefixes ? " (one summary prefix)" : ""}\n`,
   );
   const header = [
     "workloads",
@@ -144,12 +151,8 @@ async function main(options: {
     const name = `bench${n}`;
     const envFile = path.join(dir, `Pulumi.${name}.yaml`);
     const policyFile = path.join(dir, `policy-${n}.json`);
-    fs.writeFileSync(
-      envFile,
-      generateEnvironmentFile(name, n, { connectivity, summaryPrefixes: tgw }),
-    );
-    // Transit gateway mode has no peering: the peering quotas keep their defaults.
-    fs.writeFileSync(policyFile, JSON.stringify(tgw ? {} : raisedQuotaConfig(n)));
+    fs.writeFileSync(envFile, generateEnvironmentFile(name, n, { connectivity, summaryPrefixes }));
+    fs.writeFileSync(policyFile, JSON.stringify(raisedQuotaConfig(n, connectivity)));
     const samples = Array.from({ length: runs }, () =>
       measure(
         [

@@ -43,9 +43,10 @@ const command = newCommand(
   .option("--config-file <path>", `environment file${defaultText("Pulumi.<env>.yaml")}`)
   .addOption(new Option("--preview", "preview each stack once").default(false).conflicts("destroy"))
   .addOption(
-    new Option("--destroy", "destroy central, then the workloads (asks, or needs --yes)").default(
-      false,
-    ),
+    new Option(
+      "--destroy",
+      "destroy every stack, in the order the connectivity mode needs (asks, or needs --yes)",
+    ).default(false),
   )
   .addOption(new Option("-y, --yes", "confirm --destroy without asking").default(false))
   .addOption(
@@ -78,12 +79,12 @@ const command = newCommand(
   );
 
 /** Asks on a terminal to type the environment's name; false anywhere else. */
-async function confirmDestroy(env: string): Promise<boolean> {
+async function confirmDestroy(env: string, order: string): Promise<boolean> {
   if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(
-      `This destroys every stack of '${env}' (central first). Type the environment name to confirm: `,
+      `This destroys every stack of '${env}' (${order}). Type the environment name to confirm: `,
     );
     return answer.trim() === env;
   } finally {
@@ -106,7 +107,12 @@ async function main(options: Options): Promise<number> {
   const { env, file: configFile } = environmentNamed(options.env, file);
   await checkGuardConfig(options.policyConfig);
 
-  if (options.destroy && !options.yes && !(await confirmDestroy(env.environment)))
+  const { destroyOrder } = await import("../src/topology");
+  if (
+    options.destroy &&
+    !options.yes &&
+    !(await confirmDestroy(env.environment, destroyOrder(env)))
+  )
     throw new UsageError(
       `--destroy of '${env.environment}' not confirmed: nothing was touched (pass --yes, or run it on a terminal and type the name)`,
       "--yes",

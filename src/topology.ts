@@ -7,6 +7,8 @@
  */
 import type { Environment, Workload } from "./config/schema";
 import { ConfigError } from "./config/errors";
+import { connectivityMode, modeOf } from "./connectivity";
+import type { ModePhase } from "./connectivity/mode";
 
 /** The central stack of an environment: `<env>-central`. */
 export function centralStack(env: Pick<Environment, "environment">): string {
@@ -65,117 +67,56 @@ export interface Phase {
 export type Operation = "up" | "preview" | "destroy";
 
 /**
- * The workloads whose peering central requests in each round: central never has more
- * pending (unaccepted) requests than `maxPendingPeerings` (AWS's quota of outstanding
- * requests, 25 by default), so it requests them in rounds, in file order.
+ * The workloads whose peering central requests in each round (peering mode's rounds, see
+ * src/connectivity/peering.ts), whatever the environment's mode.
  */
 export function peeringRounds(env: Environment): Workload[][] {
-  const size = env.maxPendingPeerings;
-  const rounds: Workload[][] = [];
-  for (let i = 0; i < env.workloads.length; i += size)
-    rounds.push(env.workloads.slice(i, i + size));
-  return rounds;
+  return connectivityMode("peering").rounds(env);
 }
 
 /**
- * The phases of `pulumi up` across the environment. The accounts depend on each other in a
- * cycle (central needs the workload VPCs and roles; a workload needs central's peering
- * request and key; rotation needs the accepted peering), broken into phases:
- * 1. every workload: VPC, database, application role, Secrets Manager endpoint;
- * 2. central: key, endpoint, rotation functions, peering requests of round 1, their routes;
- * 3. the workloads of round 1: peering accepter, return routes, identity policy;
- * 4. central: for each workload whose peering is accepted, its secret, first value, policy
- *    and rotation (whose first run now finds its network path), and the peering requests of
- *    the next round; phases 3 and 4 repeat for every further round.
- * The program of each stack decides the same from its peers' outputs, so a stack run out of
- * this order only does less, never something premature.
+ * The phases of `pulumi up` across the environment, as the connectivity mode plans them
+ * (src/connectivity/peering.ts, transitGateway.ts). The program of each stack decides the
+ * same from its peers' outputs, so a stack run out of this order only does less, never
+ * something premature.
  */
 export function deploymentPhases(env: Environment): Phase[] {
-  if (env.connectivity === "transit-gateway") return transitGatewayPhases(env);
-  const central = centralStack(env);
-  const rounds = peeringRounds(env);
-  const phases: Omit<Phase, "number">[] = [
-    {
-      purpose: "workload networks, databases, application roles, endpoints",
-      stacks: env.workloads.map((w) => workloadStack(env, w.name)),
-    },
-  ];
-  rounds.forEach((round, i) => {
-    const label = rounds.length > 1 ? ` (round ${i + 1} of ${rounds.length})` : "";
-    phases.push({
-      purpose:
-        i === 0
-          ? `central key, endpoint, rotation functions, peering requests${label}`
-          : `central secrets and rotation of round ${i}, peering requests${label}`,
-      stacks: [central],
-    });
-    phases.push({
-      purpose: `workload peering accepters, routes, identity policies${label}`,
-      stacks: round.map((w) => workloadStack(env, w.name)),
-    });
-  });
-  phases.push({
-    purpose:
-      rounds.length > 1
-        ? `central secrets and rotation of round ${rounds.length}`
-        : "central secrets, first values, policies and rotation",
-    stacks: [central],
-  });
-  return numbered(phases);
-}
-
-/**
- * The phases in transit gateway mode (README, "Connectivity: peering or transit gateway").
- * No pending requests to pace, so no rounds, whatever the number of workloads:
- * 1. every workload: VPC, database, application role, Secrets Manager endpoint;
- * 2. central: key, endpoint, rotation functions, the transit gateway with its route tables
- *    and central attachment, its RAM share with the workload accounts, central's routes;
- * 3. every workload: share accepted (unless shared with the organization), VPC attachment
- *    (auto-accepted, associated with nothing yet), route to central, identity policy;
- * 4. central: for each workload that exports its attachment, the attachment's route-table
- *    association and propagation, then its secret and rotation (which depends on them).
- */
-function transitGatewayPhases(env: Environment): Phase[] {
-  const central = centralStack(env);
-  const workloads = env.workloads.map((w) => workloadStack(env, w.name));
-  return numbered([
-    { purpose: "workload networks, databases, application roles, endpoints", stacks: workloads },
-    {
-      purpose: "central key, endpoint, rotation functions, transit gateway, RAM share, routes",
-      stacks: [central],
-    },
-    {
-      purpose: "workload share acceptance, transit gateway attachments, routes, identity policies",
-      stacks: workloads,
-    },
-    {
-      purpose: "central attachment routing, secrets, first values, policies and rotation",
-      stacks: [central],
-    },
-  ]);
+  return stacksOf(env, modeOf(env).upPhases(env));
 }
 
 /** The phases an operation runs, in order. */
 export function operationPhases(env: Environment, operation: Operation): Phase[] {
+  // Destroy: the mode knows which side AWS lets go first.
+  if (operation === "destroy") return stacksOf(env, modeOf(env).destroyPhases(env));
   const up = deploymentPhases(env);
   if (operation === "up") return up;
-  const workloads = env.workloads.map((w) => workloadStack(env, w.name));
   // A preview changes nothing, so a second pass over a stack would show the same as the first.
-  if (operation === "preview") {
-    const seen = new Set<string>();
-    const first: Omit<Phase, "number">[] = [];
-    for (const phase of up) {
-      const stacks = phase.stacks.filter((s) => !seen.has(s));
-      stacks.forEach((s) => seen.add(s));
-      if (stacks.length > 0) first.push({ purpose: phase.purpose, stacks });
-    }
-    return numbered(first);
+  const seen = new Set<string>();
+  const first: Omit<Phase, "number">[] = [];
+  for (const phase of up) {
+    const stacks = phase.stacks.filter((s) => !seen.has(s));
+    stacks.forEach((s) => seen.add(s));
+    if (stacks.length > 0) first.push({ purpose: phase.purpose, stacks });
   }
-  // Central goes first: its secrets and rotation point at the workload databases.
-  return numbered([
-    { purpose: "central", stacks: [centralStack(env)] },
-    { purpose: "workloads", stacks: workloads },
-  ]);
+  return numbered(first);
+}
+
+/** The destroy order in a few words, for the confirmation prompts. */
+export function destroyOrder(env: Environment): string {
+  return modeOf(env).destroyOrder;
+}
+
+/** A mode's phases with their stacks named and numbered. */
+function stacksOf(env: Environment, phases: ModePhase[]): Phase[] {
+  return numbered(
+    phases.map((p) => ({
+      purpose: p.purpose,
+      stacks:
+        p.accounts === "central"
+          ? [centralStack(env)]
+          : p.accounts.map((w) => workloadStack(env, w.name)),
+    })),
+  );
 }
 
 /** Counts that follow from the phases: stack updates and how many run one after another. */

@@ -2,9 +2,10 @@
 export const PACK_NAME = "secrets-hub-guard";
 
 /**
- * Names of the policies that judge an environment as a whole (quotas and routing across
- * every stack). SDK-free, so that the offline plan can import them: it runs these once more
- * over all stacks together, and a policy added to the environment group is added here.
+ * Names of the environment group (policies/environment.ts): quotas and routing across every
+ * stack. SDK-free, so that the offline plan can import them: it runs these once more over
+ * all stacks together ({@link ENVIRONMENT_POLICIES}), and a policy added to the group is
+ * added here.
  */
 export const ENVIRONMENT_POLICY = {
   peeringQuota: "peering-quota",
@@ -14,13 +15,28 @@ export const ENVIRONMENT_POLICY = {
   interfaceEndpointsQuota: "interface-endpoints-quota",
   noDefaultRouteViaPeering: "no-default-route-via-peering",
   peeredCidrsDisjoint: "peered-cidrs-disjoint",
-  transitGatewayAttachmentQuota: "transit-gateway-attachment-quota",
-  transitGatewayRouteQuota: "transit-gateway-route-quota",
-  noDefaultRouteViaTransitGateway: "no-default-route-via-transit-gateway",
-  transitGatewayCidrsDisjoint: "transit-gateway-cidrs-disjoint",
 } as const;
 
-export const ENVIRONMENT_POLICIES: readonly string[] = Object.values(ENVIRONMENT_POLICY);
+/**
+ * Names of the transit gateway group (policies/transitGateway.ts): attachments and routes per
+ * transit gateway, no default route through one, disjoint attached CIDRs. They judge the
+ * environment as a whole too.
+ */
+export const TRANSIT_GATEWAY_POLICY = {
+  attachmentQuota: "transit-gateway-attachment-quota",
+  routeQuota: "transit-gateway-route-quota",
+  noDefaultRoute: "no-default-route-via-transit-gateway",
+  cidrsDisjoint: "transit-gateway-cidrs-disjoint",
+} as const;
+
+/**
+ * Every policy the offline plan runs once more over all stacks together: the environment
+ * group and the transit gateway group, in registration order.
+ */
+export const ENVIRONMENT_POLICIES: readonly string[] = [
+  ...Object.values(ENVIRONMENT_POLICY),
+  ...Object.values(TRANSIT_GATEWAY_POLICY),
+];
 
 /**
  * Config parameter of each quota policy: the value of the quota in the user's accounts
@@ -34,4 +50,10 @@ export const QUOTA_PARAM = {
   securityGroupRules: "maxRulesPerSecurityGroup",
   securityGroupsPerInterface: "maxSecurityGroupsPerInterface",
   interfaceEndpointsQuota: "maxInterfaceEndpointsPerVpc",
+} as const;
+
+/** Config parameter of each transit gateway quota policy (AWS's default until raised). */
+export const TRANSIT_GATEWAY_PARAM = {
+  attachmentQuota: "maxAttachmentsPerTransitGateway",
+  routeQuota: "maxRoutesPerTransitGateway",
 } as const;

@@ -56,3 +56,23 @@ export const PREFIX_LIST = [
   "aws:ec2/managedPrefixList:ManagedPrefixList",
   "aws-native:ec2:PrefixList",
 ];
+export const TRANSIT_GATEWAY = [
+  "aws:ec2transitgateway/transitGateway:TransitGateway",
+  "aws-native:ec2:TransitGateway",
+];
+export const TGW_VPC_ATTACHMENT = [
+  "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+  "aws-native:ec2:TransitGatewayVpcAttachment",
+];
+export const TGW_ROUTE_TABLE = [
+  "aws:ec2transitgateway/routeTable:RouteTable",
+  "aws-native:ec2:TransitGatewayRouteTable",
+];
+export const TGW_ROUTE = [
+  "aws:ec2transitgateway/route:Route",
+  "aws-native:ec2:TransitGatewayRoute",
+];
+export const TGW_PROPAGATION = [
+  "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
+  "aws-native:ec2:TransitGatewayRouteTablePropagation",
+];

@@ -32,7 +32,6 @@ import {
   VPC,
 } from "../lib/types";
 import { add, countAgainst, limitOf, referenceOf, shortName } from "./counting";
-import { transitGatewayPolicies } from "./transitGateway";
 
 /** Active peering connections per VPC (L-7E9ECCDB): every request of the VPC may become active. */
 export function checkPeeringQuota(resources: PlainResource[], config: Config): Finding[] {
@@ -479,5 +478,4 @@ export const environmentPolicies = [
     description: "CIDRs reached through peerings overlap neither each other nor the local VPC.",
     check: (resources) => checkPeeredCidrs(resources),
   }),
-  ...transitGatewayPolicies,
 ];

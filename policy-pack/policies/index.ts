@@ -4,6 +4,7 @@ import { environmentPolicies } from "./environment";
 import { keyPolicies } from "./keys";
 import { privateDnsPolicies } from "./privateDns";
 import { rotationPolicies } from "./rotation";
+import { transitGatewayPolicies } from "./transitGateway";
 
 /** Every policy of the pack, by group. */
 export const policyGroups = {
@@ -13,6 +14,7 @@ export const policyGroups = {
   keys: keyPolicies,
   access: accessPolicies,
   environment: environmentPolicies,
+  transitGateway: transitGatewayPolicies,
 };
 
 export const allPolicies = Object.values(policyGroups).flat();

@@ -1,9 +1,10 @@
 /**
- * Environment, transit gateway mode: attachments per transit gateway and routes per transit
- * gateway stay under AWS's quotas, no default route through a transit gateway, and the VPCs
- * attached to one transit gateway have disjoint CIDRs (none overlaps the CIDRs its own VPC
- * routes through the gateway). The peering policies count peerings only, so both sets apply
- * to both modes: each finds nothing to judge in the other.
+ * Transit gateway: attachments per transit gateway and routes per transit gateway stay under
+ * AWS's quotas, no default route through a transit gateway, and the VPCs attached to one
+ * transit gateway have disjoint CIDRs (none overlaps the CIDRs its own VPC routes through the
+ * gateway). Like the environment group, these judge the environment as a whole (the plan runs
+ * them once more over every stack). The peering policies count peerings only, so both groups
+ * apply to both modes: each finds nothing to judge in the other.
  */
 import { cidrRange, cidrsOverlap } from "../lib/cidr";
 import {
@@ -15,31 +16,17 @@ import {
   stackPolicy,
   unknownFinding,
 } from "../lib/model";
-import { ENVIRONMENT_POLICY } from "../lib/names";
+import { TRANSIT_GATEWAY_PARAM, TRANSIT_GATEWAY_POLICY } from "../lib/names";
 import { QUOTAS, quotaExceeded } from "../lib/quotas";
 import { add, countAgainst, limitOf, shortName } from "./counting";
-import { ROUTE, VPC } from "../lib/types";
-
-export const TRANSIT_GATEWAY = [
-  "aws:ec2transitgateway/transitGateway:TransitGateway",
-  "aws-native:ec2:TransitGateway",
-];
-export const TGW_VPC_ATTACHMENT = [
-  "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
-  "aws-native:ec2:TransitGatewayVpcAttachment",
-];
-export const TGW_ROUTE_TABLE = [
-  "aws:ec2transitgateway/routeTable:RouteTable",
-  "aws-native:ec2:TransitGatewayRouteTable",
-];
-export const TGW_ROUTE = [
-  "aws:ec2transitgateway/route:Route",
-  "aws-native:ec2:TransitGatewayRoute",
-];
-export const TGW_PROPAGATION = [
-  "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
-  "aws-native:ec2:TransitGatewayRouteTablePropagation",
-];
+import {
+  ROUTE,
+  TGW_PROPAGATION,
+  TGW_ROUTE,
+  TGW_ROUTE_TABLE,
+  TGW_VPC_ATTACHMENT,
+  VPC,
+} from "../lib/types";
 
 /**
  * What a reference names: its known value, else the resource it came from (the same
@@ -54,7 +41,7 @@ function reference(r: PlainResource, prop: string): string | undefined {
 /** VPC attachments per transit gateway ≤ 5,000 (L-E0233F82, not adjustable). */
 export function checkAttachmentQuota(resources: PlainResource[], config: Config): Finding[] {
   const quota = QUOTAS.attachmentsPerTransitGateway;
-  const limit = limitOf(config, "maxAttachmentsPerTransitGateway", quota);
+  const limit = limitOf(config, TRANSIT_GATEWAY_PARAM.attachmentQuota, quota);
   const perGateway = new Map<string, { n: number; urn: string }>();
   for (const a of resources.filter((r) => TGW_VPC_ATTACHMENT.includes(r.type))) {
     add(perGateway, reference(a, "transitGatewayId") ?? a.urn, 1, a.urn);
@@ -78,7 +65,7 @@ export function checkTransitGatewayRouteQuota(
   config: Config,
 ): Finding[] {
   const quota = QUOTAS.routesPerTransitGateway;
-  const limit = limitOf(config, "maxRoutesPerTransitGateway", quota);
+  const limit = limitOf(config, TRANSIT_GATEWAY_PARAM.routeQuota, quota);
   const tables = new Map(
     resources
       .filter((r) => TGW_ROUTE_TABLE.includes(r.type))
@@ -178,14 +165,14 @@ export function checkAttachmentCidrs(resources: PlainResource[]): Finding[] {
   return findings;
 }
 
-/** Registered after the peering policies, in the order of {@link ENVIRONMENT_POLICY}. */
+/** Registered after the environment group, in the order of {@link TRANSIT_GATEWAY_POLICY}. */
 export const transitGatewayPolicies = [
   stackPolicy({
-    name: ENVIRONMENT_POLICY.transitGatewayAttachmentQuota,
+    name: TRANSIT_GATEWAY_POLICY.attachmentQuota,
     description: "VPC attachments per transit gateway stay under the quota (5,000, a hard limit).",
     configSchema: {
       properties: {
-        maxAttachmentsPerTransitGateway: numberParam(
+        [TRANSIT_GATEWAY_PARAM.attachmentQuota]: numberParam(
           "VPC attachments allowed per transit gateway.",
           QUOTAS.attachmentsPerTransitGateway.defaultValue,
           1,
@@ -196,13 +183,13 @@ export const transitGatewayPolicies = [
     check: (resources, config) => checkAttachmentQuota(resources, config),
   }),
   stackPolicy({
-    name: ENVIRONMENT_POLICY.transitGatewayRouteQuota,
+    name: TRANSIT_GATEWAY_POLICY.routeQuota,
     description:
       "Routes of a transit gateway (static and propagated, all route tables) stay under the quota (10,000).",
     configSchema: {
       properties: {
         // Adjustable without a published maximum: no upper bound here.
-        maxRoutesPerTransitGateway: {
+        [TRANSIT_GATEWAY_PARAM.routeQuota]: {
           type: "number",
           description: "Routes allowed per transit gateway, across its route tables.",
           default: QUOTAS.routesPerTransitGateway.defaultValue,
@@ -213,12 +200,12 @@ export const transitGatewayPolicies = [
     check: (resources, config) => checkTransitGatewayRouteQuota(resources, config),
   }),
   stackPolicy({
-    name: ENVIRONMENT_POLICY.noDefaultRouteViaTransitGateway,
+    name: TRANSIT_GATEWAY_POLICY.noDefaultRoute,
     description: "No 0.0.0.0/0 route points at a transit gateway.",
     check: (resources) => checkNoDefaultRouteViaTransitGateway(resources),
   }),
   stackPolicy({
-    name: ENVIRONMENT_POLICY.transitGatewayCidrsDisjoint,
+    name: TRANSIT_GATEWAY_POLICY.cidrsDisjoint,
     description:
       "VPCs attached to one transit gateway have disjoint CIDRs; no VPC routes its own CIDR through it.",
     check: (resources) => checkAttachmentCidrs(resources),

@@ -1,47 +1,44 @@
 /** Synthetic environments of any size, for the benchmark and the scale tests. */
 import YAML from "yaml";
-import { ENVIRONMENT_POLICY, QUOTA_PARAM } from "../../policy-pack/lib/names";
-import { QUOTAS } from "../../policy-pack/lib/quotas";
-import type { Connectivity } from "../config/transitGateway";
+import { type Connectivity, connectivity as connectivitySchema } from "../config/transitGateway";
+import { connectivityMode } from "../connectivity";
+
+/** The mode an environment file without `secrets-hub:connectivity` has (the schema's default). */
+const DEFAULT_MODE: Connectivity = connectivitySchema.parse(undefined);
 
 /** Options of {@link generateEnvironmentFile}. */
 export interface GenerateOptions {
   /** Default: `peering`. */
   connectivity?: Connectivity;
   /**
-   * Transit gateway mode only: set `transitGateway.summaryPrefixes` to the one prefix that
-   * holds every generated workload CIDR (10.64.0.0/10). Default: false.
+   * Where the mode can summarize the workload CIDRs (transit gateway): set
+   * `transitGateway.summaryPrefixes` to the one prefix that holds every generated workload
+   * CIDR (10.64.0.0/10). Default: false.
    */
   summaryPrefixes?: boolean;
 }
 
-/** Transit gateway mode: /24 workload VPCs carved from this /10 (16,384 of them). */
-const TGW_WORKLOAD_SPACE = "10.64.0.0/10";
-const TGW_MAX_WORKLOADS = 5000;
-
 /**
  * An environment file with `workloads` workload accounts: distinct 12-digit ids, disjoint
- * CIDRs, alternating PostgreSQL and MySQL. Peering mode: /16 CIDRs (10.1.0.0/16 …
- * 10.125.0.0/16 beside the central 10.0.0.0/16), at most 125. Transit gateway mode: /24 CIDRs in
- * 10.64.0.0/10 (10.64.0.0/24, 10.64.1.0/24, …), up to 5,000 workloads (the attachments a
- * transit gateway takes).
+ * CIDRs, alternating PostgreSQL and MySQL, laid out as the mode's scale facts say. Peering:
+ * /16 CIDRs (10.1.0.0/16 … 10.125.0.0/16 beside the central 10.0.0.0/16), at most 125.
+ * Transit gateway: /24 CIDRs in 10.64.0.0/10 (10.64.0.0/24, 10.64.1.0/24, …), up to 5,000
+ * workloads (the attachments a transit gateway takes).
  */
 export function generateEnvironmentFile(
   name: string,
   workloads: number,
   options: GenerateOptions = {},
 ): string {
-  const tgw = options.connectivity === "transit-gateway";
-  // Peering: every workload peers with the central VPC, and the config check refuses more
-  // than AWS's hard limit of active peerings per VPC.
-  const max = tgw ? TGW_MAX_WORKLOADS : QUOTAS.activePeeringsPerVpc.maximum;
+  const { connectivity = DEFAULT_MODE, summaryPrefixes = false } = options;
+  const mode = connectivityMode(connectivity);
+  // The default mode stays unwritten, as a user's file would have it.
+  const named = mode.name !== DEFAULT_MODE;
+  const { maxWorkloads: max, limit, workloadCidr, summaryPrefix } = mode.scale;
   if (workloads < 1 || workloads > max)
-    throw new Error(
-      `workloads must be from 1 to ${max} (${tgw ? "transit gateway attachments" : "active peering connections per VPC"}), got ${workloads}`,
-    );
+    throw new Error(`workloads must be from 1 to ${max} (${limit}), got ${workloads}`);
+  const summary = summaryPrefixes ? summaryPrefix : undefined;
   const zones = ["us-east-1a", "us-east-1b"];
-  const cidrOf = (n: number) =>
-    tgw ? `10.${64 + Math.floor((n - 1) / 256)}.${(n - 1) % 256}.0/24` : `10.${n}.0.0/16`;
   const config: Record<string, unknown> = {
     "pulumi:disable-default-providers": ["*"],
     "secrets-hub:environment": name,
@@ -54,9 +51,8 @@ export function generateEnvironmentFile(
       duration: "3h",
       applicationVersion: "1.1.671",
     },
-    ...(tgw ? { "secrets-hub:connectivity": "transit-gateway" } : {}),
-    "secrets-hub:transitGateway":
-      tgw && options.summaryPrefixes ? { summaryPrefixes: [TGW_WORKLOAD_SPACE] } : {},
+    ...(named ? { "secrets-hub:connectivity": mode.name } : {}),
+    "secrets-hub:transitGateway": summary ? { summaryPrefixes: [summary] } : {},
     "secrets-hub:central": {
       accountId: "100000000000",
       region: "us-east-1",
@@ -70,7 +66,7 @@ export function generateEnvironmentFile(
         name: `app-${String(n).padStart(3, "0")}`,
         accountId: String(200000000000 + n),
         region: "us-east-1",
-        vpcCidr: cidrOf(n),
+        vpcCidr: workloadCidr(n),
         availabilityZones: zones,
         database: {
           engine,
@@ -81,21 +77,18 @@ export function generateEnvironmentFile(
       };
     }),
   };
-  return `# Generated: ${workloads} workloads${tgw ? ", transit gateway" : ""}.\n${YAML.stringify({ config }, { aliasDuplicateObjects: false })}`;
+  const label = named ? `, ${mode.diagram.label}` : "";
+  return `# Generated: ${workloads} workloads${label}.\n${YAML.stringify({ config }, { aliasDuplicateObjects: false })}`;
 }
 
 /**
  * The policy config a generated environment of `workloads` workloads needs: the quotas its
- * design exceeds at AWS's defaults, raised just enough (README, "Scale and the benchmark").
- * Every workload is one active peering of the central VPC and one route in each central
- * private route table; the rotation functions' egress rules are spread over security
- * groups and the peering requests paced in rounds, so neither needs a raise.
+ * design exceeds at AWS's defaults, raised just enough (README, "Scale and the benchmark"),
+ * as the mode says (src/connectivity/peering.ts; a transit gateway needs none).
  */
-export function raisedQuotaConfig(workloads: number): Record<string, Record<string, number>> {
-  const config: Record<string, Record<string, number>> = {};
-  if (workloads > QUOTAS.activePeeringsPerVpc.defaultValue)
-    config[ENVIRONMENT_POLICY.peeringQuota] = { [QUOTA_PARAM.peeringQuota]: workloads };
-  if (workloads > QUOTAS.routesPerRouteTable.defaultValue)
-    config[ENVIRONMENT_POLICY.routeTableQuota] = { [QUOTA_PARAM.routeTableQuota]: workloads };
-  return config;
+export function raisedQuotaConfig(
+  workloads: number,
+  connectivity: Connectivity = DEFAULT_MODE,
+): Record<string, Record<string, number>> {
+  return connectivityMode(connectivity).scale.raisedQuotas(workloads);
 }

@@ -2,7 +2,8 @@
  * The multi-stack deployment: creates every stack of an environment first, then runs the
  * phases that `src/topology.ts` computes (the stacks of a phase in parallel), with the
  * environment file as the config file and the policy pack on every preview and update;
- * stops at the first failure; destroys central first, then the workloads.
+ * stops at the first failure; destroys in the order the connectivity mode gives (peering:
+ * central first; transit gateway: the workloads first, src/connectivity/).
  *
  * It talks to the Pulumi Automation API through the small `StackOps` surface below, so the
  * ordering, parallelism and failure handling can be tested with a stand-in.

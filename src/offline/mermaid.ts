@@ -1,10 +1,13 @@
 /**
  * The topology of a plan as a Mermaid flowchart (`npm run plan -- --format mermaid`): each
  * account a subgraph (account id, Region) with its VPC and CIDR, its Secrets Manager
- * endpoint, and in central the key, its replica keys and the secrets; peering links between
- * central's VPC and each workload VPC that accepted one; which role reads which secret (from
- * the secret policies' principals).
+ * endpoint, and in central the key, its replica keys and the secrets; the link between
+ * central's VPC and each workload VPC whose side of it is in place, as each connectivity
+ * mode draws it (a peering accepter, a transit gateway attachment); which role reads which
+ * secret (from the secret policies' principals).
  */
+import { CONNECTIVITY_MODES } from "../config/transitGateway";
+import { connectivityMode } from "../connectivity";
 import type { Plan, PlannedStack } from "./plan";
 
 type Resource = PlannedStack["resources"][number];
@@ -17,8 +20,10 @@ const T = {
   secret: "aws:secretsmanager/secret:Secret",
   secretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
   role: "aws:iam/role:Role",
-  accepter: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
 };
+
+/** Every mode's link: a plan holds the links of its own mode only. */
+const LINKS = CONNECTIVITY_MODES.map((name) => connectivityMode(name).diagram);
 
 /** A Mermaid node id from any text. */
 const id = (text: string) => text.replace(/[^A-Za-z0-9_]/g, "_");
@@ -67,8 +72,10 @@ export function mermaidTopology(plan: Plan): string {
         roles.set(`arn:aws:iam::${stack.accountId}:role/${name}`, node);
         lines.push(`    ${node}([${label(`role ${name}`)}])`);
       }
-      if (central && of(stack, T.accepter).length > 0)
-        edges.push(`  ${id(central.name)}_vpc <-->|peering| ${s}_vpc`);
+      for (const link of LINKS) {
+        if (central && of(stack, link.resourceType).length > 0)
+          edges.push(`  ${id(central.name)}_vpc <-->|${link.label}| ${s}_vpc`);
+      }
     }
     lines.push("  end");
   }

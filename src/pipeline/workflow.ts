@@ -8,7 +8,14 @@
  */
 import YAML from "yaml";
 import type { Environment } from "../config/schema";
-import { Operation, Phase, centralStack, operationPhases, resolveStack } from "../topology";
+import {
+  Operation,
+  Phase,
+  centralStack,
+  destroyOrder,
+  operationPhases,
+  resolveStack,
+} from "../topology";
 
 /** GitHub refuses a matrix of more than 256 jobs: a larger phase becomes consecutive jobs. */
 export const MATRIX_LIMIT = 256;
@@ -127,7 +134,7 @@ const ROLE = `matrix.role || vars[format('DEPLOY_ROLE_{0}', matrix.account)]`;
 /**
  * The deploy workflow of an environment, run by hand (`workflow_dispatch`) with an
  * operation: `preview` and `up` run their phases after an `init` job that creates the
- * missing stacks; `destroy` runs its own chain (central first) and only when the input
+ * missing stacks; `destroy` runs its own chain (in the connectivity mode's order) and only when the input
  * `confirm-destroy` is the environment's name.
  */
 export function deployWorkflow(env: Environment, options: WorkflowOptions): Workflow {
@@ -183,7 +190,7 @@ export function deployWorkflow(env: Environment, options: WorkflowOptions): Work
             required: true,
           },
           "confirm-destroy": {
-            description: `Type '${name}' to allow destroy (central first, then the workloads)`,
+            description: `Type '${name}' to allow destroy (${destroyOrder(env)})`,
             type: "string",
             required: false,
             default: "",

@@ -1,24 +1,28 @@
 /**
- * The program of the central security account stack (`<env>-central`): network, CMK and its
- * replica keys, the Secrets Manager endpoint, the rotation functions and their failure
- * alerts, IAM Access Analyzer, one peering request per workload VPC with its routes, and,
- * for each workload whose peering is accepted, its replicated secret with the first value,
- * resource policy and rotation.
+ * The program of the central security account stack (`<env>-central`), as named steps:
+ * the foundation (network, CMK and its replica keys, the rotation functions, the Secrets
+ * Manager endpoint, the failure alerts), the connectivity mode's shared part (nothing with
+ * peering; the transit gateway hub), the mode's leg toward each workload (a peering request
+ * and its routes; the transit gateway routing), each linked workload's secret (replicated,
+ * with its first value, resource policy and rotation), and IAM Access Analyzer.
  *
  * What it creates for a workload follows from the workload stack's outputs, so the stacks
  * converge in the order `src/topology.ts` gives (README, "Deployment order"):
  * - not exported yet (phase 1 not run): nothing, with a warning;
- * - exported, peering not accepted: a peering request (at most `maxPendingPeerings` of them
- *   pending at once, in file order: AWS refuses more outstanding requests) and its routes;
- * - peering accepted, return routes in place: the secret and its rotation, whose first run
- *   (immediately) now finds its path to the database and to Secrets Manager.
+ * - exported, not linked yet: central's leg toward it (with peering, at most
+ *   `maxPendingPeerings` requests pending at once, in file order: AWS refuses more
+ *   outstanding requests);
+ * - linked (the workload's side and its return routes in place): the secret and its
+ *   rotation, whose first run (immediately) now finds its path to the database and to
+ *   Secrets Manager.
  */
+import type * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseSecret } from "../../components/databaseSecret";
-import { PeeringRequest } from "../../components/peeringRequest";
 import { RotationAlerts } from "../../components/rotationAlerts";
-import { RotationFunction } from "../../components/rotationFunction";
+import { RotationFunction, type RotationTarget } from "../../components/rotationFunction";
+import type { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
 import { databasePort } from "../../components/engines";
 import type { Environment, Workload } from "../config";
@@ -27,15 +31,9 @@ import { WorkloadPeer, readWorkloadStack } from "../peers";
 import { namePrefix } from "../names";
 import { accountProviders, nativeProviderIn, providerList } from "../providers";
 import { replicaRegions, secretArnPattern, workloadStack } from "../topology";
-import {
-  attachmentWindow,
-  centralTransitGateway,
-  centralTransitGatewayMember,
-  summaryRotationTargets,
-  unattachedWarning,
-  usesTransitGateway,
-} from "./connectivity";
-import { accountNetwork, secretsEndpoint } from "./network";
+import { modeOf, type ConnectivityMode } from "../connectivity";
+import type { ReadyWorkload } from "../connectivity/mode";
+import { type AccountNetwork, accountNetwork, secretsEndpoint } from "./network";
 
 /** The JSON the AWS rotation functions read (and write back on every rotation). */
 export function secretDocument(
@@ -61,11 +59,6 @@ export function secretDocument(
 /** The secret holding a multi-user database's admin credentials. */
 export function masterSecretName(secretName: string): string {
   return `${secretName}/master`;
-}
-
-interface ReadyWorkload {
-  workload: Workload;
-  peer: WorkloadPeer;
 }
 
 async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
@@ -102,55 +95,116 @@ async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
   return ready;
 }
 
-/**
- * Which ready workloads get a peering request and which a secret: every accepted one, and
- * up to `maxPendingPeerings` of the others, in file order (AWS quota L-DC9F7029).
- */
-function peeringWindow(
-  env: Environment,
-  ready: ReadyWorkload[],
-): { requested: ReadyWorkload[]; accepted: Set<string>; waiting: ReadyWorkload[] } {
-  const accepted = new Set(
-    ready.filter((r) => r.peer.outputs.acceptedPeeringConnectionId).map((r) => r.workload.name),
-  );
-  const pending = ready.filter((r) => !accepted.has(r.workload.name));
-  const admitted = new Set(pending.slice(0, env.maxPendingPeerings).map((r) => r.workload.name));
-  return {
-    requested: ready.filter((r) => accepted.has(r.workload.name) || admitted.has(r.workload.name)),
-    accepted,
-    waiting: pending.filter((r) => !admitted.has(r.workload.name)),
-  };
-}
-
 export async function centralProgram(env: Environment): Promise<CentralOutputs> {
+  const mode = modeOf(env);
+  const links = await mode.resources();
   const ready = await readyWorkloads(env);
-  const tgw = usesTransitGateway(env);
-  const { requested, accepted, waiting } = tgw
-    ? attachmentWindow(ready)
-    : peeringWindow(env, ready);
-  if (waiting.length > 0) {
-    await pulumi.log.warn(
-      `${waiting.length} workload(s) wait for a peering request (${waiting.map((r) => r.workload.name).join(", ")}): central keeps at most ${env.maxPendingPeerings} unaccepted requests (secrets-hub:maxPendingPeerings, AWS quota L-DC9F7029). Run the workloads of this round, then this stack again.`,
-    );
-  }
-  const unaccepted = requested.filter((r) => !accepted.has(r.workload.name));
-  if (unaccepted.length > 0) {
-    await pulumi.log.warn(
-      tgw
-        ? unattachedWarning(
-            env,
-            unaccepted.map((r) => r.workload),
-          )
-        : `${unaccepted.map((r) => workloadStack(env, r.workload.name)).join(", ")}: peering requested, not accepted yet: their secrets and rotation follow once they have accepted it (run them, then this stack again; a request expires after 7 days).`,
-    );
-  }
+  const { requested, linked, waiting } = mode.window(env, ready);
+  await warnOfUnlinked(env, mode, requested, linked, waiting);
+
   const central = env.central;
   const providers = accountProviders(env, central, "central");
   const opts: pulumi.ComponentResourceOptions = { providers: providerList(providers) };
   const tags = { ...env.tags };
+  const regions = replicaRegions(env);
+
+  const { network, key, rotation, endpoint } = await foundation(env, {
+    ready,
+    rotationTargets: mode.rotationTargets(env, requested),
+    regions,
+    tags,
+    opts,
+    provider: providers.aws,
+  });
+
+  const link = links.central({ env, network, tags, opts });
+  const secretArns: Record<string, pulumi.Output<string>> = {};
+  const replicaSecretArns: Record<string, pulumi.Output<string>> = {};
+  for (const r of requested) {
+    // What the first rotation needs on central's side, besides the endpoint.
+    const path = link.leg(r, linked.has(r.workload.name));
+    if (!path) continue;
+    const secret = await workloadSecret(env, r, {
+      key,
+      rotation,
+      // The first rotation runs at once: it needs the Secrets Manager endpoint and both
+      // sides of the path (the workload's side and its return routes are in place: it
+      // exported what the mode links by), and this side's (with a transit gateway, also the
+      // attachment's routing).
+      rotationDependsOn: [...(endpoint ? [endpoint] : []), ...path],
+      tags,
+      opts,
+    });
+    secretArns[r.workload.name] = secret.arn;
+    replicaSecretArns[r.workload.name] = secret.replicaArn;
+  }
+
+  analyzers(env, regions, (region) =>
+    region === central.region
+      ? providers.awsNative
+      : nativeProviderIn(env, central, "central", region),
+  );
+
+  return {
+    accountId: central.accountId,
+    region: central.region,
+    vpcId: network.vpcId,
+    vpcCidr: central.vpcCidr,
+    rotationSubnetCidrs: network.privateSubnetCidrs,
+    kmsKeyArn: key.keyArn,
+    replicaKmsKeyArn: key.replicaKeyArn,
+    replicaKmsKeyArns: pulumi.output(key.replicaKeyArns),
+    secretArns: pulumi.output(secretArns),
+    replicaSecretArns: pulumi.output(replicaSecretArns),
+    ...link.outputs(),
+  };
+}
+
+/** The warnings for workloads central cannot give their secret in this run. */
+async function warnOfUnlinked(
+  env: Environment,
+  mode: ConnectivityMode,
+  requested: ReadyWorkload[],
+  linked: Set<string>,
+  waiting: ReadyWorkload[],
+): Promise<void> {
+  const waitingWarning = mode.waitingWarning(
+    env,
+    waiting.map((r) => r.workload),
+  );
+  if (waitingWarning) await pulumi.log.warn(waitingWarning);
+  const unlinked = requested.filter((r) => !linked.has(r.workload.name));
+  if (unlinked.length > 0) {
+    await pulumi.log.warn(
+      mode.unlinkedWarning(unlinked.map((r) => workloadStack(env, r.workload.name))),
+    );
+  }
+}
+
+/**
+ * What central builds whatever the mode and the workloads' progress: its network, the CMK
+ * and its replicas, the rotation functions, the Secrets Manager endpoint, the failure alerts.
+ */
+async function foundation(
+  env: Environment,
+  args: {
+    ready: ReadyWorkload[];
+    rotationTargets: RotationTarget[];
+    regions: string[];
+    tags: Record<string, string>;
+    opts: pulumi.ComponentResourceOptions;
+    provider: aws.Provider;
+  },
+): Promise<{
+  network: AccountNetwork;
+  key: SecretsKey;
+  rotation: RotationFunction;
+  endpoint: SecretsEndpoint | undefined;
+}> {
+  const { ready, regions, tags, opts } = args;
+  const central = env.central;
   const protect = env.protectStatefulResources;
   const prefix = namePrefix(env.environment);
-  const regions = replicaRegions(env);
 
   const network = accountNetwork(central, "central", tags, opts);
 
@@ -179,12 +233,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       endpointCidrs: network.privateSubnetCidrs,
-      targets:
-        summaryRotationTargets(env) ??
-        requested.map((r) => ({
-          cidr: r.workload.vpcCidr,
-          port: r.peer.outputs.database.port,
-        })),
+      targets: args.rotationTargets,
       // A multi-user database's master secret rotates with the single-user function.
       applications: ready.flatMap((r) => [
         { engine: r.workload.database.engine, strategy: r.workload.database.rotationStrategy },
@@ -210,7 +259,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     securityGroupId: rotation.securityGroupId,
     tags,
     opts,
-    provider: providers.aws,
+    provider: args.provider,
   });
 
   if (rotation.functionNames.length > 0) {
@@ -230,116 +279,75 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       opts,
     );
   }
+  return { network, key, rotation, endpoint };
+}
 
-  const hub = tgw ? centralTransitGateway(env, network, tags, opts) : undefined;
-  const peeringConnectionIds: Record<string, pulumi.Output<string>> = {};
-  const secretArns: Record<string, pulumi.Output<string>> = {};
-  const replicaSecretArns: Record<string, pulumi.Output<string>> = {};
-  for (const { workload, peer } of requested) {
-    // What the first rotation needs on central's side, besides the endpoint.
-    let path: pulumi.Resource[];
-    if (hub) {
-      path = centralTransitGatewayMember(env, workload, peer, hub, network, opts);
-      if (!accepted.has(workload.name)) continue;
-    } else {
-      const peering = new PeeringRequest(
-        `${workload.name}-peering`,
-        {
-          vpcId: network.vpcId,
-          peerVpcId: peer.outputs.vpcId,
-          peerOwnerId: workload.accountId,
-          peerRegion: workload.region,
-          peerCidr: workload.vpcCidr,
-          routeTableIds: network.privateRouteTableIds,
-          tags: { ...tags, "secrets-hub:workload": workload.name },
-        },
-        opts,
-      );
-      peeringConnectionIds[workload.name] = peering.peeringConnectionId;
-      if (!accepted.has(workload.name)) continue;
-      path = peering.routes;
-    }
-
-    const database = peer.outputs.database;
-    if (database.port !== databasePort(workload.database)) {
-      await pulumi.log.warn(
-        `${workload.name}: the database port exported (${database.port}) differs from the environment file`,
-      );
-    }
-    const db = workload.database;
-    const secretTags = { ...tags, ...workload.secret.tags, "secrets-hub:workload": workload.name };
-    const common = {
-      region: central.region,
-      kmsKeyArn: key.keyArn,
-      replicas: secretReplicaRegions(env, workload).map((region) => ({
-        region,
-        kmsKeyArn: key.replicaKeyArns[region],
-      })),
-      schedule: workload.secret.schedule ?? env.rotation.schedule,
-      duration: workload.secret.duration ?? env.rotation.duration,
-      protect,
-      // The first rotation runs at once: it needs the Secrets Manager endpoint and both
-      // sides of the path (the workload's accepter or attachment and its return routes are
-      // in place: it exported acceptedPeeringConnectionId or transitGatewayAttachmentId),
-      // and this side's routes (with a transit gateway, also the attachment's routing).
-      rotationDependsOn: [...(endpoint ? [endpoint] : []), ...path],
-      tags: secretTags,
-    };
-    let master: DatabaseSecret | undefined;
-    if (db.rotationStrategy === "multi-user" && peer.databaseInitialPassword) {
-      master = new DatabaseSecret(
-        `${workload.name}-db-master`,
-        {
-          ...common,
-          secretName: masterSecretName(db.secretName),
-          description: `Admin credentials of ${database.dbInstanceIdentifier}; rotated by secrets-hub`,
-          initialValue: secretDocument(database, peer.databaseInitialPassword),
-          rotationLambdaArn: rotation.lambdaArnFor(db.engine, "single-user"),
-        },
-        opts,
-      );
-    }
-    const secret = new DatabaseSecret(
-      `${workload.name}-db`,
+/**
+ * A linked workload's secret with its first value, resource policy and rotation; for
+ * multi-user rotation, first the master secret holding the admin credentials (rotated with
+ * the single-user function), which the application user's secret names.
+ */
+async function workloadSecret(
+  env: Environment,
+  { workload, peer }: ReadyWorkload,
+  args: {
+    key: SecretsKey;
+    rotation: RotationFunction;
+    rotationDependsOn: pulumi.Resource[];
+    tags: Record<string, string>;
+    opts: pulumi.ComponentResourceOptions;
+  },
+): Promise<DatabaseSecret> {
+  const { key, rotation, opts } = args;
+  const database = peer.outputs.database;
+  if (database.port !== databasePort(workload.database)) {
+    await pulumi.log.warn(
+      `${workload.name}: the database port exported (${database.port}) differs from the environment file`,
+    );
+  }
+  const db = workload.database;
+  const common = {
+    region: env.central.region,
+    kmsKeyArn: key.keyArn,
+    replicas: secretReplicaRegions(env, workload).map((region) => ({
+      region,
+      kmsKeyArn: key.replicaKeyArns[region],
+    })),
+    schedule: workload.secret.schedule ?? env.rotation.schedule,
+    duration: workload.secret.duration ?? env.rotation.duration,
+    protect: env.protectStatefulResources,
+    rotationDependsOn: args.rotationDependsOn,
+    tags: { ...args.tags, ...workload.secret.tags, "secrets-hub:workload": workload.name },
+  };
+  let master: DatabaseSecret | undefined;
+  if (db.rotationStrategy === "multi-user" && peer.databaseInitialPassword) {
+    master = new DatabaseSecret(
+      `${workload.name}-db-master`,
       {
         ...common,
-        secretName: db.secretName,
-        description: workload.secret.description,
-        initialValue: initialValueOf(workload, peer, master),
-        readerRoleArn: peer.outputs.applicationRoleArn,
-        rotationLambdaArn: rotation.lambdaArnFor(db.engine, db.rotationStrategy),
-        rotationAwaits: rotationAwaits(workload),
-        // An existing database's value was put by the operator: rotate at once, as for ours.
-        ...(db.existing ? { rotateImmediately: true } : {}),
+        secretName: masterSecretName(db.secretName),
+        description: `Admin credentials of ${database.dbInstanceIdentifier}; rotated by secrets-hub`,
+        initialValue: secretDocument(database, peer.databaseInitialPassword),
+        rotationLambdaArn: rotation.lambdaArnFor(db.engine, "single-user"),
       },
       opts,
     );
-    secretArns[workload.name] = secret.arn;
-    replicaSecretArns[workload.name] = secret.replicaArn;
   }
-
-  analyzers(env, regions, (region) =>
-    region === central.region
-      ? providers.awsNative
-      : nativeProviderIn(env, central, "central", region),
+  return new DatabaseSecret(
+    `${workload.name}-db`,
+    {
+      ...common,
+      secretName: db.secretName,
+      description: workload.secret.description,
+      initialValue: initialValueOf(workload, peer, master),
+      readerRoleArn: peer.outputs.applicationRoleArn,
+      rotationLambdaArn: rotation.lambdaArnFor(db.engine, db.rotationStrategy),
+      rotationAwaits: rotationAwaits(workload),
+      // An existing database's value was put by the operator: rotate at once, as for ours.
+      ...(db.existing ? { rotateImmediately: true } : {}),
+    },
+    opts,
   );
-
-  return {
-    accountId: central.accountId,
-    region: central.region,
-    vpcId: network.vpcId,
-    vpcCidr: central.vpcCidr,
-    rotationSubnetCidrs: network.privateSubnetCidrs,
-    kmsKeyArn: key.keyArn,
-    replicaKmsKeyArn: key.replicaKeyArn,
-    replicaKmsKeyArns: pulumi.output(key.replicaKeyArns),
-    peeringConnectionIds: pulumi.output(peeringConnectionIds),
-    secretArns: pulumi.output(secretArns),
-    replicaSecretArns: pulumi.output(replicaSecretArns),
-    ...(hub
-      ? { transitGatewayId: hub.transitGatewayId, transitGatewayShareArn: hub.shareArn }
-      : {}),
-  };
 }
 
 /** Regions of a workload's secret replicas: the DR Region, and the workload's own if it is another. */

@@ -1,27 +1,29 @@
 /**
- * The program of a workload account stack (`<env>-<workload>`): network, database,
- * application role and private Secrets Manager access in phase 1; the peering accepter,
- * its routes and the role's identity policy once the central stack has exported them.
+ * The program of a workload account stack (`<env>-<workload>`), as named steps: the
+ * foundation (network, database, application role, private Secrets Manager access) in
+ * phase 1; the connectivity mode's leg (the peering accepter and its routes; the transit
+ * gateway attachment) and the role's identity policy once the central stack has exported
+ * what they need.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ApplicationRole } from "../../components/applicationRole";
 import { Database, type DatabaseEndpoint } from "../../components/database";
 import { databasePort } from "../../components/engines";
 import { DatabaseAccess } from "../../components/databaseAccess";
-import { PeeringAccepter } from "../../components/peeringAccepter";
 import type { Database as DatabaseConfig, Environment, Workload } from "../config";
-import type { WorkloadOutputs } from "../contract";
+import type { CentralPlainOutputs, WorkloadOutputs } from "../contract";
 import { applicationRoleName, databaseIdentifier } from "../names";
 import { readCentralStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
-import { accountNetwork, secretsEndpoint } from "./network";
+import { type AccountNetwork, accountNetwork, secretsEndpoint } from "./network";
 import { centralStack, secretArnPattern } from "../topology";
-import { usesTransitGateway, workloadTransitGateway } from "./connectivity";
+import { modeOf } from "../connectivity";
 
 export async function workloadProgram(
   env: Environment,
   workload: Workload,
 ): Promise<WorkloadOutputs> {
+  const links = await modeOf(env).resources();
   const central = await readCentralStack(centralStack(env));
   if (!central.ready) {
     await pulumi.log.warn(
@@ -46,69 +48,118 @@ export async function workloadProgram(
 
   // Before central exists, the whole central VPC stands in for its rotation subnets.
   const rotationCidrs = centralOutputs?.rotationSubnetCidrs ?? [env.central.vpcCidr];
-  let database: WorkloadOutputs["database"];
-  let databaseInitialPassword: pulumi.Output<string> | undefined;
-  let applicationInitialPassword: pulumi.Output<string> | undefined;
-  if (workload.database.existing) {
-    const existing = workload.database.existing;
-    database = existingDatabaseEndpoint(workload.database, existing);
+  const db = workloadDatabase(env, workload, { network, rotationCidrs, protect, tags, opts });
+  const role = applicationRole(env, workload, centralOutputs, tags, opts);
+  await secretsEndpoint(workload, network, `${workload.name}-secretsmanager`, {
+    kind: "cidrs",
+    cidrs: [workload.vpcCidr],
+    tags,
+    opts,
+    provider: providers.aws,
+  });
+  const link = links.workload({ env, network, tags, opts }, workload, centralOutputs);
+
+  return {
+    accountId: workload.accountId,
+    region: workload.region,
+    vpcId: network.vpcId,
+    vpcCidr: workload.vpcCidr,
+    privateRouteTableIds: network.privateRouteTableIds,
+    applicationRoleArn: role.roleArn,
+    database: db.database,
+    secretArnPattern: secretArnPattern(env, workload.database.secretName, workload.region),
+    ...link,
+    ...(db.databaseInitialPassword ? { databaseInitialPassword: db.databaseInitialPassword } : {}),
+    ...(db.applicationInitialPassword
+      ? { applicationInitialPassword: db.applicationInitialPassword }
+      : {}),
+  };
+}
+
+/**
+ * The workload's database: a new one, or an existing one whose security group admits the
+ * rotation functions; its connection facts and the passwords central's first values use.
+ */
+function workloadDatabase(
+  env: Environment,
+  workload: Workload,
+  args: {
+    network: AccountNetwork;
+    rotationCidrs: string[];
+    protect: boolean;
+    tags: Record<string, string>;
+    opts: pulumi.ComponentResourceOptions;
+  },
+): Pick<WorkloadOutputs, "database" | "databaseInitialPassword" | "applicationInitialPassword"> {
+  const { network, rotationCidrs, opts } = args;
+  const config = workload.database;
+  if (config.existing) {
     new DatabaseAccess(
       `${workload.name}-db-access`,
       {
-        securityGroupId: existing.securityGroupId,
-        port: databasePort(workload.database),
+        securityGroupId: config.existing.securityGroupId,
+        port: databasePort(config),
         rotationCidrs,
-        engine: workload.database.engine,
-      },
-      opts,
-    );
-  } else {
-    const config = workload.database;
-    const db = new Database(
-      `${workload.name}-db`,
-      {
         engine: config.engine,
-        engineVersion: config.engineVersion,
-        instanceClass: config.instanceClass,
-        allocatedStorage: config.allocatedStorage,
-        dbName: config.dbName,
-        username: config.username,
-        port: config.port,
-        extendedSupport: config.extendedSupport,
-        multiAz: config.multiAz,
-        backupRetentionDays: config.backupRetentionDays,
-        applicationPassword: config.rotationStrategy === "multi-user",
-        identifier: databaseIdentifier(env.environment, workload.name, config.dbName),
-        vpcId: network.vpcId,
-        subnetIds: network.privateSubnetIds,
-        rotationCidrs,
-        protect,
-        tags,
       },
       opts,
     );
-    database = db.endpoint;
-    databaseInitialPassword = db.initialPassword;
-    applicationInitialPassword = db.applicationInitialPassword;
+    return { database: existingDatabaseEndpoint(config, config.existing) };
   }
+  const db = new Database(
+    `${workload.name}-db`,
+    {
+      engine: config.engine,
+      engineVersion: config.engineVersion,
+      instanceClass: config.instanceClass,
+      allocatedStorage: config.allocatedStorage,
+      dbName: config.dbName,
+      username: config.username,
+      port: config.port,
+      extendedSupport: config.extendedSupport,
+      multiAz: config.multiAz,
+      backupRetentionDays: config.backupRetentionDays,
+      applicationPassword: config.rotationStrategy === "multi-user",
+      identifier: databaseIdentifier(env.environment, workload.name, config.dbName),
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      rotationCidrs,
+      protect: args.protect,
+      tags: args.tags,
+    },
+    opts,
+  );
+  return {
+    database: db.endpoint,
+    databaseInitialPassword: db.initialPassword,
+    applicationInitialPassword: db.applicationInitialPassword,
+  };
+}
 
-  // The application reads the copy of its secret in its own Region (through its own
-  // endpoint), and the disaster-recovery replica. The grant names the secret by its ARN
-  // pattern, so it is in place before central creates the secret (the secret comes once the
-  // peering is accepted, in the same update as its rotation); the key ARNs come from central.
+/**
+ * The application's role. It reads the copy of its secret in its own Region (through its
+ * own endpoint), and the disaster-recovery replica. The grant names the secret by its ARN
+ * pattern, so it is in place before central creates the secret (the secret comes once the
+ * workload is linked, in the same update as its rotation); the key ARNs come from central.
+ */
+function applicationRole(
+  env: Environment,
+  workload: Workload,
+  central: CentralPlainOutputs | undefined,
+  tags: Record<string, string>,
+  opts: pulumi.ComponentResourceOptions,
+): ApplicationRole {
   const readRegions = [...new Set([workload.region, env.replicaRegion])];
   const keyArnIn = (region: string) =>
-    region === env.central.region
-      ? centralOutputs?.kmsKeyArn
-      : centralOutputs?.replicaKmsKeyArns[region];
+    region === env.central.region ? central?.kmsKeyArn : central?.replicaKmsKeyArns[region];
   const keyArns = readRegions.map(keyArnIn);
-  const role = new ApplicationRole(
+  return new ApplicationRole(
     `${workload.name}-app`,
     {
       roleName: applicationRoleName(env.environment, workload.name),
       trustedServices: workload.applicationRole.trustedServices,
       grant:
-        centralOutputs && keyArns.every((k) => k !== undefined)
+        central && keyArns.every((k) => k !== undefined)
           ? {
               secretArns: readRegions.map((r) =>
                 secretArnPattern(env, workload.database.secretName, r),
@@ -121,47 +172,6 @@ export async function workloadProgram(
     },
     opts,
   );
-
-  await secretsEndpoint(workload, network, `${workload.name}-secretsmanager`, {
-    kind: "cidrs",
-    cidrs: [workload.vpcCidr],
-    tags,
-    opts,
-    provider: providers.aws,
-  });
-
-  const attachment = usesTransitGateway(env)
-    ? workloadTransitGateway(env, workload, centralOutputs, network, tags, opts)
-    : undefined;
-  const peeringConnectionId = centralOutputs?.peeringConnectionIds[workload.name];
-  let accepter: PeeringAccepter | undefined;
-  if (centralOutputs && peeringConnectionId) {
-    accepter = new PeeringAccepter(
-      `${workload.name}-peering`,
-      {
-        peeringConnectionId,
-        centralCidr: centralOutputs.vpcCidr,
-        routeTableIds: network.privateRouteTableIds,
-        tags,
-      },
-      opts,
-    );
-  }
-
-  return {
-    accountId: workload.accountId,
-    region: workload.region,
-    vpcId: network.vpcId,
-    vpcCidr: workload.vpcCidr,
-    privateRouteTableIds: network.privateRouteTableIds,
-    applicationRoleArn: role.roleArn,
-    database,
-    secretArnPattern: secretArnPattern(env, workload.database.secretName, workload.region),
-    ...(accepter ? { acceptedPeeringConnectionId: accepter.peeringConnectionId } : {}),
-    ...(attachment ? { transitGatewayAttachmentId: attachment.attachmentId } : {}),
-    ...(databaseInitialPassword ? { databaseInitialPassword } : {}),
-    ...(applicationInitialPassword ? { applicationInitialPassword } : {}),
-  };
 }
 
 /** Connection facts of a database that exists outside this program. */

@@ -38,6 +38,7 @@ import {
   checkSecurityGroupRulesQuota,
   environmentPolicies,
 } from "../../policy-pack/policies/environment";
+import { transitGatewayPolicies } from "../../policy-pack/policies/transitGateway";
 import { ENVIRONMENT_POLICIES } from "../../policy-pack/lib/names";
 import { QUOTAS } from "../../policy-pack/lib/quotas";
 import { checkPendingPeeringSteps } from "../../src/offline/plan";
@@ -623,9 +624,9 @@ describe("policy functions", () => {
     assert.deepEqual(checkPendingPeeringSteps([step(26)], 25, "disabled"), []);
   });
 
-  it("the plan re-runs every environment policy: lib/names.ts lists exactly the policies of policies/environment.ts", () => {
+  it("the plan re-runs every environment policy: lib/names.ts lists exactly the policies of policies/environment.ts and policies/transitGateway.ts", () => {
     assert.deepEqual(
-      environmentPolicies.map((p) => p.name).sort(),
+      [...environmentPolicies, ...transitGatewayPolicies].map((p) => p.name).sort(),
       [...ENVIRONMENT_POLICIES].sort(),
     );
   });

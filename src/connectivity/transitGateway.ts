@@ -1,0 +1,118 @@
+/**
+ * Transit gateway mode (`secrets-hub:connectivity: transit-gateway`; README, "Connectivity:
+ * peering or transit gateway"): central owns a transit gateway shared through AWS RAM; each
+ * workload attaches its VPC. No pending requests to pace, so no rounds, whatever the number
+ * of workloads.
+ */
+import { QUOTAS } from "../../policy-pack/lib/quotas";
+import { databasePort } from "../../components/engines";
+import type { Environment } from "../config/schema";
+import type { ConnectivityMode, ModePhase } from "./mode";
+
+/**
+ * The phases of `pulumi up`:
+ * 1. every workload: VPC, database, application role, Secrets Manager endpoint;
+ * 2. central: key, endpoint, rotation functions, the transit gateway with its route tables
+ *    and central attachment, its RAM share with the workload accounts, central's routes;
+ * 3. every workload: share accepted (unless shared with the organization), VPC attachment
+ *    (auto-accepted, associated with nothing yet), route to central, identity policy;
+ * 4. central: for each workload that exports its attachment, the attachment's route-table
+ *    association and propagation, then its secret and rotation (which depends on them).
+ */
+function upPhases(env: Environment): ModePhase[] {
+  return [
+    {
+      purpose: "workload networks, databases, application roles, endpoints",
+      accounts: env.workloads,
+    },
+    {
+      purpose: "central key, endpoint, rotation functions, transit gateway, RAM share, routes",
+      accounts: "central",
+    },
+    {
+      purpose: "workload share acceptance, transit gateway attachments, routes, identity policies",
+      accounts: env.workloads,
+    },
+    {
+      purpose: "central attachment routing, secrets, first values, policies and rotation",
+      accounts: "central",
+    },
+  ];
+}
+
+/**
+ * The workloads go first: AWS refuses to delete a transit gateway that has attachments
+ * ("You can't delete a transit gateway with existing attachments. You need to delete all
+ * attachments before you can delete a transit gateway",
+ * https://docs.aws.amazon.com/vpc/latest/tgw/delete-tgw.html), and the workload attachments
+ * live in the workload stacks. terraform-provider-aws internal/service/ec2/transitgateway_.go,
+ * `resourceTransitGatewayDelete`, retries DeleteTransitGateway on IncorrectState for
+ * `TransitGatewayIncorrectStateTimeout` (5 minutes) and then fails: with central first, its
+ * destroy would stop there with every workload attachment still in place. Deleting a workload
+ * first removes its attachment, its route to central and its share acceptance (leaving the
+ * share; the share itself is central's); central's association and propagation of that
+ * attachment are then gone in AWS, and the provider's
+ * delete of an association counts InvalidAssociation.NotFound as done
+ * (transitgateway_route_table_association.go).
+ */
+function destroyPhases(env: Environment): ModePhase[] {
+  return [
+    { purpose: "workloads", accounts: env.workloads },
+    { purpose: "central", accounts: "central" },
+  ];
+}
+
+export const transitGateway: ConnectivityMode = {
+  name: "transit-gateway",
+  rounds: (env) => [env.workloads],
+  upPhases,
+  destroyPhases,
+  destroyOrder: "the workloads first (their transit gateway attachments), then central",
+  /**
+   * Every ready workload is routed (no pending-request quota to pace); those whose stack
+   * exports its attachment are attached, and get their secret and rotation.
+   */
+  window: (_env, ready) => ({
+    requested: ready,
+    linked: new Set(
+      ready.filter((r) => r.peer.outputs.transitGatewayAttachmentId).map((r) => r.workload.name),
+    ),
+    waiting: [],
+  }),
+  waitingWarning: () => undefined,
+  unlinkedWarning: (stacks) =>
+    `${stacks.join(", ")}: not attached to the transit gateway yet: their secrets and rotation follow once they have attached (run them, then this stack again).`,
+  /**
+   * With summary prefixes: each prefix on each database port of the environment (a constant
+   * number of rules); without: one rule per workload CIDR and port, as with peering.
+   */
+  rotationTargets: (env, requested) => {
+    const prefixes = env.transitGateway.summaryPrefixes;
+    if (!prefixes)
+      return requested.map((r) => ({
+        cidr: r.workload.vpcCidr,
+        port: r.peer.outputs.database.port,
+      }));
+    const ports = [...new Set(env.workloads.map((w) => databasePort(w.database)))].sort(
+      (a, b) => a - b,
+    );
+    return prefixes.flatMap((cidr) => ports.map((port) => ({ cidr, port })));
+  },
+  diagram: {
+    resourceType: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
+    label: "transit gateway",
+  },
+  scale: {
+    // The VPC attachments one transit gateway takes (L-E0233F82, a hard limit).
+    maxWorkloads: QUOTAS.attachmentsPerTransitGateway.maximum,
+    limit: "transit gateway attachments",
+    // /24s carved from 10.64.0.0/10 (16,384 of them): 10.64.0.0/24, 10.64.1.0/24, …
+    workloadCidr: (n) => `10.${64 + Math.floor((n - 1) / 256)}.${(n - 1) % 256}.0/24`,
+    summaryPrefix: "10.64.0.0/10",
+    // No peering: the peering quotas keep their defaults.
+    raisedQuotas: () => ({}),
+    benchSizes: [125, 250, 500],
+    sdkModules: ["aws.ec2transitgateway.TransitGateway", "aws.ram.ResourceShare"],
+  },
+  resources: async () => (await import("./transitGatewayResources")).transitGatewayResources,
+};

@@ -1,0 +1,86 @@
+/**
+ * Transit gateway mode's resources: central's hub (the transit gateway, its route tables and
+ * central attachment, its RAM share, summary routes), central's side of each workload, and
+ * the workload's attachment. Same names and parents as when src/stacks/connectivity.ts built
+ * them: `transit-gateway`, `<workload>-tgw`, under each program's options.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { TransitGatewayAttachment } from "../../components/transitGatewayAttachment";
+import { TransitGatewayHub } from "../../components/transitGatewayHub";
+import { TransitGatewayMember } from "../../components/transitGatewayMember";
+import { namePrefix } from "../names";
+import type { ModeResources } from "./mode";
+
+export const transitGatewayResources: ModeResources = {
+  central: ({ env, network, tags, opts }) => {
+    const settings = env.transitGateway;
+    const hub = new TransitGatewayHub(
+      "transit-gateway",
+      {
+        namePrefix: namePrefix(env.environment),
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        routeTableIds: network.privateRouteTableIds,
+        destinations: settings.summaryPrefixes ? [...settings.summaryPrefixes] : undefined,
+        amazonSideAsn: settings.amazonSideAsn,
+        // Every workload account of the file, from the first run: the share does not change
+        // as workloads come and go through their phases.
+        shareWith: settings.organizationArn
+          ? { kind: "organization", organizationArn: settings.organizationArn }
+          : { kind: "accounts", accountIds: env.workloads.map((w) => w.accountId) },
+        tags,
+      },
+      opts,
+    );
+    return {
+      // Central's side of one workload: its CIDR routed (without summary prefixes) and, once
+      // attached, its attachment associated and propagated.
+      leg: ({ workload, peer }, linked) => {
+        const member = new TransitGatewayMember(
+          `${workload.name}-tgw`,
+          {
+            transitGatewayId: hub.transitGatewayId,
+            cidr: workload.vpcCidr,
+            routeTableIds: settings.summaryPrefixes ? [] : network.privateRouteTableIds,
+            centralAttachment: hub.centralAttachment,
+            attachmentId: peer.outputs.transitGatewayAttachmentId,
+            spokeRouteTableId: hub.spokeRouteTableId,
+            hubRouteTableId: hub.hubRouteTableId,
+          },
+          opts,
+        );
+        return linked ? [...hub.path, ...member.path] : undefined;
+      },
+      outputs: () => ({
+        // No peering in this mode; the key stays (the contract requires it), empty.
+        peeringConnectionIds: pulumi.output({}),
+        transitGatewayId: hub.transitGatewayId,
+        transitGatewayShareArn: hub.shareArn,
+      }),
+    };
+  },
+  /**
+   * The workload's attachment, once central exports its transit gateway (and, for a share
+   * with accounts, the share to accept); nothing before.
+   */
+  workload: ({ env, network, tags, opts }, workload, central) => {
+    const organization = env.transitGateway.organizationArn !== undefined;
+    if (!central?.transitGatewayId || (!organization && !central.transitGatewayShareArn)) {
+      return {};
+    }
+    const attachment = new TransitGatewayAttachment(
+      `${workload.name}-tgw`,
+      {
+        transitGatewayId: central.transitGatewayId,
+        shareArn: organization ? undefined : central.transitGatewayShareArn,
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        centralCidr: central.vpcCidr,
+        routeTableIds: network.privateRouteTableIds,
+        tags,
+      },
+      opts,
+    );
+    return { transitGatewayAttachmentId: attachment.attachmentId };
+  },
+};
