@@ -171,11 +171,15 @@ export function operationPhases(env: Environment, operation: Operation): Phase[]
     }
     return numbered(first);
   }
-  // Central goes first: its secrets and rotation point at the workload databases.
-  return numbered([
-    { purpose: "central", stacks: [centralStack(env)] },
-    { purpose: "workloads", stacks: workloads },
-  ]);
+  // Peering: central goes first, its secrets and rotation point at the workload databases.
+  // Transit gateway: the workloads go first. Each workload stack owns its VPC attachment, and
+  // AWS refuses to delete a transit gateway that still has one ("IncorrectState: tgw-… has
+  // non-deleted Transit Gateway Attachments", hashicorp/terraform-provider-aws#7196).
+  const central = { purpose: "central", stacks: [centralStack(env)] };
+  const workloadPhase = { purpose: "workloads", stacks: workloads };
+  return numbered(
+    env.connectivity === "transit-gateway" ? [workloadPhase, central] : [central, workloadPhase],
+  );
 }
 
 /** Counts that follow from the phases: stack updates and how many run one after another. */
