@@ -135,12 +135,6 @@ async function main(options: Options): Promise<number> {
       "--expect-no-changes",
     );
   const mode = options.destroy ? "destroy" : options.preview ? "preview" : "up";
-  if (mode !== "preview" && !options.yes && !interactive())
-    throw new UsageError(
-      `${mode === "destroy" ? "--destroy" : "deploy"} asks before applying and there is no terminal to ask on: pass --yes to apply without asking, or --preview to change nothing`,
-      "--yes",
-      false,
-    );
 
   // Loaded once the arguments are good: these bring the Pulumi SDK.
   const { environmentNamed } = await import("../src/config");
@@ -149,6 +143,12 @@ async function main(options: Options): Promise<number> {
   const secrets = await import("../src/deploy/secretsProvider");
   const { env, file: configFile } = environmentNamed(options.env, file);
   await checkGuardConfig(options.policyConfig);
+  if (mode !== "preview" && !options.yes && !interactive())
+    throw new UsageError(
+      `${mode === "destroy" ? "--destroy" : "deploy"} of '${env.environment}' asks before it changes anything and there is no terminal to ask on: pass --yes to apply without asking (or --preview to change nothing)`,
+      "--yes",
+      false,
+    );
   const asUsage = (error: unknown): never => {
     if (error instanceof secrets.SecretsProviderError)
       throw new UsageError(error.message, error.key, false);
@@ -203,8 +203,7 @@ async function main(options: Options): Promise<number> {
               confirm: (request) =>
                 confirmOnTerminal(env.environment, request, orchestrator.formatConfirmation),
             }),
-        beforeRun: (stacks) =>
-          automation.requireEncryptedKey(configFile, prepared, ROOT, stacks),
+        beforeRun: (stacks) => automation.requireEncryptedKey(configFile, prepared, ROOT, stacks),
         log: (line) => console.log(line),
       },
     );

@@ -16,7 +16,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  Stack,
+  StackNotFoundError,
+} from "@pulumi/pulumi/automation";
 import type { StackFactory, StackOps } from "./orchestrator";
 import { cliError } from "./orchestrator";
 import {
@@ -79,7 +84,10 @@ export function stackFactory(
     }
     const own = path.join(workDir, `Pulumi.${name}.yaml`);
     const ours = !fs.existsSync(own);
-    const settings = readProviderSettings(fs.readFileSync(environmentFile, "utf8"), environmentFile);
+    const settings = readProviderSettings(
+      fs.readFileSync(environmentFile, "utf8"),
+      environmentFile,
+    );
     const kms = provider.choice.kind === "awskms" ? provider.choice.url : undefined;
     const shared = { ...settings, ...(kms ? { secretsprovider: kms } : {}) };
     if (ours && Object.keys(shared).length > 0) fs.writeFileSync(own, settingsFileText(shared));

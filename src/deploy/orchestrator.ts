@@ -168,7 +168,11 @@ export class StackSelectionError extends Error {
 }
 
 /** The phases of an operation restricted to the selected stacks; empty phases dropped. */
-export function selectedPhases(env: Environment, mode: Mode, selected?: readonly string[]): Phase[] {
+export function selectedPhases(
+  env: Environment,
+  mode: Mode,
+  selected?: readonly string[],
+): Phase[] {
   const phases = operationPhases(env, mode);
   if (!selected || selected.length === 0) return phases;
   checkStackSelection(env, selected);
@@ -315,9 +319,7 @@ class Run {
     operation: DeployStep["operation"],
     task: (stack: StackOps, base: OperationOptions) => Promise<{ result: unknown; extra?: R }>,
   ): Promise<R[]> {
-    this.log(
-      `phase ${phase.number} (${phase.purpose}): ${operation} ${phase.stacks.join(", ")}`,
-    );
+    this.log(`phase ${phase.number} (${phase.purpose}): ${operation} ${phase.stacks.join(", ")}`);
     const results: (DeployStep | undefined)[] = new Array(phase.stacks.length).fill(undefined);
     const extras: R[] = [];
     let failedHere: string | undefined;
@@ -358,9 +360,7 @@ class Run {
         }
       }
     };
-    await Promise.all(
-      Array.from({ length: Math.min(this.parallel, phase.stacks.length) }, worker),
-    );
+    await Promise.all(Array.from({ length: Math.min(this.parallel, phase.stacks.length) }, worker));
     if (failedHere !== undefined) this.stop(`${failedHere} failed (${operation})`);
     this.steps.push(
       ...results.map(
@@ -401,7 +401,11 @@ class Run {
         const seen = stepCollector();
         let result: unknown;
         try {
-          result = await stack.previewDestroy({ ...base, ...this.refresh(), onEvent: seen.onEvent });
+          result = await stack.previewDestroy({
+            ...base,
+            ...this.refresh(),
+            onEvent: seen.onEvent,
+          });
         } catch (error) {
           // The engine refuses to plan the deletion of a protected resource: that is a finding
           // of the preview (named below), not a failure of the CLI.
@@ -487,7 +491,9 @@ export function cliError(error: unknown): string {
     if (/^\s*error: /.test(line) && !lines.some((l) => l.includes(line.trim())))
       lines.push(line.trim());
   if (lines.length > 0) return lines.join("\n");
-  return (execa?.shortMessage ?? execa?.message ?? result.stderr ?? "").trim() || `exit ${result.code}`;
+  return (
+    (execa?.shortMessage ?? execa?.message ?? result.stderr ?? "").trim() || `exit ${result.code}`
+  );
 }
 
 interface CommandResultLike {
@@ -585,7 +591,9 @@ export function formatReport(report: DeployReport): string {
       const errorLines = step.error.split("\n");
       for (const line of errorLines.slice(0, MAX_ERROR_LINES)) lines.push(`      ${line}`);
       if (errorLines.length > MAX_ERROR_LINES)
-        lines.push(`      … ${errorLines.length - MAX_ERROR_LINES} more lines above, in the stack's output`);
+        lines.push(
+          `      … ${errorLines.length - MAX_ERROR_LINES} more lines above, in the stack's output`,
+        );
     }
   }
   return lines.join("\n");

@@ -172,7 +172,11 @@ export function newEncryptionSalt(passphrase: string): string {
   const salt = crypto.randomBytes(8);
   const nonce = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv("aes-256-gcm", keyOf(passphrase, salt), nonce);
-  const sealed = Buffer.concat([cipher.update("pulumi", "utf8"), cipher.final(), cipher.getAuthTag()]);
+  const sealed = Buffer.concat([
+    cipher.update("pulumi", "utf8"),
+    cipher.final(),
+    cipher.getAuthTag(),
+  ]);
   return `v1:${salt.toString("base64")}:v1:${nonce.toString("base64")}:${sealed.toString("base64")}`;
 }
 
@@ -197,7 +201,10 @@ export function passphraseOpens(passphrase: string, encryptionSalt: string): boo
       Buffer.from(nonce, "base64"),
     );
     decipher.setAuthTag(data.subarray(data.length - 16));
-    const plain = Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]);
+    const plain = Buffer.concat([
+      decipher.update(data.subarray(0, data.length - 16)),
+      decipher.final(),
+    ]);
     return plain.toString("utf8") === "pulumi";
   } catch {
     return false;
