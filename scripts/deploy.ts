@@ -2,8 +2,9 @@
  * npm run deploy -- --env <name> [options]   (npm run deploy -- --help lists them)
  * The real deployment through the Pulumi Automation API (needs the Pulumi CLI and AWS
  * credentials). Every argument and file is checked before any stack is created.
- * Exit status: 0 success, 1 a stack failed, 2 invalid arguments, files or configuration,
- * a refused destroy or no Pulumi CLI.
+ * Exit status: 0 success, 1 a stack failed or an apply was not confirmed, 2 invalid
+ * arguments, files or configuration, no terminal and no --yes, an empty passphrase or no
+ * Pulumi CLI (docs/deploy-run.md).
  */
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
@@ -27,6 +28,8 @@ interface Options {
   preview: boolean;
   destroy: boolean;
   yes: boolean;
+  stack: string[];
+  secretsProvider?: string;
   parallel: number;
   policyConfig?: string;
   refresh: boolean;
@@ -35,20 +38,41 @@ interface Options {
   debug: boolean;
 }
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 const command = newCommand(
   "deploy",
-  'Deploys every stack of an environment in phase order through the Pulumi Automation API, with the policy pack on every preview and update (README, "Deployment order").',
+  "Previews, then deploys every stack of an environment in phase order through the Pulumi Automation API, with the policy pack on every preview and update (docs/deploy-run.md).",
 )
   .requiredOption("--env <name>", "environment to deploy (required)")
   .option("--config-file <path>", `environment file${defaultText("Pulumi.<env>.yaml")}`)
-  .addOption(new Option("--preview", "preview each stack once").default(false).conflicts("destroy"))
+  .addOption(
+    new Option("--preview", "only preview each stack once, change nothing")
+      .default(false)
+      .conflicts("destroy"),
+  )
   .addOption(
     new Option(
       "--destroy",
-      "destroy every stack, in the order the connectivity mode needs (asks, or needs --yes)",
+      "destroy every stack (workloads or central first, as the connectivity needs), after showing what it deletes",
     ).default(false),
   )
-  .addOption(new Option("-y, --yes", "confirm --destroy without asking").default(false))
+  .addOption(
+    new Option(
+      "-y, --yes",
+      "apply without asking (needed where there is no terminal to ask on)",
+    ).default(false),
+  )
+  .option(
+    "--stack <name>",
+    `only this stack (repeatable), in phase order${defaultText("every stack of the environment")}`,
+    collect,
+    [],
+  )
+  .option(
+    "--secrets-provider <provider>",
+    `passphrase, default or awskms://<key id or alias/name>?region=<region>, written once into the environment file (docs/secrets-provider.md)${defaultText("what the file says, else passphrase on a self-managed backend, Pulumi Cloud's keys there")}`,
+  )
   .addOption(
     new Option("--parallel <n>", "stacks of one phase at once (1-64)")
       .argParser(wholeNumber("--parallel", 1, 64))
@@ -75,21 +99,31 @@ const command = newCommand(
   )
   .addHelpText(
     "after",
-    "\nExit status: 0 success, 1 a stack failed, 2 invalid arguments, files or configuration, a refused destroy or no Pulumi CLI.",
+    "\nExit status: 0 success, 1 a stack failed or an apply was not confirmed, 2 invalid arguments, files or configuration, no terminal and no --yes, an empty passphrase or no Pulumi CLI.",
   );
 
-/** Asks on a terminal to type the environment's name; false anywhere else. */
-async function confirmDestroy(env: string, order: string): Promise<boolean> {
-  if (!process.stdin.isTTY || !process.stderr.isTTY) return false;
+const interactive = () => Boolean(process.stdin.isTTY && process.stderr.isTTY);
+
+async function ask(question: string): Promise<string> {
   const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(
-      `This destroys every stack of '${env}' (${order}). Type the environment name to confirm: `,
-    );
-    return answer.trim() === env;
+    return (await rl.question(question)).trim();
   } finally {
     rl.close();
   }
+}
+
+/** The terminal question before applying: yes for a phase of up, the name for a destroy. */
+async function confirmOnTerminal(
+  env: string,
+  request: import("../src/deploy/orchestrator").ConfirmRequest,
+  format: (r: typeof request) => string[],
+): Promise<boolean> {
+  for (const line of format(request)) console.error(line);
+  if (request.mode === "destroy")
+    return (await ask(`Type the environment name '${env}' to destroy it: `)) === env;
+  const answer = await ask(`Apply phase ${request.phases[0].number}? (yes/no) `);
+  return /^y(es)?$/i.test(answer);
 }
 
 async function main(options: Options): Promise<number> {
@@ -100,44 +134,83 @@ async function main(options: Options): Promise<number> {
       "--expect-no-changes applies to up and --preview, not --destroy",
       "--expect-no-changes",
     );
+  const mode = options.destroy ? "destroy" : options.preview ? "preview" : "up";
 
   // Loaded once the arguments are good: these bring the Pulumi SDK.
   const { environmentNamed } = await import("../src/config");
   const { checkGuardConfig } = await import("./lib/policyConfigFile");
+  const orchestrator = await import("../src/deploy/orchestrator");
+  const secrets = await import("../src/deploy/secretsProvider");
   const { env, file: configFile } = environmentNamed(options.env, file);
   await checkGuardConfig(options.policyConfig);
-
-  const { destroyOrder } = await import("../src/topology");
-  if (
-    options.destroy &&
-    !options.yes &&
-    !(await confirmDestroy(env.environment, destroyOrder(env)))
-  )
+  if (mode !== "preview" && !options.yes && !interactive())
     throw new UsageError(
-      `--destroy of '${env.environment}' not confirmed: nothing was touched (pass --yes, or run it on a terminal and type the name)`,
+      `${mode === "destroy" ? "--destroy" : "deploy"} of '${env.environment}' asks before it changes anything and there is no terminal to ask on: pass --yes to apply without asking (or --preview to change nothing)`,
       "--yes",
       false,
     );
+  const asUsage = (error: unknown): never => {
+    if (error instanceof secrets.SecretsProviderError)
+      throw new UsageError(error.message, error.key, false);
+    if (error instanceof orchestrator.StackSelectionError)
+      throw new UsageError(error.message, "--stack", false);
+    throw error;
+  };
+  let flag: import("../src/deploy/secretsProvider").SecretsProviderChoice | undefined;
+  try {
+    orchestrator.checkStackSelection(env, options.stack);
+    flag =
+      options.secretsProvider === undefined
+        ? undefined
+        : secrets.parseSecretsProvider(options.secretsProvider, "--secrets-provider");
+  } catch (error) {
+    asUsage(error);
+  }
 
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+  const automation = await import("../src/deploy/automation");
   const pulumiCommand = await pulumiCli(options.installCli);
-  const { deployEnvironment, formatReport } = await import("../src/deploy/orchestrator");
-  const report = await deployEnvironment(
-    env,
-    (stackName) =>
-      LocalWorkspace.createOrSelectStack({ stackName, workDir: ROOT }, { pulumiCommand }),
-    {
-      mode: options.destroy ? "destroy" : options.preview ? "preview" : "up",
-      configFile,
-      policyPack: path.join(ROOT, "policy-pack"),
-      policyPackConfig: options.policyConfig ? path.resolve(options.policyConfig) : undefined,
-      parallel: options.parallel,
-      refresh: options.refresh,
-      expectNoChanges: options.expectNoChanges,
-      log: (line) => console.log(line),
-    },
-  );
-  console.log(formatReport(report));
+  let prepared!: import("../src/deploy/secretsProvider").PreparedProvider;
+  try {
+    const probe = await automation.openWorkspace(ROOT, pulumiCommand);
+    const selfManaged = automation.isSelfManaged(await automation.backendUrlOf(probe));
+    // Before any stack exists or runs: the file gets its provider once, an empty passphrase exits 2.
+    prepared = secrets.prepareEnvironmentFile(configFile, flag, selfManaged, process.env);
+  } catch (error) {
+    asUsage(error);
+  }
+  if (prepared.wrote)
+    console.error(
+      `${path.relative(process.cwd(), configFile)}: wrote its secrets provider (${secrets.describe(prepared.choice)}) once; commit it with the file`,
+    );
+  const workspace = await automation.openWorkspace(ROOT, pulumiCommand, prepared);
+  let report: import("../src/deploy/orchestrator").DeployReport;
+  try {
+    report = await orchestrator.deployEnvironment(
+      env,
+      automation.stackFactory(workspace, configFile, prepared),
+      {
+        mode,
+        configFile,
+        policyPack: path.join(ROOT, "policy-pack"),
+        policyPackConfig: options.policyConfig ? path.resolve(options.policyConfig) : undefined,
+        parallel: options.parallel,
+        stacks: options.stack,
+        refresh: options.refresh,
+        expectNoChanges: options.expectNoChanges,
+        ...(options.yes
+          ? {}
+          : {
+              confirm: (request) =>
+                confirmOnTerminal(env.environment, request, orchestrator.formatConfirmation),
+            }),
+        beforeRun: (stacks) => automation.requireEncryptedKey(configFile, prepared, ROOT, stacks),
+        log: (line) => console.log(line),
+      },
+    );
+  } catch (error) {
+    return asUsage(error);
+  }
+  console.log(orchestrator.formatReport(report));
   return report.ok ? EXIT.ok : EXIT.failed;
 }
 

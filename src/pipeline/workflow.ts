@@ -20,13 +20,40 @@ import {
 /** GitHub refuses a matrix of more than 256 jobs: a larger phase becomes consecutive jobs. */
 export const MATRIX_LIMIT = 256;
 
-/** Actions, pinned to their major version. */
+/**
+ * Actions, pinned to the full commit SHA of a release (a tag can be moved, a commit cannot),
+ * with the tag written beside it as a comment. Each SHA is the commit its tag points to,
+ * read from the action's repository (`git rev-parse <tag>^{commit}` in a fetched snapshot):
+ * actions/checkout v7.0.1, actions/setup-node v7.0.0, pulumi/actions v7.0.0,
+ * aws-actions/configure-aws-credentials v6.2.3 (all run on node24).
+ */
 export const ACTIONS = {
-  checkout: "actions/checkout@v4",
-  setupNode: "actions/setup-node@v4",
-  pulumi: "pulumi/actions@v6",
-  awsCredentials: "aws-actions/configure-aws-credentials@v4",
+  checkout: { uses: "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1", tag: "v7.0.1" },
+  setupNode: {
+    uses: "actions/setup-node@820762786026740c76f36085b0efc47a31fe5020",
+    tag: "v7.0.0",
+  },
+  pulumi: { uses: "pulumi/actions@8e5e406f4007fca908480587cb9893c07090f58d", tag: "v7.0.0" },
+  awsCredentials: {
+    uses: "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c",
+    tag: "v6.2.3",
+  },
 } as const;
+
+/** `uses:` value → the tag its SHA stands for, written as a comment beside it. */
+const TAGS = new Map<string, string>(Object.values(ACTIONS).map((a) => [a.uses, a.tag]));
+
+/**
+ * The Pulumi CLI the workflows install: the SDK's own version (package.json pins
+ * @pulumi/pulumi exactly), so CI runs the CLI the Automation API and the programs were
+ * tested with.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const PULUMI_VERSION = (require("@pulumi/pulumi/package.json") as { version: string })
+  .version;
+
+/** Node.js of the workflows: 22, an LTS line still supported (20 left maintenance in April 2026). */
+export const NODE_VERSION = "22";
 
 export interface WorkflowOptions {
   /**
@@ -38,7 +65,7 @@ export interface WorkflowOptions {
   maxParallel?: number;
   /** Folder of the policy pack, relative to the repository root. Default: `policy-pack`. */
   policyPack?: string;
-  /** Node.js major version for `actions/setup-node`. Default: `20`. */
+  /** Node.js major version for `actions/setup-node`. Default: `NODE_VERSION` (22). */
   nodeVersion?: string;
 }
 
@@ -58,7 +85,10 @@ export interface Job {
   "runs-on": string;
   needs?: string[];
   if?: string;
+  /** The GitHub environment whose protection rules (required reviewers) gate the job. */
   environment?: string;
+  permissions?: Record<string, string>;
+  env?: Record<string, string>;
   strategy?: {
     "fail-fast": boolean;
     "max-parallel": number;
@@ -145,7 +175,7 @@ export function deployWorkflow(env: Environment, options: WorkflowOptions): Work
     );
   const name = env.environment;
   const jobs: Record<string, Job> = {
-    init: initJob(env),
+    init: initJob(env, options),
     "confirm-destroy": {
       name: "Refuse an unconfirmed destroy",
       "runs-on": "ubuntu-latest",
@@ -201,17 +231,18 @@ export function deployWorkflow(env: Environment, options: WorkflowOptions): Work
     permissions: { "id-token": "write", contents: "read" },
     // Two runs on one environment would race on the same stacks: queue them instead.
     concurrency: { group: `secrets-hub-${name}`, "cancel-in-progress": false },
-    env: {
-      PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
-      PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
-      PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
-      PULUMI_ORGANIZATION: "${{ vars.PULUMI_ORGANIZATION || 'organization' }}",
-    },
+    env: backendEnv(),
     jobs,
   };
 }
 
-/** The pull-request check: the offline plan (no cloud), its diagram and report in the job summary. */
+/**
+ * The pull-request checks: the offline plan (no cloud) with its diagram and report in the
+ * job summary, and a real `pulumi preview --diff` of every stack with the policy pack, its
+ * output in the job summary and a comment on the pull request. The preview needs the deploy
+ * roles and the passphrase, which GitHub gives no pull request from a fork: it runs for
+ * branches of this repository only.
+ */
 export function pullRequestWorkflow(env: Environment, options: WorkflowOptions): Workflow {
   const name = env.environment;
   const planArgs = [
@@ -220,14 +251,17 @@ export function pullRequestWorkflow(env: Environment, options: WorkflowOptions):
       ? []
       : [`--config-file ${options.configFile}`]),
   ].join(" ");
+  const stacks = [...new Set(operationPhases(env, "preview").flatMap((p) => p.stacks))];
+  const fence = "```";
   return {
-    name: `secrets-hub ${name}: plan`,
+    name: `secrets-hub ${name}: plan and preview`,
     on: { pull_request: {} },
     permissions: { contents: "read" },
     concurrency: {
       group: `secrets-hub-${name}-plan-\${{ github.ref }}`,
       "cancel-in-progress": true,
     },
+    env: backendEnv(),
     jobs: {
       plan: {
         name: `Offline plan of ${name}`,
@@ -235,8 +269,13 @@ export function pullRequestWorkflow(env: Environment, options: WorkflowOptions):
         steps: [
           ...nodeSteps(options),
           {
+            // GitHub renders a fenced mermaid block in the job summary as the diagram.
             name: "Topology (Mermaid) to the job summary",
-            run: `npm run -s plan -- ${planArgs} --format mermaid >> "$GITHUB_STEP_SUMMARY" || true`,
+            shell: "bash",
+            run: [
+              `{ echo '${fence}mermaid'; npm run -s plan -- ${planArgs} --format mermaid; echo '${fence}'; } > topology.md || true`,
+              `cat topology.md >> "$GITHUB_STEP_SUMMARY"`,
+            ].join("\n"),
           },
           {
             // bash (not the default `bash -e`) adds pipefail: tee must not hide the plan's exit code.
@@ -250,8 +289,51 @@ export function pullRequestWorkflow(env: Environment, options: WorkflowOptions):
             shell: "bash",
             run: [
               `if [ -f plan.txt ]; then`,
-              `  { echo '### Offline plan of ${name}'; echo '\`\`\`'; cat plan.txt; echo '\`\`\`'; } >> "$GITHUB_STEP_SUMMARY"`,
+              `  { echo '### Offline plan of ${name}'; echo '${fence}'; cat plan.txt; echo '${fence}'; } >> "$GITHUB_STEP_SUMMARY"`,
               `fi`,
+            ].join("\n"),
+          },
+        ],
+      },
+      preview: {
+        name: `pulumi preview \${{ matrix.stack }}`,
+        "runs-on": "ubuntu-latest",
+        needs: ["plan"],
+        if: "github.event.pull_request.head.repo.full_name == github.repository",
+        permissions: { "id-token": "write", contents: "read", "pull-requests": "write" },
+        strategy: {
+          // Every stack's preview is worth reading, even when another one fails.
+          "fail-fast": false,
+          "max-parallel": options.maxParallel ?? 4,
+          matrix: { include: stacks.map((s) => matrixEntry(env, s)) },
+        },
+        steps: [
+          ...nodeSteps(options),
+          installCli(),
+          passphraseCheck(options.configFile),
+          ...credentialSteps(options),
+          {
+            name: "pulumi preview --diff (with the policy pack)",
+            id: "preview",
+            shell: "bash",
+            run: [
+              `if ! pulumi stack select --non-interactive --stack ${STACK_REF} 2>/dev/null; then`,
+              `  echo "\${{ matrix.stack }} does not exist yet: the deploy workflow's init job creates it" | tee preview.txt`,
+              "  exit 0",
+              "fi",
+              `${pulumiCommand("preview", options)} 2>&1 | tee preview.txt`,
+            ].join("\n"),
+          },
+          {
+            name: "Preview to the job summary and the pull request",
+            if: "always()",
+            shell: "bash",
+            env: { GH_TOKEN: "${{ github.token }}" },
+            run: [
+              "[ -f preview.txt ] || exit 0",
+              `{ echo "### pulumi preview \${{ matrix.stack }} (\${{ steps.preview.outcome }})"; echo '<details><summary>output</summary>'; echo; echo '${fence}diff'; tail -c 60000 preview.txt; echo '${fence}'; echo '</details>'; } > comment.md`,
+              `cat comment.md >> "$GITHUB_STEP_SUMMARY"`,
+              `gh pr comment "\${{ github.event.pull_request.number }}" --body-file comment.md`,
             ].join("\n"),
           },
         ],
@@ -265,9 +347,18 @@ export function defaultConfigFile(environment: string): string {
   return `Pulumi.${environment}.yaml`;
 }
 
-/** The workflow as YAML, under a comment saying how it was generated. */
+/** The workflow as YAML, under a comment saying how it was generated; each pinned action's tag beside it. */
 export function workflowYaml(workflow: Workflow, command: string): string {
-  const body = YAML.stringify(workflow, { lineWidth: 0, aliasDuplicateObjects: false });
+  const document = new YAML.Document(workflow, { aliasDuplicateObjects: false });
+  YAML.visit(document, {
+    Pair(_, pair) {
+      if (!YAML.isScalar(pair.key) || pair.key.value !== "uses" || !YAML.isScalar(pair.value))
+        return;
+      const tag = TAGS.get(String(pair.value.value));
+      if (tag) pair.value.comment = ` ${tag}`;
+    },
+  });
+  const body = document.toString({ lineWidth: 0 });
   return `# Generated by \`${command}\`: edit the environment file and regenerate, not this file.\n${body}`;
 }
 
@@ -275,7 +366,7 @@ export function workflowYaml(workflow: Workflow, command: string): string {
  * Creates every stack that does not exist yet, one at a time: parallel first runs race on
  * the backend and on the passphrase salt. Runs before preview and up, never before destroy.
  */
-function initJob(env: Environment): Job {
+function initJob(env: Environment, options: WorkflowOptions): Job {
   const stacks = [...new Set(operationPhases(env, "up").flatMap((p) => p.stacks))];
   const central = matrixEntry(env, centralStack(env));
   return {
@@ -284,13 +375,14 @@ function initJob(env: Environment): Job {
     if: "inputs.operation != 'destroy'",
     environment: env.environment,
     steps: [
-      { name: "Check out", uses: ACTIONS.checkout },
-      { name: "Install the Pulumi CLI", uses: ACTIONS.pulumi },
+      { name: "Check out", uses: ACTIONS.checkout.uses },
+      installCli(),
+      passphraseCheck(options.configFile),
       {
         // Only an S3 state backend needs AWS credentials to list and create stacks.
         name: "AWS credentials for an S3 state backend (central deploy role)",
         if: "startsWith(vars.PULUMI_BACKEND_URL, 's3://')",
-        uses: ACTIONS.awsCredentials,
+        uses: ACTIONS.awsCredentials.uses,
         with: {
           "role-to-assume": central.role || `\${{ vars.${deployRoleVariable(central.account)} }}`,
           "aws-region": central.region,
@@ -323,7 +415,9 @@ function stackJob(
     "runs-on": "ubuntu-latest",
     ...(gate.needs.length > 0 ? { needs: gate.needs } : {}),
     if: gate.if,
-    environment: env.environment,
+    // The approval gate: a job that changes the stacks waits for the environment's required
+    // reviewers (docs/deploy-run.md); a preview changes nothing and waits for no one.
+    ...(job.operation === "preview" ? {} : { environment: env.environment }),
     strategy: {
       // Mirrors the orchestrator: the first failure stops the rest of the phase and the chain.
       "fail-fast": true,
@@ -332,28 +426,36 @@ function stackJob(
     },
     steps: [
       ...nodeSteps(options),
-      { name: "Install the Pulumi CLI", uses: ACTIONS.pulumi },
-      {
-        name: "Refuse an account without a deploy role",
-        if: `\${{ !(${ROLE}) }}`,
-        run: [
-          `echo "::error::no deploy role for account \${{ matrix.account }} (\${{ matrix.stack }}): set deployRoleArn in ${options.configFile} or the variable DEPLOY_ROLE_\${{ matrix.account }}"`,
-          "exit 1",
-        ].join("\n"),
-      },
-      {
-        name: "AWS credentials (OIDC) for the account's deploy role",
-        uses: ACTIONS.awsCredentials,
-        with: {
-          "role-to-assume": `\${{ ${ROLE} }}`,
-          "aws-region": "${{ matrix.region }}",
-          // At most 64 characters: a stack name can be long, an account id cannot.
-          "role-session-name": "secrets-hub-${{ github.run_id }}-${{ matrix.account }}",
-        },
-      },
+      installCli(),
+      passphraseCheck(options.configFile),
+      ...credentialSteps(options),
       { name: `pulumi ${job.operation}`, run: pulumiCommand(job.operation, options) },
     ],
   };
+}
+
+/** The matrix account's deploy role through OIDC, refused when none is configured. */
+function credentialSteps(options: WorkflowOptions): Step[] {
+  return [
+    {
+      name: "Refuse an account without a deploy role",
+      if: `\${{ !(${ROLE}) }}`,
+      run: [
+        `echo "::error::no deploy role for account \${{ matrix.account }} (\${{ matrix.stack }}): set deployRoleArn in ${options.configFile} or the variable DEPLOY_ROLE_\${{ matrix.account }}"`,
+        "exit 1",
+      ].join("\n"),
+    },
+    {
+      name: "AWS credentials (OIDC) for the account's deploy role",
+      uses: ACTIONS.awsCredentials.uses,
+      with: {
+        "role-to-assume": `\${{ ${ROLE} }}`,
+        "aws-region": "${{ matrix.region }}",
+        // At most 64 characters: a stack name can be long, an account id cannot.
+        "role-session-name": "secrets-hub-${{ github.run_id }}-${{ matrix.account }}",
+      },
+    },
+  ];
 }
 
 /** The CLI command of a stack job; the policy pack checks every preview and update. */
@@ -364,7 +466,7 @@ export function pulumiCommand(operation: Operation, options: WorkflowOptions): s
     case "up":
       return `pulumi up --yes ${common} --policy-pack ${policyPack}`;
     case "preview":
-      return `pulumi preview ${common} --policy-pack ${policyPack}`;
+      return `pulumi preview --diff ${common} --policy-pack ${policyPack}`;
     case "destroy":
       return `pulumi destroy --yes ${common}`;
   }
@@ -372,15 +474,62 @@ export function pulumiCommand(operation: Operation, options: WorkflowOptions): s
 
 function nodeSteps(options: WorkflowOptions): Step[] {
   return [
-    { name: "Check out", uses: ACTIONS.checkout },
+    { name: "Check out", uses: ACTIONS.checkout.uses },
     {
       name: "Set up Node.js",
-      uses: ACTIONS.setupNode,
-      with: { "node-version": options.nodeVersion ?? "20", cache: "npm" },
+      uses: ACTIONS.setupNode.uses,
+      with: { "node-version": options.nodeVersion ?? NODE_VERSION, cache: "npm" },
     },
     // Installs the program's and the policy pack's dependencies (an npm workspace).
     { name: "Install dependencies", run: "npm ci" },
   ];
+}
+
+/** The backend, its token and the passphrase: repository secrets and variables, never values. */
+function backendEnv(): Record<string, string> {
+  return {
+    PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+    PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+    PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+    PULUMI_ORGANIZATION: "${{ vars.PULUMI_ORGANIZATION || 'organization' }}",
+  };
+}
+
+/** Installs the Pulumi CLI of the SDK's version (pulumi/actions without `command` installs only). */
+function installCli(): Step {
+  return {
+    name: `Install the Pulumi CLI ${PULUMI_VERSION}`,
+    uses: ACTIONS.pulumi.uses,
+    with: { "pulumi-version": PULUMI_VERSION },
+  };
+}
+
+/**
+ * Refuses an empty passphrase where the passphrase provider is used: GitHub expands a
+ * missing secret to an empty string, and the CLI accepts an empty passphrase
+ * (pkg/secrets/passphrase/manager.go). The passphrase provider is used unless the
+ * environment file names a KMS provider; Pulumi Cloud (no backend URL, or https://) keeps
+ * its own keys. It also refuses a self-managed backend with an environment file that has no
+ * provider settings yet: every job would write its own salt into its checkout
+ * (docs/secrets-provider.md).
+ */
+export function passphraseCheck(configFile: string): Step {
+  return {
+    name: "Check the secrets provider and PULUMI_CONFIG_PASSPHRASE",
+    shell: "bash",
+    run: [
+      `case "\${PULUMI_BACKEND_URL:-https://}" in https://*|http://*) cloud=1 ;; *) cloud=0 ;; esac`,
+      `if grep -Eq '^secretsprovider: *"?awskms://' ${configFile}; then exit 0; fi`,
+      `if [ "$cloud" = 0 ] && ! grep -Eq '^encryptionsalt:' ${configFile}; then`,
+      `  echo "::error file=${configFile}::no secrets provider in ${configFile}: run npm run deploy once (it writes encryptionsalt, or see docs/secrets-provider.md) and commit the file"`,
+      "  exit 2",
+      "fi",
+      `if { [ "$cloud" = 0 ] || grep -Eq '^encryptionsalt:' ${configFile}; } && [ -z "$PULUMI_CONFIG_PASSPHRASE" ]; then`,
+      `  echo "::error::PULUMI_CONFIG_PASSPHRASE is empty: set the repository secret PULUMI_CONFIG_PASSPHRASE to the environment's passphrase"`,
+      "  exit 2",
+      "fi",
+    ].join("\n"),
+  };
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -88,7 +88,13 @@ describe("connectivity modes", () => {
         call.end = clock++;
         return {};
       };
-      return { name, up: op("up"), preview: op("preview"), destroy: op("destroy") };
+      return {
+        name,
+        up: op("up"),
+        preview: op("preview"),
+        previewDestroy: op("previewDestroy"),
+        destroy: op("destroy"),
+      };
     };
     const report = await deployEnvironment(tgw, factory, {
       mode: "destroy",
@@ -98,9 +104,10 @@ describe("connectivity modes", () => {
       log: () => undefined,
     });
     assert.equal(report.ok, true);
-    assert.ok(calls.every((c) => c.op === "destroy"));
-    const central = calls.find((c) => c.stack === "dev-central")!;
-    const workloads = calls.filter((c) => c.stack !== "dev-central");
+    const destroys = calls.filter((c) => c.op === "destroy");
+    assert.ok(calls.every((c) => c.op === "destroy" || c.op === "previewDestroy"));
+    const central = destroys.find((c) => c.stack === "dev-central")!;
+    const workloads = destroys.filter((c) => c.stack !== "dev-central");
     assert.deepEqual(workloads.map((c) => c.stack).sort(), W);
     for (const w of workloads) assert.ok(w.end < central.start, `${w.stack} ends before central`);
   });

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML from "yaml";
@@ -10,6 +10,7 @@ import {
   MATRIX_LIMIT,
   Workflow,
   deployWorkflow,
+  passphraseCheck,
   pullRequestWorkflow,
   stackJobChain,
   workflowYaml,
@@ -104,6 +105,8 @@ function cli(...args: string[]): Promise<CliRun> {
   });
 }
 
+const W = ["dev-workload-a", "dev-workload-b", "dev-workload-c"];
+
 describe("pipeline workflow", function () {
   const env = devEnvironment();
   let generatedDir: string;
@@ -158,7 +161,10 @@ describe("pipeline workflow", function () {
       for (const entry of job.strategy!.matrix.include)
         assert.equal(entry.role, accounts.get(entry.account), entry.stack);
       const credentials = job.steps.find((s) => String(s.uses).startsWith("aws-actions/"));
-      assert.equal(credentials?.uses, "aws-actions/configure-aws-credentials@v4");
+      assert.equal(
+        credentials?.uses,
+        "aws-actions/configure-aws-credentials@e6de054238d6b7531b4efff3b6587d9aade6a06c",
+      );
       const inputs = credentials!.with as Record<string, string>;
       assert.match(inputs["role-to-assume"], /matrix\.role/);
       assert.equal(inputs["aws-region"], "${{ matrix.region }}");
@@ -295,7 +301,7 @@ describe("pipeline workflow", function () {
     );
   });
 
-  it("the pull-request workflow runs the offline plan, its diagram to the summary, and fails on its exit code", async () => {
+  it("the pull-request workflow runs the offline plan, its diagram in a mermaid block, and fails on its exit code", async () => {
     const workflow = pullRequestWorkflow(env, { configFile: "Pulumi.dev.yaml" });
     const yaml = workflowYaml(workflow, "test");
     assert.deepEqual((await parse(yaml)).errors, []);
@@ -305,11 +311,12 @@ describe("pipeline workflow", function () {
     const steps = printed.jobs.plan.steps;
     const runs = runSteps(printed.jobs.plan);
     assert.ok(runs.includes("npm ci"));
-    assert.ok(
-      runs.includes(
-        'npm run -s plan -- --env dev --format mermaid >> "$GITHUB_STEP_SUMMARY" || true',
-      ),
+    const diagram = runs.find((r) => r.includes("--format mermaid"))!;
+    assert.match(
+      diagram,
+      /echo '```mermaid'; npm run -s plan -- --env dev --format mermaid; echo '```'/,
     );
+    assert.match(diagram, /GITHUB_STEP_SUMMARY/);
     const gate = steps.find((s) => String(s.run).startsWith("npm run plan -- --env dev"))!;
     assert.doesNotMatch(String(gate.run), /\|\| true/);
     // With `shell: bash` GitHub runs `bash -eo pipefail`: tee keeps the plan's exit code.
@@ -317,7 +324,84 @@ describe("pipeline workflow", function () {
     assert.ok(
       steps.some((s) => s.if === "always()" && String(s.run).includes("GITHUB_STEP_SUMMARY")),
     );
-    assert.ok(!runs.some((r) => /pulumi |aws /.test(r)), "the check touches no cloud");
+    assert.ok(!runs.some((r) => /pulumi |aws /.test(r)), "the plan job touches no cloud");
+  });
+
+  it("the pull-request workflow previews every stack for real, with the policy pack, and posts the output", () => {
+    const printed = YAML.parse(
+      workflowYaml(pullRequestWorkflow(env, { configFile: "Pulumi.dev.yaml" }), "test"),
+    ) as Workflow;
+    const preview = printed.jobs.preview;
+    assert.deepEqual(matrixStacks(preview).sort(), ["dev-central", ...W].sort());
+    assert.equal(preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
+    assert.equal(preview.environment, undefined, "a preview waits for no reviewer");
+    assert.equal(preview.permissions!["pull-requests"], "write");
+    const runs = runSteps(preview).join("\n");
+    assert.match(
+      runs,
+      /pulumi preview --diff --non-interactive --stack "\$PULUMI_ORGANIZATION\/\$\{\{ matrix\.stack \}\}" --config-file Pulumi\.dev\.yaml --policy-pack policy-pack/,
+    );
+    assert.match(runs, /gh pr comment/);
+    assert.match(runs, /GITHUB_STEP_SUMMARY/);
+    assert.match(runs, /PULUMI_CONFIG_PASSPHRASE is empty/);
+  });
+
+  it("every apply job waits on the environment's approval; previews do not", () => {
+    const { workflow } = printedDeploy(env);
+    for (const operation of ["up", "destroy"] as const)
+      for (const job of stackJobChain(env, operation))
+        assert.equal(workflow.jobs[job.id].environment, "dev", job.id);
+    for (const job of stackJobChain(env, "preview"))
+      assert.equal(workflow.jobs[job.id].environment, undefined, job.id);
+    assert.equal(workflow.jobs.init.environment, "dev");
+  });
+
+  it("every action is pinned to a full commit SHA with its tag beside it; the CLI to the SDK's version; Node 22", () => {
+    const deploy = printedDeploy(env).yaml;
+    const pr = workflowYaml(pullRequestWorkflow(env, { configFile: "Pulumi.dev.yaml" }), "test");
+    for (const yaml of [deploy, pr]) {
+      const uses = yaml.split("\n").filter((l) => /^\s*(- )?uses: /.test(l));
+      assert.ok(uses.length > 5);
+      for (const line of uses)
+        assert.match(line, /uses: [\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+      const parsed = YAML.parse(yaml) as Workflow;
+      for (const job of Object.values(parsed.jobs))
+        for (const step of job.steps) {
+          if (String(step.uses).startsWith("pulumi/actions@"))
+            assert.deepEqual(step.with, { "pulumi-version": "3.248.0" });
+          if (String(step.uses).startsWith("actions/setup-node@"))
+            assert.equal((step.with as Record<string, string>)["node-version"], "22");
+        }
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    assert.equal(require("@pulumi/pulumi/package.json").version, "3.248.0");
+  });
+
+  it("refuses an empty passphrase, and a self-managed backend without provider settings, before any pulumi command @slow", () => {
+    const check = passphraseCheck("Pulumi.dev.yaml");
+    const run = (backend: string, passphrase: string, fileText: string) => {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), fileText);
+      return spawnSync("bash", ["-c", String(check.run)], {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          PULUMI_BACKEND_URL: backend,
+          PULUMI_CONFIG_PASSPHRASE: passphrase,
+        },
+        encoding: "utf8",
+      });
+    };
+    const salted = "config: {}\nencryptionsalt: v1:abc\n";
+    assert.equal(run("s3://state", "", salted).status, 2);
+    assert.match(run("s3://state", "", salted).stdout, /PULUMI_CONFIG_PASSPHRASE is empty/);
+    assert.equal(run("s3://state", "pw", salted).status, 0);
+    assert.equal(run("file://state", "pw", "config: {}\n").status, 2, "no provider settings");
+    assert.equal(run("", "", "config: {}\n").status, 0, "Pulumi Cloud keeps its own keys");
+    assert.equal(
+      run("s3://state", "", 'secretsprovider: "awskms://alias/k?region=us-east-1"\n').status,
+      0,
+    );
   });
 
   it("CLI: --help lists every option with its default (exit 0); an unknown --env exits 2", async () => {

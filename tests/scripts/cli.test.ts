@@ -26,6 +26,8 @@ const OPTIONS: Record<string, string[]> = {
     "--preview",
     "--destroy",
     "--yes",
+    "--stack",
+    "--secrets-provider",
     "--parallel",
     "--policy-config",
     "--refresh",
@@ -132,7 +134,7 @@ describe("command lines", function () {
       runScript("deploy", ["--env", "dev", "--destroy"], { env }),
       runScript("deploy", ["--env", "dev", "--preview"], { env }),
     ]);
-    assertRefused(destroy, /--destroy of 'dev' not confirmed: nothing was touched \(pass --yes/);
+    assertRefused(destroy, /--destroy of 'dev' asks before it changes anything .* pass --yes/);
     assertRefused(
       noCli,
       /the Pulumi CLI is not on PATH: install it .* or run again with --install-cli/,
