@@ -19,6 +19,18 @@ export interface RotationTarget {
   port: number;
 }
 
+/** One rotation application to deploy. */
+export interface RotationApplication {
+  engine: Engine;
+  strategy: RotationStrategy;
+  /**
+   * Multi-user only, and required there: the master secret (its ARN or an ARN pattern that
+   * matches it alone, `…:secret:<name>-??????`) whose admin credentials this application's
+   * function logs in with. One multi-user application is deployed per master.
+   */
+  masterSecretArn?: string;
+}
+
 /** Arguments of {@link RotationFunction}. */
 export interface RotationFunctionArgs {
   /** Prefix of the CloudFormation stack and function names, e.g. `secrets-hub-dev`. */
@@ -33,11 +45,14 @@ export interface RotationFunctionArgs {
   endpointCidrs: string[];
   /** Databases to rotate: egress to each CIDR on its port only. */
   targets: RotationTarget[];
-  /** One application is deployed per distinct engine/strategy pair listed here. */
-  applications: { engine: Engine; strategy: RotationStrategy }[];
+  /**
+   * One application is deployed per distinct single-user engine, and per distinct
+   * engine and master secret for multi-user (listing one twice deploys it once).
+   */
+  applications: RotationApplication[];
   /** Pinned `semanticVersion` of the applications. */
   applicationVersion: string;
-  /** The CMK the secrets are encrypted with (the application grants its role this key). */
+  /** The CMK the secrets (and their master secrets) are encrypted with. */
   kmsKeyArn: pulumi.Input<string>;
   /**
    * The replica keys of the secrets' replicas, by Region: the functions' roles get
@@ -45,11 +60,6 @@ export interface RotationFunctionArgs {
    * rotated value reaches every replica. Default: none.
    */
   replicaKeys?: { region: string; keyArn: pulumi.Input<string> }[];
-  /**
-   * Master secrets (multi-user rotation): the multi-user functions' roles may read them, to
-   * log in as the admin user that creates the alternating application user. Default: none.
-   */
-  masterSecretArns?: pulumi.Input<string>[];
   /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
   /**
@@ -60,6 +70,72 @@ export interface RotationFunctionArgs {
    */
   rulesPerSecurityGroup?: number;
 }
+
+/**
+ * The parameters each rotation application defines, with their defaults (the
+ * `ParameterDefinitions` of `serverlessrepo get-application`), as the AWS Secrets Manager
+ * user guide lists them for the rotation templates ("Automatically rotate another type of
+ * secret": functionName, invokingServicePrincipal, endpoint, excludeCharacters, kmsKeyArn,
+ * masterSecretArn, masterSecretKmsKeyArn, vpcSecurityGroupIds, vpcSubnetIds) and the AWS
+ * CDK passes them (aws-cdk-lib/aws-secretsmanager/lib/secret-rotation.ts). Optional
+ * parameters default to the empty string; `excludeCharacters` has an engine-specific
+ * default that this program never overrides, so it is not listed.
+ *
+ * The terraform provider reads a stack's parameters back *without* those equal to their
+ * default (`flattenNonDefaultCloudFormationParameters` in
+ * internal/service/serverlessrepo/cloudformation_stack.go; until PR #46748, 2026-06, even a
+ * configured one), so an input equal to its default reads back absent, the next `up` sees a
+ * change, and its empty change set fails the update (terraform-provider-aws #16485, #23874,
+ * pulumi-aws #2717). {@link applicationParameters} therefore never passes a default value;
+ * the offline plan's mocks read the stacks back the same way (src/offline/mockCloud.ts).
+ */
+export const APPLICATION_PARAMETERS: Record<
+  RotationStrategy,
+  Record<string, string | undefined>
+> = {
+  "single-user": {
+    functionName: undefined,
+    endpoint: undefined,
+    invokingServicePrincipal: "secretsmanager.amazonaws.com",
+    kmsKeyArn: "",
+    vpcSubnetIds: "",
+    vpcSecurityGroupIds: "",
+  },
+  "multi-user": {
+    functionName: undefined,
+    endpoint: undefined,
+    invokingServicePrincipal: "secretsmanager.amazonaws.com",
+    kmsKeyArn: "",
+    vpcSubnetIds: "",
+    vpcSecurityGroupIds: "",
+    masterSecretArn: "",
+    masterSecretKmsKeyArn: "",
+  },
+};
+
+/**
+ * Capabilities of a rotation application's stack: its SAM template creates an IAM role
+ * (CAPABILITY_IAM) and a Lambda permission (CAPABILITY_RESOURCE_POLICY, which the
+ * application requires). The provider reads them back as a set from DescribeStacks, adding
+ * CAPABILITY_RESOURCE_POLICY back from the application's RequiredCapabilities since
+ * CloudFormation does not return it (`flattenStackCapabilities`; its acceptance test
+ * `TestAccServerlessRepoCloudFormationStack_basic` deploys SecretsManagerRDSPostgreSQLRotationSingleUser
+ * with exactly these two and reads back exactly these two). Kept sorted, the set's order.
+ */
+export const APPLICATION_CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"];
+
+/**
+ * IAM's limit on the aggregate size of a role's inline policies, in characters without
+ * whitespace (IAM User Guide, "IAM and AWS STS quotas": role policy size, 10,240).
+ */
+export const ROLE_INLINE_POLICIES_MAX_CHARS = 10240;
+
+/**
+ * Room left on the function's role for the inline policies its own template embeds (SAM's
+ * AWSSecretsManagerRotationPolicy, the key statement for kmsKeyArn, the master secret's
+ * read): about 1,500 characters for these templates; 3,072 keeps a margin for AWS growing them.
+ */
+export const TEMPLATE_INLINE_POLICIES_ALLOWANCE = 3072;
 
 /**
  * The rotation functions: the AWS rotation applications deployed from the Serverless
@@ -80,171 +156,40 @@ export class RotationFunction extends pulumi.ComponentResource {
   public readonly securityGroupId: pulumi.Output<string>;
   /** Every security group of the functions, the first one first. */
   public readonly securityGroupIds: pulumi.Output<string>[];
-  /** Names of the deployed rotation functions (one per engine/strategy pair). */
+  /** Names of the deployed rotation functions (one per application). */
   public readonly functionNames: string[] = [];
   private readonly componentName: string;
-  /** `RotationLambdaARN` of each deployed application. */
-  private readonly lambdaArns: Partial<
-    Record<Engine, Partial<Record<RotationStrategy, pulumi.Output<string>>>>
-  > = {};
+  /** Each deployed application, by {@link applicationKey}. */
+  private readonly deployed = new Map<string, DeployedApplication>();
 
   constructor(name: string, args: RotationFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:central:RotationFunction", name, {}, opts);
     this.componentName = name;
-    if (!/^\d+\.\d+\.\d+$/.test(args.applicationVersion)) {
-      throw new Error(
-        `RotationFunction ${name}: applicationVersion must be pinned (x.y.z), got '${args.applicationVersion}'`,
-      );
-    }
-    if (args.endpointCidrs.length === 0)
-      throw new Error(`RotationFunction ${name}: endpointCidrs must not be empty`);
-
-    const perGroup = args.rulesPerSecurityGroup ?? QUOTAS.rulesPerSecurityGroup.defaultValue;
-    if (!Number.isInteger(perGroup) || perGroup <= args.endpointCidrs.length) {
-      throw new Error(
-        `RotationFunction ${name}: rulesPerSecurityGroup must be an integer above the ${args.endpointCidrs.length} endpoint rules of the first group, got ${perGroup}`,
-      );
-    }
-    const databaseTargets = [
-      ...new Map(args.targets.map((t) => [`${t.cidr}:${t.port}`, t])).values(),
-    ];
-    // File order: an environment that grows only appends rules to the last group.
-    const chunks: RotationTarget[][] = [[]];
-    for (const target of databaseTargets) {
-      const room = chunks.length === 1 ? perGroup - args.endpointCidrs.length : perGroup;
-      if (chunks[chunks.length - 1].length >= room) chunks.push([]);
-      chunks[chunks.length - 1].push(target);
-    }
-
-    const groups = chunks.map((_, i) => {
-      // The first group keeps the name (and description: changing it replaces the group) it
-      // always had.
-      const groupName = i === 0 ? `${name}-sg` : `${name}-sg-${i + 1}`;
-      return new aws.ec2.SecurityGroup(
-        groupName,
-        {
-          vpcId: args.vpcId,
-          description:
-            i === 0
-              ? "Rotation functions: HTTPS to the Secrets Manager endpoint, database ports to the workloads"
-              : `Rotation functions: database ports to the workloads (group ${i + 1})`,
-          revokeRulesOnDelete: true,
-          tags: { ...args.tags, Name: groupName },
-        },
-        { parent: this },
-      );
-    });
-    args.endpointCidrs.forEach(
-      (cidr, i) =>
-        new aws.vpc.SecurityGroupEgressRule(
-          `${name}-https-to-endpoint-${i}`,
-          {
-            securityGroupId: groups[0].id,
-            cidrIpv4: cidr,
-            ipProtocol: "tcp",
-            fromPort: 443,
-            toPort: 443,
-            description: "HTTPS to the Secrets Manager endpoint",
-          },
-          { parent: this },
-        ),
-    );
-    chunks.forEach((chunk, i) => {
-      for (const target of chunk) {
-        new aws.vpc.SecurityGroupEgressRule(
-          `${name}-db-${target.cidr.replace(/[./]/g, "-")}-${target.port}`,
-          {
-            securityGroupId: groups[i].id,
-            cidrIpv4: target.cidr,
-            ipProtocol: "tcp",
-            fromPort: target.port,
-            toPort: target.port,
-            description: `Database port to ${target.cidr}`,
-          },
-          { parent: this },
-        );
-      }
-    });
+    const perGroup = validate(name, args);
+    const chunks = securityGroupChunks(args.targets, args.endpointCidrs.length, perGroup);
+    const groups = securityGroups(this, name, args, chunks);
     this.securityGroupIds = groups.map((g) => g.id);
 
-    const subnetList = pulumi.output(args.subnetIds).apply((ids) => ids.join(","));
-    for (const { engine, strategy } of args.applications) {
-      if (this.lambdaArns[engine]?.[strategy]) continue;
-      const short = rotationShortName(engine, strategy);
-      const stackName = rotationFunctionNameFor(args.namePrefix, engine, strategy);
-      const app = new aws.serverlessrepository.CloudFormationStack(
-        `${name}-${short}`,
-        {
-          name: stackName,
-          applicationId: rotationApplicationId(engine, strategy),
-          semanticVersion: args.applicationVersion,
-          capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
-          parameters: {
-            functionName: stackName,
-            endpoint: `https://secretsmanager.${args.region}.amazonaws.com`,
-            kmsKeyArn: args.kmsKeyArn,
-            vpcSubnetIds: subnetList,
-            vpcSecurityGroupIds: pulumi.all(this.securityGroupIds).apply((ids) => ids.join(",")),
-          },
-          tags: args.tags,
-        },
-        { parent: this },
-      );
-      const lambdaArn = app.outputs.apply((o) => {
-        const arn = o["RotationLambdaARN"];
-        if (!arn)
-          throw new Error(
-            `${stackName}: the rotation application did not output RotationLambdaARN`,
-          );
-        return arn;
-      });
-      (this.lambdaArns[engine] ??= {})[strategy] = lambdaArn;
-      this.functionNames.push(stackName);
-
-      // The application outputs only the function's ARN; its role (named by CloudFormation)
-      // is read from the function. The key policies delegate to IAM in this account.
-      const fn = aws.lambda.getFunctionOutput({ functionName: lambdaArn }, { parent: this });
-      const roleName = fn.role.apply((roleArn) => roleArn.split("/").pop() ?? roleArn);
-      const masters = args.masterSecretArns ?? [];
-      if (strategy === "multi-user" && masters.length > 0) {
-        new aws.iam.RolePolicy(
-          `${name}-${short}-master-secrets`,
-          {
-            role: roleName,
-            name: "secrets-hub-master-secrets",
-            policy: toJson({
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  Sid: "ReadMasterSecrets",
-                  Effect: "Allow",
-                  Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                  Resource: masters,
-                },
-              ],
-            }),
-          },
-          { parent: this },
-        );
-      }
-      if (args.replicaKeys && args.replicaKeys.length > 0) {
-        const keys = args.replicaKeys;
-        new aws.iam.RolePolicy(
-          `${name}-${short}-replica-keys`,
-          {
-            role: roleName,
-            name: "secrets-hub-replica-keys",
-            policy: toJson(
-              pulumi
-                .all(keys.map((k) => k.keyArn))
-                .apply((arns) =>
-                  replicaKeyUsePolicy(keys.map((k, i) => ({ region: k.region, keyArn: arns[i] }))),
-                ),
-            ),
-          },
-          { parent: this },
-        );
-      }
+    const context: ApplicationContext = {
+      parent: this,
+      name,
+      args,
+      subnetList: pulumi.output(args.subnetIds).apply((ids) => ids.join(",")),
+      groupList: pulumi.all(this.securityGroupIds).apply((ids) => ids.join(",")),
+    };
+    const multiUserCount: Partial<Record<Engine, number>> = {};
+    for (const application of args.applications) {
+      const key = applicationKey(application);
+      if (this.deployed.has(key)) continue;
+      // The first multi-user application of an engine keeps the names it always had; a
+      // further master of the same engine gets its own application, numbered from 2.
+      const ordinal =
+        application.strategy === "multi-user"
+          ? (multiUserCount[application.engine] = (multiUserCount[application.engine] ?? 0) + 1)
+          : 1;
+      const deployed = deployApplication(context, application, ordinal);
+      this.deployed.set(key, deployed);
+      this.functionNames.push(deployed.functionName);
     }
     this.securityGroupId = groups[0].id;
     this.registerOutputs({
@@ -254,16 +199,327 @@ export class RotationFunction extends pulumi.ComponentResource {
   }
 
   /**
-   * `RotationLambdaARN` of the application for `engine` and `strategy`. Throws when that
-   * pair was not among `applications`: a secret must not be rotated by another engine's function.
+   * `RotationLambdaARN` of the application for `engine` and `strategy` (for multi-user, the
+   * one of `masterSecretArn`). Throws when that application was not among `applications`:
+   * a secret must not be rotated by another engine's (or another master's) function.
    */
-  public lambdaArnFor(engine: Engine, strategy: RotationStrategy): pulumi.Output<string> {
-    const arn = this.lambdaArns[engine]?.[strategy];
-    if (!arn) {
+  public lambdaArnFor(
+    engine: Engine,
+    strategy: RotationStrategy,
+    masterSecretArn?: string,
+  ): pulumi.Output<string> {
+    return this.application(engine, strategy, masterSecretArn).lambdaArn;
+  }
+
+  /**
+   * What a rotation must wait for before Secrets Manager first invokes the function: the
+   * application's stack (its Lambda permission lets Secrets Manager invoke the function)
+   * and the grants added to the function's role (replica keys, the master secret).
+   */
+  public grantsFor(
+    engine: Engine,
+    strategy: RotationStrategy,
+    masterSecretArn?: string,
+  ): pulumi.Resource[] {
+    return this.application(engine, strategy, masterSecretArn).grants;
+  }
+
+  private application(
+    engine: Engine,
+    strategy: RotationStrategy,
+    masterSecretArn: string | undefined,
+  ): DeployedApplication {
+    const found = this.deployed.get(applicationKey({ engine, strategy, masterSecretArn }));
+    if (!found) {
+      const which = masterSecretArn ? ` and master secret ${masterSecretArn}` : "";
       throw new Error(
-        `RotationFunction ${this.componentName}: no rotation application for engine ${engine} and strategy ${strategy}; add it to applications`,
+        `RotationFunction ${this.componentName}: no rotation application for engine ${engine} and strategy ${strategy}${which}; add it to applications`,
       );
     }
-    return arn;
+    return found;
   }
+}
+
+interface DeployedApplication {
+  functionName: string;
+  lambdaArn: pulumi.Output<string>;
+  grants: pulumi.Resource[];
+}
+
+/** What every application of one component shares. */
+interface ApplicationContext {
+  parent: RotationFunction;
+  name: string;
+  args: RotationFunctionArgs;
+  subnetList: pulumi.Output<string>;
+  groupList: pulumi.Output<string>;
+}
+
+function applicationKey(a: RotationApplication): string {
+  return a.strategy === "multi-user"
+    ? `${a.engine}/${a.strategy}/${a.masterSecretArn ?? ""}`
+    : `${a.engine}/${a.strategy}`;
+}
+
+/** Checks the arguments; returns the rules one security group may hold. */
+function validate(name: string, args: RotationFunctionArgs): number {
+  if (!/^\d+\.\d+\.\d+$/.test(args.applicationVersion)) {
+    throw new Error(
+      `RotationFunction ${name}: applicationVersion must be pinned (x.y.z), got '${args.applicationVersion}'`,
+    );
+  }
+  if (args.endpointCidrs.length === 0)
+    throw new Error(`RotationFunction ${name}: endpointCidrs must not be empty`);
+  for (const a of args.applications) {
+    if (a.strategy === "multi-user" && !a.masterSecretArn) {
+      // The CDK refuses the same (SecretRotation: "The `masterSecret` must be specified for
+      // application using the multi user scheme"): the template grants the function's role
+      // GetSecretValue on masterSecretArn, the master it logs in with.
+      throw new Error(
+        `RotationFunction ${name}: the multi-user application for ${a.engine} needs masterSecretArn (the master secret its function logs in with)`,
+      );
+    }
+    if (a.strategy === "single-user" && a.masterSecretArn) {
+      throw new Error(
+        `RotationFunction ${name}: masterSecretArn is for multi-user applications only (got it for ${a.engine} single-user)`,
+      );
+    }
+  }
+  const perGroup = args.rulesPerSecurityGroup ?? QUOTAS.rulesPerSecurityGroup.defaultValue;
+  if (!Number.isInteger(perGroup) || perGroup <= args.endpointCidrs.length) {
+    throw new Error(
+      `RotationFunction ${name}: rulesPerSecurityGroup must be an integer above the ${args.endpointCidrs.length} endpoint rules of the first group, got ${perGroup}`,
+    );
+  }
+  return perGroup;
+}
+
+/**
+ * The database targets (each CIDR and port once) spread over security groups in file
+ * order, the first group leaving room for the endpoint rules: an environment that grows
+ * only appends rules to the last group.
+ */
+export function securityGroupChunks(
+  targets: readonly RotationTarget[],
+  endpointRules: number,
+  perGroup: number,
+): RotationTarget[][] {
+  const unique = [...new Map(targets.map((t) => [`${t.cidr}:${t.port}`, t])).values()];
+  const chunks: RotationTarget[][] = [[]];
+  for (const target of unique) {
+    const room = chunks.length === 1 ? perGroup - endpointRules : perGroup;
+    if (chunks[chunks.length - 1].length >= room) chunks.push([]);
+    chunks[chunks.length - 1].push(target);
+  }
+  return chunks;
+}
+
+/** The functions' security groups and their egress rules: HTTPS to the endpoint, then each database. */
+function securityGroups(
+  parent: RotationFunction,
+  name: string,
+  args: RotationFunctionArgs,
+  chunks: RotationTarget[][],
+): aws.ec2.SecurityGroup[] {
+  const groups = chunks.map((_, i) => {
+    // The first group keeps the name (and description: changing it replaces the group) it
+    // always had.
+    const groupName = i === 0 ? `${name}-sg` : `${name}-sg-${i + 1}`;
+    return new aws.ec2.SecurityGroup(
+      groupName,
+      {
+        vpcId: args.vpcId,
+        description:
+          i === 0
+            ? "Rotation functions: HTTPS to the Secrets Manager endpoint, database ports to the workloads"
+            : `Rotation functions: database ports to the workloads (group ${i + 1})`,
+        revokeRulesOnDelete: true,
+        tags: { ...args.tags, Name: groupName },
+      },
+      { parent },
+    );
+  });
+  args.endpointCidrs.forEach(
+    (cidr, i) =>
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-https-to-endpoint-${i}`,
+        {
+          securityGroupId: groups[0].id,
+          cidrIpv4: cidr,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          description: "HTTPS to the Secrets Manager endpoint",
+        },
+        { parent },
+      ),
+  );
+  chunks.forEach((chunk, i) => {
+    for (const target of chunk) {
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-db-${target.cidr.replace(/[./]/g, "-")}-${target.port}`,
+        {
+          securityGroupId: groups[i].id,
+          cidrIpv4: target.cidr,
+          ipProtocol: "tcp",
+          fromPort: target.port,
+          toPort: target.port,
+          description: `Database port to ${target.cidr}`,
+        },
+        { parent },
+      );
+    }
+  });
+  return groups;
+}
+
+/**
+ * The parameters of one application, shaped as the provider reads them back: only
+ * parameters the application defines, none equal to its default (see
+ * {@link APPLICATION_PARAMETERS}).
+ */
+export function applicationParameters(
+  strategy: RotationStrategy,
+  values: Record<string, pulumi.Input<string> | undefined>,
+): Record<string, pulumi.Input<string>> {
+  const definitions = APPLICATION_PARAMETERS[strategy];
+  const out: Record<string, pulumi.Input<string>> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!(key in definitions))
+      throw new Error(`the ${strategy} rotation applications define no parameter ${key}`);
+    if (value === undefined) continue;
+    if (typeof value === "string" && value === definitions[key]) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/** One rotation application, its function's ARN, and the grants its role needs beyond the template's. */
+function deployApplication(
+  context: ApplicationContext,
+  application: RotationApplication,
+  ordinal: number,
+): DeployedApplication {
+  const { parent, name, args } = context;
+  const { engine, strategy, masterSecretArn } = application;
+  const suffix = ordinal > 1 ? `-${ordinal}` : "";
+  const short = `${rotationShortName(engine, strategy)}${suffix}`;
+  const stackName = `${rotationFunctionNameFor(args.namePrefix, engine, strategy)}${suffix}`;
+  if (stackName.length > 64) {
+    throw new Error(
+      `RotationFunction ${name}: function name ${stackName} is ${stackName.length} characters; Lambda allows 64 (shorten secrets-hub:environment)`,
+    );
+  }
+  const app = new aws.serverlessrepository.CloudFormationStack(
+    `${name}-${short}`,
+    {
+      name: stackName,
+      applicationId: rotationApplicationId(engine, strategy),
+      semanticVersion: args.applicationVersion,
+      capabilities: APPLICATION_CAPABILITIES,
+      parameters: applicationParameters(strategy, {
+        functionName: stackName,
+        endpoint: `https://secretsmanager.${args.region}.amazonaws.com`,
+        kmsKeyArn: args.kmsKeyArn,
+        vpcSubnetIds: context.subnetList,
+        vpcSecurityGroupIds: context.groupList,
+        // The master secret is encrypted with the same CMK, which kmsKeyArn already grants;
+        // the CDK passes its key alike.
+        ...(masterSecretArn ? { masterSecretArn, masterSecretKmsKeyArn: args.kmsKeyArn } : {}),
+      }),
+      tags: args.tags,
+    },
+    { parent },
+  );
+  const lambdaArn = app.outputs.apply((o) => {
+    const arn = o["RotationLambdaARN"];
+    if (!arn)
+      throw new Error(`${stackName}: the rotation application did not output RotationLambdaARN`);
+    return arn;
+  });
+
+  // The application outputs only the function's ARN; its role (named by CloudFormation)
+  // is read from the function. The key policies delegate to IAM in this account.
+  const fn = aws.lambda.getFunctionOutput({ functionName: lambdaArn }, { parent });
+  const roleName = fn.role.apply((roleArn) => roleArn.split("/").pop() ?? roleArn);
+  const documents: { suffix: string; policyName: string; document: pulumi.Output<string> }[] = [];
+  if (masterSecretArn) {
+    // Also granted by the template through masterSecretArn; stated here as well so that the
+    // role's rights on its master do not depend on a template version.
+    documents.push({
+      suffix: "master-secrets",
+      policyName: "secrets-hub-master-secrets",
+      document: toJson({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "ReadMasterSecrets",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            Resource: [masterSecretArn],
+          },
+        ],
+      }),
+    });
+  }
+  const keys = args.replicaKeys ?? [];
+  if (keys.length > 0) {
+    documents.push({
+      suffix: "replica-keys",
+      policyName: "secrets-hub-replica-keys",
+      document: toJson(
+        pulumi
+          .all(keys.map((k) => k.keyArn))
+          .apply((arns) =>
+            replicaKeyUsePolicy(keys.map((k, i) => ({ region: k.region, keyArn: arns[i] }))),
+          ),
+      ),
+    });
+  }
+  const grants = documents.map(
+    (d) =>
+      new aws.iam.RolePolicy(
+        `${name}-${short}-${d.suffix}`,
+        {
+          role: roleName,
+          name: d.policyName,
+          policy: withinInlineLimit(
+            name,
+            stackName,
+            d.document,
+            documents.map((x) => x.document),
+          ),
+        },
+        { parent },
+      ),
+  );
+  return { functionName: stackName, lambdaArn, grants: [app, ...grants] };
+}
+
+/** Characters IAM counts in a policy: all but whitespace. */
+export function iamPolicyChars(document: string): number {
+  return document.replace(/\s/g, "").length;
+}
+
+/**
+ * `document`, once the role's inline policies (ours and the template's allowance) are known
+ * to fit IAM's aggregate limit; otherwise the deployment stops with the sizes, before IAM
+ * refuses the PutRolePolicy halfway.
+ */
+function withinInlineLimit(
+  name: string,
+  functionName: string,
+  document: pulumi.Output<string>,
+  all: pulumi.Output<string>[],
+): pulumi.Output<string> {
+  return pulumi.all([document, ...all]).apply(([own, ...every]) => {
+    const ours = every.reduce((n, d) => n + iamPolicyChars(d), 0);
+    const total = ours + TEMPLATE_INLINE_POLICIES_ALLOWANCE;
+    if (total > ROLE_INLINE_POLICIES_MAX_CHARS) {
+      throw new Error(
+        `RotationFunction ${name}: the inline policies of ${functionName}'s role would take ${ours} characters plus ${TEMPLATE_INLINE_POLICIES_ALLOWANCE} for the template's own, above IAM's ${ROLE_INLINE_POLICIES_MAX_CHARS} per role (fewer replica Regions, or another master per application)`,
+      );
+    }
+    return own;
+  });
 }
