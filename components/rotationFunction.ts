@@ -8,6 +8,7 @@ import {
   rotationShortName,
 } from "./engines";
 import { replicaKeyUsePolicy } from "./iamDocuments";
+import { APPLICATION_CAPABILITIES, shapeApplicationParameters } from "./rotationApplications";
 import { toJson } from "./policyJson";
 import { QUOTAS } from "../policy-pack/lib/quotas";
 
@@ -72,63 +73,11 @@ export interface RotationFunctionArgs {
 }
 
 /**
- * The parameters each rotation application defines, with their defaults (the
- * `ParameterDefinitions` of `serverlessrepo get-application`), as the AWS Secrets Manager
- * user guide lists them for the rotation templates ("Automatically rotate another type of
- * secret": functionName, invokingServicePrincipal, endpoint, excludeCharacters, kmsKeyArn,
- * masterSecretArn, masterSecretKmsKeyArn, vpcSecurityGroupIds, vpcSubnetIds) and the AWS
- * CDK passes them (aws-cdk-lib/aws-secretsmanager/lib/secret-rotation.ts). Optional
- * parameters default to the empty string; `excludeCharacters` has an engine-specific
- * default that this program never overrides, so it is not listed.
- *
- * The terraform provider reads a stack's parameters back *without* those equal to their
- * default (`flattenNonDefaultCloudFormationParameters` in
- * internal/service/serverlessrepo/cloudformation_stack.go; until PR #46748, 2026-06, even a
- * configured one), so an input equal to its default reads back absent, the next `up` sees a
- * change, and its empty change set fails the update (terraform-provider-aws #16485, #23874,
- * pulumi-aws #2717). {@link applicationParameters} therefore never passes a default value;
- * the offline plan's mocks read the stacks back the same way (src/offline/mockCloud.ts).
- */
-export const APPLICATION_PARAMETERS: Record<
-  RotationStrategy,
-  Record<string, string | undefined>
-> = {
-  "single-user": {
-    functionName: undefined,
-    endpoint: undefined,
-    invokingServicePrincipal: "secretsmanager.amazonaws.com",
-    kmsKeyArn: "",
-    vpcSubnetIds: "",
-    vpcSecurityGroupIds: "",
-  },
-  "multi-user": {
-    functionName: undefined,
-    endpoint: undefined,
-    invokingServicePrincipal: "secretsmanager.amazonaws.com",
-    kmsKeyArn: "",
-    vpcSubnetIds: "",
-    vpcSecurityGroupIds: "",
-    masterSecretArn: "",
-    masterSecretKmsKeyArn: "",
-  },
-};
-
-/**
- * Capabilities of a rotation application's stack: its SAM template creates an IAM role
- * (CAPABILITY_IAM) and a Lambda permission (CAPABILITY_RESOURCE_POLICY, which the
- * application requires). The provider reads them back as a set from DescribeStacks, adding
- * CAPABILITY_RESOURCE_POLICY back from the application's RequiredCapabilities since
- * CloudFormation does not return it (`flattenStackCapabilities`; its acceptance test
- * `TestAccServerlessRepoCloudFormationStack_basic` deploys SecretsManagerRDSPostgreSQLRotationSingleUser
- * with exactly these two and reads back exactly these two). Kept sorted, the set's order.
- */
-export const APPLICATION_CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"];
-
-/**
  * IAM's limit on the aggregate size of a role's inline policies, in characters without
- * whitespace (IAM User Guide, "IAM and AWS STS quotas": role policy size, 10,240).
+ * whitespace (IAM User Guide, "IAM and AWS STS quotas": role policy size, 10,240); the
+ * pack's `policy-size-limits` holds each inline policy to it as well.
  */
-export const ROLE_INLINE_POLICIES_MAX_CHARS = 10240;
+export const ROLE_INLINE_POLICIES_MAX_CHARS = QUOTAS.roleInlinePoliciesSize.maximum;
 
 /**
  * Room left on the function's role for the inline policies its own template embeds (SAM's
@@ -373,27 +322,6 @@ function securityGroups(
   return groups;
 }
 
-/**
- * The parameters of one application, shaped as the provider reads them back: only
- * parameters the application defines, none equal to its default (see
- * {@link APPLICATION_PARAMETERS}).
- */
-export function applicationParameters(
-  strategy: RotationStrategy,
-  values: Record<string, pulumi.Input<string> | undefined>,
-): Record<string, pulumi.Input<string>> {
-  const definitions = APPLICATION_PARAMETERS[strategy];
-  const out: Record<string, pulumi.Input<string>> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (!(key in definitions))
-      throw new Error(`the ${strategy} rotation applications define no parameter ${key}`);
-    if (value === undefined) continue;
-    if (typeof value === "string" && value === definitions[key]) continue;
-    out[key] = value;
-  }
-  return out;
-}
-
 /** One rotation application, its function's ARN, and the grants its role needs beyond the template's. */
 function deployApplication(
   context: ApplicationContext,
@@ -416,8 +344,10 @@ function deployApplication(
       name: stackName,
       applicationId: rotationApplicationId(engine, strategy),
       semanticVersion: args.applicationVersion,
-      capabilities: APPLICATION_CAPABILITIES,
-      parameters: applicationParameters(strategy, {
+      capabilities: [...APPLICATION_CAPABILITIES],
+      // Shaped as the provider reads them back (no default value), so that a re-run is no
+      // change (components/rotationApplications.ts).
+      parameters: shapeApplicationParameters<pulumi.Input<string>>(strategy, {
         functionName: stackName,
         endpoint: `https://secretsmanager.${args.region}.amazonaws.com`,
         kmsKeyArn: args.kmsKeyArn,
@@ -477,18 +407,22 @@ function deployApplication(
     });
   }
   const grants = documents.map(
-    (d) =>
+    (d, i) =>
       new aws.iam.RolePolicy(
         `${name}-${short}-${d.suffix}`,
         {
           role: roleName,
           name: d.policyName,
-          policy: withinInlineLimit(
-            name,
-            stackName,
-            d.document,
-            documents.map((x) => x.document),
-          ),
+          // The last policy carries the check of them all (so no other waits on its inputs).
+          policy:
+            i === documents.length - 1
+              ? withinInlineLimit(
+                  name,
+                  stackName,
+                  d.document,
+                  documents.map((x) => x.document),
+                )
+              : d.document,
         },
         { parent },
       ),
