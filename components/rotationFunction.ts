@@ -7,7 +7,7 @@ import {
   rotationFunctionNameFor,
   rotationShortName,
 } from "./engines";
-import { replicaKeyUsePolicy } from "./iamDocuments";
+import { PolicyDocument, replicaKeyUsePolicy } from "./iamDocuments";
 import { APPLICATION_CAPABILITIES, shapeApplicationParameters } from "./rotationApplications";
 import { toJson } from "./policyJson";
 import { QUOTAS } from "../policy-pack/lib/quotas";
@@ -126,18 +126,9 @@ export class RotationFunction extends pulumi.ComponentResource {
       subnetList: pulumi.output(args.subnetIds).apply((ids) => ids.join(",")),
       groupList: pulumi.all(this.securityGroupIds).apply((ids) => ids.join(",")),
     };
-    const multiUserCount: Partial<Record<Engine, number>> = {};
-    for (const application of args.applications) {
-      const key = applicationKey(application);
-      if (this.deployed.has(key)) continue;
-      // The first multi-user application of an engine keeps the names it always had; a
-      // further master of the same engine gets its own application, numbered from 2.
-      const ordinal =
-        application.strategy === "multi-user"
-          ? (multiUserCount[application.engine] = (multiUserCount[application.engine] ?? 0) + 1)
-          : 1;
-      const deployed = deployApplication(context, application, ordinal);
-      this.deployed.set(key, deployed);
+    for (const planned of planApplications(args)) {
+      const deployed = deployApplication(context, planned);
+      this.deployed.set(planned.key, deployed);
       this.functionNames.push(deployed.functionName);
     }
     this.securityGroupId = groups[0].id;
@@ -234,6 +225,14 @@ function validate(name: string, args: RotationFunctionArgs): number {
       );
     }
   }
+  for (const planned of planApplications(args)) {
+    if (planned.stackName.length > 64) {
+      throw new Error(
+        `RotationFunction ${name}: function name ${planned.stackName} is ${planned.stackName.length} characters; Lambda allows 64 (shorten secrets-hub:environment)`,
+      );
+    }
+    checkInlinePolicies(name, planned.stackName, grantDocuments(args, planned.application));
+  }
   const perGroup = args.rulesPerSecurityGroup ?? QUOTAS.rulesPerSecurityGroup.defaultValue;
   if (!Number.isInteger(perGroup) || perGroup <= args.endpointCidrs.length) {
     throw new Error(
@@ -241,6 +240,78 @@ function validate(name: string, args: RotationFunctionArgs): number {
     );
   }
   return perGroup;
+}
+
+/** One application to deploy, with its names. */
+interface PlannedApplication {
+  key: string;
+  application: RotationApplication;
+  /** `<engine>-<single|multi>[-n]`: the children's name part. */
+  short: string;
+  /** Name of the CloudFormation stack and of its function. */
+  stackName: string;
+}
+
+/**
+ * The applications once each, named: the first multi-user application of an engine keeps
+ * the names it always had; a further master of the same engine gets its own application,
+ * numbered from 2 in file order.
+ */
+function planApplications(args: RotationFunctionArgs): PlannedApplication[] {
+  const planned = new Map<string, PlannedApplication>();
+  const multiUserCount: Partial<Record<Engine, number>> = {};
+  for (const application of args.applications) {
+    const key = applicationKey(application);
+    if (planned.has(key)) continue;
+    const { engine, strategy } = application;
+    const ordinal =
+      strategy === "multi-user" ? (multiUserCount[engine] = (multiUserCount[engine] ?? 0) + 1) : 1;
+    const suffix = ordinal > 1 ? `-${ordinal}` : "";
+    planned.set(key, {
+      key,
+      application,
+      short: `${rotationShortName(engine, strategy)}${suffix}`,
+      stackName: `${rotationFunctionNameFor(args.namePrefix, engine, strategy)}${suffix}`,
+    });
+  }
+  return [...planned.values()];
+}
+
+/** The master secret's read, for a multi-user application. */
+function masterSecretPolicy(masterSecretArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadMasterSecrets",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: [masterSecretArn],
+      },
+    ],
+  };
+}
+
+/**
+ * The inline policies an application's role gets from this component, with the longest
+ * key ARNs their Regions can have in place of the keys (unknown until deployed): sizes
+ * computed from them bound the real ones.
+ */
+function grantDocuments(
+  args: RotationFunctionArgs,
+  application: RotationApplication,
+): PolicyDocument[] {
+  const keys = args.replicaKeys ?? [];
+  return [
+    ...(application.masterSecretArn ? [masterSecretPolicy(application.masterSecretArn)] : []),
+    ...(keys.length > 0
+      ? [
+          replicaKeyUsePolicy(
+            keys.map((k) => ({ region: k.region, keyArn: longestKeyArn(k.region) })),
+          ),
+        ]
+      : []),
+  ];
 }
 
 /**
@@ -325,19 +396,11 @@ function securityGroups(
 /** One rotation application, its function's ARN, and the grants its role needs beyond the template's. */
 function deployApplication(
   context: ApplicationContext,
-  application: RotationApplication,
-  ordinal: number,
+  planned: PlannedApplication,
 ): DeployedApplication {
   const { parent, name, args } = context;
-  const { engine, strategy, masterSecretArn } = application;
-  const suffix = ordinal > 1 ? `-${ordinal}` : "";
-  const short = `${rotationShortName(engine, strategy)}${suffix}`;
-  const stackName = `${rotationFunctionNameFor(args.namePrefix, engine, strategy)}${suffix}`;
-  if (stackName.length > 64) {
-    throw new Error(
-      `RotationFunction ${name}: function name ${stackName} is ${stackName.length} characters; Lambda allows 64 (shorten secrets-hub:environment)`,
-    );
-  }
+  const { short, stackName } = planned;
+  const { engine, strategy, masterSecretArn } = planned.application;
   const app = new aws.serverlessrepository.CloudFormationStack(
     `${name}-${short}`,
     {
@@ -372,61 +435,42 @@ function deployApplication(
   // is read from the function. The key policies delegate to IAM in this account.
   const fn = aws.lambda.getFunctionOutput({ functionName: lambdaArn }, { parent });
   const roleName = fn.role.apply((roleArn) => roleArn.split("/").pop() ?? roleArn);
-  const documents: { suffix: string; policyName: string; document: pulumi.Output<string> }[] = [];
+  const keys = args.replicaKeys ?? [];
+  const grants: aws.iam.RolePolicy[] = [];
   if (masterSecretArn) {
     // Also granted by the template through masterSecretArn; stated here as well so that the
     // role's rights on its master do not depend on a template version.
-    documents.push({
-      suffix: "master-secrets",
-      policyName: "secrets-hub-master-secrets",
-      document: toJson({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "ReadMasterSecrets",
-            Effect: "Allow",
-            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-            Resource: [masterSecretArn],
-          },
-        ],
-      }),
-    });
-  }
-  const keys = args.replicaKeys ?? [];
-  if (keys.length > 0) {
-    documents.push({
-      suffix: "replica-keys",
-      policyName: "secrets-hub-replica-keys",
-      document: toJson(
-        pulumi
-          .all(keys.map((k) => k.keyArn))
-          .apply((arns) =>
-            replicaKeyUsePolicy(keys.map((k, i) => ({ region: k.region, keyArn: arns[i] }))),
-          ),
-      ),
-    });
-  }
-  const grants = documents.map(
-    (d, i) =>
+    grants.push(
       new aws.iam.RolePolicy(
-        `${name}-${short}-${d.suffix}`,
+        `${name}-${short}-master-secrets`,
         {
           role: roleName,
-          name: d.policyName,
-          // The last policy carries the check of them all (so no other waits on its inputs).
-          policy:
-            i === documents.length - 1
-              ? withinInlineLimit(
-                  name,
-                  stackName,
-                  d.document,
-                  documents.map((x) => x.document),
-                )
-              : d.document,
+          name: "secrets-hub-master-secrets",
+          policy: toJson(masterSecretPolicy(masterSecretArn)),
         },
         { parent },
       ),
-  );
+    );
+  }
+  if (keys.length > 0) {
+    grants.push(
+      new aws.iam.RolePolicy(
+        `${name}-${short}-replica-keys`,
+        {
+          role: roleName,
+          name: "secrets-hub-replica-keys",
+          policy: toJson(
+            pulumi
+              .all(keys.map((k) => k.keyArn))
+              .apply((arns) =>
+                replicaKeyUsePolicy(keys.map((k, i) => ({ region: k.region, keyArn: arns[i] }))),
+              ),
+          ),
+        },
+        { parent },
+      ),
+    );
+  }
   return { functionName: stackName, lambdaArn, grants: [app, ...grants] };
 }
 
@@ -436,24 +480,27 @@ export function iamPolicyChars(document: string): number {
 }
 
 /**
- * `document`, once the role's inline policies (ours and the template's allowance) are known
- * to fit IAM's aggregate limit; otherwise the deployment stops with the sizes, before IAM
- * refuses the PutRolePolicy halfway.
+ * The longest ARN a KMS key of `region` has (a multi-Region key's id, `mrk-` and 32 hex
+ * digits, in the longest partition name): sizes computed with it bound the real ones, so
+ * the check runs before any key exists.
  */
-function withinInlineLimit(
+function longestKeyArn(region: string): string {
+  return `arn:aws-us-gov:kms:${region}:000000000000:key/mrk-${"0".repeat(32)}`;
+}
+
+/**
+ * Refuses inline policies that, with the template's own, would pass IAM's aggregate limit
+ * for a role: IAM would refuse the PutRolePolicy after the application is deployed.
+ */
+function checkInlinePolicies(
   name: string,
   functionName: string,
-  document: pulumi.Output<string>,
-  all: pulumi.Output<string>[],
-): pulumi.Output<string> {
-  return pulumi.all([document, ...all]).apply(([own, ...every]) => {
-    const ours = every.reduce((n, d) => n + iamPolicyChars(d), 0);
-    const total = ours + TEMPLATE_INLINE_POLICIES_ALLOWANCE;
-    if (total > ROLE_INLINE_POLICIES_MAX_CHARS) {
-      throw new Error(
-        `RotationFunction ${name}: the inline policies of ${functionName}'s role would take ${ours} characters plus ${TEMPLATE_INLINE_POLICIES_ALLOWANCE} for the template's own, above IAM's ${ROLE_INLINE_POLICIES_MAX_CHARS} per role (fewer replica Regions, or another master per application)`,
-      );
-    }
-    return own;
-  });
+  documents: readonly PolicyDocument[],
+): void {
+  const ours = documents.reduce((n, d) => n + iamPolicyChars(JSON.stringify(d)), 0);
+  if (ours + TEMPLATE_INLINE_POLICIES_ALLOWANCE > ROLE_INLINE_POLICIES_MAX_CHARS) {
+    throw new Error(
+      `RotationFunction ${name}: the inline policies of ${functionName}'s role would take up to ${ours} characters plus ${TEMPLATE_INLINE_POLICIES_ALLOWANCE} for the template's own, above IAM's ${ROLE_INLINE_POLICIES_MAX_CHARS} per role (fewer replica Regions)`,
+    );
+  }
 }
