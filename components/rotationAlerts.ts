@@ -38,7 +38,8 @@ export interface RotationAlertsArgs {
  * CloudWatch alarm on each rotation function's `Errors`, all publishing to one SNS topic.
  * A created topic is encrypted with its own customer-managed key whose policy lets
  * EventBridge and CloudWatch (of this account only) use it; the AWS-managed `aws/sns` key
- * cannot, as its policy cannot name them.
+ * cannot, as its policy cannot name them. An existing topic must be in `region`:
+ * EventBridge targets and alarm actions are Regional.
  */
 export class RotationAlerts extends pulumi.ComponentResource {
   public readonly topicArn: pulumi.Output<string>;
@@ -65,6 +66,12 @@ export class RotationAlerts extends pulumi.ComponentResource {
 
     let topicArn: pulumi.Output<string>;
     if (args.destination.kind === "existing") {
+      const topicRegion = args.destination.topicArn.split(":")[3];
+      if (topicRegion !== args.region) {
+        throw new Error(
+          `RotationAlerts ${name}: the existing topic ${args.destination.topicArn} is in ${topicRegion}; EventBridge targets and alarm actions must be in ${args.region}`,
+        );
+      }
       topicArn = pulumi.output(args.destination.topicArn);
     } else {
       const key = new aws.kms.Key(
@@ -86,10 +93,23 @@ export class RotationAlerts extends pulumi.ComponentResource {
                 Action: "kms:*",
                 Resource: "*",
               },
+              // No aws:Source* condition for EventBridge: "Adding the aws:SourceAccount and
+              // aws:SourceArn to a AWS KMS policy is not supported for EventBridge-to-encrypted
+              // topics" (Amazon SNS Developer Guide, sns-key-management: "Configuring AWS KMS
+              // permissions"); with it, every rotation-failure event is dropped at the key
+              // (seen in awslabs/landing-zone-accelerator-on-aws issue #407). Which rule may
+              // publish stays limited by the topic policy's aws:SourceArn.
               {
-                Sid: "EventBridgeAndCloudWatchPublishEncrypted",
+                Sid: "EventBridgePublishEncrypted",
                 Effect: "Allow",
-                Principal: { Service: ["events.amazonaws.com", "cloudwatch.amazonaws.com"] },
+                Principal: { Service: "events.amazonaws.com" },
+                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                Resource: "*",
+              },
+              {
+                Sid: "CloudWatchPublishEncrypted",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
                 Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
                 Resource: "*",
                 Condition: sourceAccount,
@@ -190,10 +210,17 @@ export class RotationAlerts extends pulumi.ComponentResource {
   }
 }
 
-/** Secrets Manager's rotation failures, as EventBridge receives them from CloudTrail. */
+/**
+ * Secrets Manager's rotation failures, as EventBridge receives them from CloudTrail.
+ * `RotationFailed`, `RotationAbandoned` and `TestRotationFailed` are events Secrets Manager
+ * itself records, delivered as "AWS Service Event via CloudTrail" (Secrets Manager User
+ * Guide, "Match AWS Secrets Manager events with Amazon EventBridge"); "AWS API Call via
+ * CloudTrail" is matched too, so that a failure CloudTrail records as the API call it
+ * belongs to is not missed either.
+ */
 export const ROTATION_FAILURE_PATTERN = {
   source: ["aws.secretsmanager"],
-  "detail-type": ["AWS Service Event via CloudTrail"],
+  "detail-type": ["AWS Service Event via CloudTrail", "AWS API Call via CloudTrail"],
   detail: {
     eventSource: ["secretsmanager.amazonaws.com"],
     eventName: ["RotationFailed", "RotationAbandoned", "TestRotationFailed"],

@@ -28,6 +28,8 @@ export interface PlainResource {
   props: Props;
   /** Input name -> URNs of the resources its value came from. */
   propertyDependencies: Record<string, string[]>;
+  /** The resource's `protect` option, where known. */
+  protect?: boolean;
 }
 
 /** One problem found; `unknown` when it could not be decided because a value is unknown. */
@@ -130,6 +132,7 @@ export function stackPolicy(
             deps.map((d) => d.urn),
           ]),
         ),
+        protect: r.opts?.protect,
       }));
       report(def.check(resources, args.getConfig<Config>()), reportViolation);
     },

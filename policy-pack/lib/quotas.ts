@@ -82,6 +82,13 @@ export const QUOTAS = {
     defaultValue: 32768,
     maximum: 32768,
   },
+  roleInlinePoliciesSize: {
+    name: "Role policy size: all inline policies of a role (characters, whitespace not counted)",
+    serviceCode: "iam",
+    defaultValue: 10240,
+    maximum: 10240,
+    note: "IAM User Guide, IAM and AWS STS quotas; a hard limit.",
+  },
   secretPolicySize: {
     name: "Secret resource-based policy size (characters)",
     serviceCode: "secretsmanager",

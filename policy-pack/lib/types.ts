@@ -22,6 +22,7 @@ export const INGRESS_RULE = [
   "aws-native:ec2:SecurityGroupIngress",
 ];
 export const LAMBDA = ["aws:lambda/function:Function", "aws-native:lambda:Function"];
+export const ROLE_POLICY = ["aws:iam/rolePolicy:RolePolicy", "aws-native:iam:RolePolicy"];
 export const SAR_STACK = ["aws:serverlessrepository/cloudFormationStack:CloudFormationStack"];
 export const PEERING = [
   "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
@@ -47,6 +48,10 @@ export function isSecretsManagerEndpoint(props: Record<string, unknown>): boolea
 export const EVENT_RULE = ["aws:cloudwatch/eventRule:EventRule", "aws-native:events:Rule"];
 export const EVENT_TARGET = ["aws:cloudwatch/eventTarget:EventTarget"];
 export const TOPIC = ["aws:sns/topic:Topic", "aws-native:sns:Topic"];
+export const SUBSCRIPTION = [
+  "aws:sns/topicSubscription:TopicSubscription",
+  "aws-native:sns:Subscription",
+];
 export const EGRESS_RULE = [
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
   "aws-native:ec2:SecurityGroupEgress",

@@ -10,11 +10,19 @@ import {
   unknownFinding,
 } from "../lib/model";
 import { QUOTAS } from "../lib/quotas";
-import { KEY, REPLICA_KEY, SECRET_POLICY, keyPolicyOf, secretPolicyOf } from "../lib/types";
+import {
+  KEY,
+  REPLICA_KEY,
+  ROLE_POLICY,
+  SECRET_POLICY,
+  keyPolicyOf,
+  secretPolicyOf,
+} from "../lib/types";
 
 /** AWS hard limits (lib/quotas.ts): secret resource policies in characters, key policies in bytes. */
 export const SECRET_POLICY_MAX_CHARS = QUOTAS.secretPolicySize.maximum;
 export const KEY_POLICY_MAX_BYTES = QUOTAS.keyPolicySize.maximum;
+export const ROLE_INLINE_POLICIES_MAX_CHARS = QUOTAS.roleInlinePoliciesSize.maximum;
 
 interface Statement {
   Sid?: string;
@@ -89,12 +97,17 @@ export function checkCrossAccountKeyGrants(document: unknown): Finding[] {
 export function checkPolicySize(
   document: unknown,
   limit: number,
-  unit: "characters" | "bytes",
+  unit: "characters" | "bytes" | "characters without whitespace",
 ): Finding[] {
   if (document === undefined || isUnknown(document))
     return isUnknown(document) ? [unknownFinding("policy")] : [];
   const text = typeof document === "string" ? document : JSON.stringify(document);
-  const size = unit === "bytes" ? Buffer.byteLength(text, "utf8") : text.length;
+  const size =
+    unit === "bytes"
+      ? Buffer.byteLength(text, "utf8")
+      : unit === "characters"
+        ? text.length
+        : text.replace(/\s/g, "").length;
   return size > limit ? [{ message: `policy is ${size} ${unit}; the AWS limit is ${limit}` }] : [];
 }
 
@@ -126,11 +139,17 @@ export const accessPolicies = [
   }),
   resourcePolicy({
     name: "policy-size-limits",
-    description: `Secret policies stay under ${SECRET_POLICY_MAX_CHARS} characters and key policies under ${KEY_POLICY_MAX_BYTES} bytes.`,
-    types: [...SECRET_POLICY, ...KEY, ...REPLICA_KEY],
+    description: `Secret policies stay under ${SECRET_POLICY_MAX_CHARS} characters, key policies under ${KEY_POLICY_MAX_BYTES} bytes, and an inline role policy under the ${ROLE_INLINE_POLICIES_MAX_CHARS} characters (without whitespace) IAM allows all inline policies of a role together.`,
+    types: [...SECRET_POLICY, ...KEY, ...REPLICA_KEY, ...ROLE_POLICY],
     check: (props, _c: Config, type) =>
-      SECRET_POLICY.includes(type)
-        ? checkPolicySize(policyDocument(props, type), SECRET_POLICY_MAX_CHARS, "characters")
-        : checkPolicySize(policyDocument(props, type), KEY_POLICY_MAX_BYTES, "bytes"),
+      ROLE_POLICY.includes(type)
+        ? checkPolicySize(
+            type.startsWith("aws-native:") ? props.policyDocument : props.policy,
+            ROLE_INLINE_POLICIES_MAX_CHARS,
+            "characters without whitespace",
+          )
+        : SECRET_POLICY.includes(type)
+          ? checkPolicySize(policyDocument(props, type), SECRET_POLICY_MAX_CHARS, "characters")
+          : checkPolicySize(policyDocument(props, type), KEY_POLICY_MAX_BYTES, "bytes"),
   }),
 ];

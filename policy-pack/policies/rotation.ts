@@ -12,7 +12,16 @@ import {
   stackPolicy,
   unknownFinding,
 } from "../lib/model";
-import { EVENT_RULE, EVENT_TARGET, LAMBDA, ROTATION, SAR_STACK, SECRET, TOPIC } from "../lib/types";
+import {
+  EVENT_RULE,
+  EVENT_TARGET,
+  LAMBDA,
+  ROTATION,
+  SAR_STACK,
+  SECRET,
+  SUBSCRIPTION,
+  TOPIC,
+} from "../lib/types";
 
 /**
  * The tag a secret carries while its rotation waits for an operator (an existing
@@ -170,19 +179,46 @@ export function checkRotationAlerting(resources: PlainResource[]): Finding[] {
     ];
   }
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  return targets.flatMap((t) =>
+  const topics = targets.flatMap((t) =>
     (t.propertyDependencies.arn ?? [])
       .map((u) => byUrn.get(u))
-      .filter((topic): topic is PlainResource => topic !== undefined && TOPIC.includes(topic.type))
-      .filter((topic) => {
-        const key = topic.props.kmsMasterKeyId;
-        return key === undefined || key === "" || String(key).endsWith("alias/aws/sns");
-      })
-      .map((topic) => ({
-        urn: topic.urn,
-        message: `${topic.name}: the rotation alerts topic is not encrypted with a customer-managed key (kmsMasterKeyId); aws/sns cannot be used by EventBridge and CloudWatch`,
-      })),
+      .filter((topic): topic is PlainResource => topic !== undefined && TOPIC.includes(topic.type)),
   );
+  const unencrypted = topics
+    .filter((topic) => {
+      const key = topic.props.kmsMasterKeyId;
+      return key === undefined || key === "" || String(key).endsWith("alias/aws/sns");
+    })
+    .map((topic) => ({
+      urn: topic.urn,
+      message: `${topic.name}: the rotation alerts topic is not encrypted with a customer-managed key (kmsMasterKeyId); aws/sns cannot be used by EventBridge and CloudWatch`,
+    }));
+  return [...unencrypted, ...unsubscribed(resources, topics)];
+}
+
+/**
+ * Alerts topics of the stack that nobody is subscribed to, outside a sandbox: a sandbox is
+ * an environment whose stateful resources are not protected
+ * (`secrets-hub:protectStatefulResources: false`, which only a sandbox turns off), seen here
+ * as the topic's key without `protect`. A subscription made outside the program (a chat
+ * integration, a ticketing system) is not visible to the stack: hence advisory.
+ */
+function unsubscribed(resources: PlainResource[], topics: PlainResource[]): Finding[] {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const subscribed = new Set(
+    resources
+      .filter((r) => SUBSCRIPTION.includes(r.type))
+      .flatMap((r) => r.propertyDependencies.topic ?? r.propertyDependencies.topicArn ?? []),
+  );
+  return topics
+    .filter((topic) => !subscribed.has(topic.urn))
+    .filter((topic) =>
+      (topic.propertyDependencies.kmsMasterKeyId ?? []).some((u) => byUrn.get(u)?.protect === true),
+    )
+    .map((topic) => ({
+      urn: topic.urn,
+      message: `${topic.name}: the rotation alerts topic has no subscription, so a failing rotation reaches no one: set secrets-hub:alerts.emails (or alerts.topicArn, a topic your team already watches)`,
+    }));
 }
 
 /** Secrets whose rotation waits for an operator: reported until the operator has acted. */
@@ -209,7 +245,7 @@ export const rotationPolicies = [
   stackPolicy({
     name: "rotation-failure-alerting",
     description:
-      "A stack that rotates secrets has an EventBridge rule on RotationFailed with a target; a topic it creates for that is encrypted with a customer-managed key. Advisory by default: alerts may be routed organization-wide, which a stack cannot see.",
+      "A stack that rotates secrets has an EventBridge rule on RotationFailed with a target; a topic it creates for that is encrypted with a customer-managed key and, outside a sandbox (its key not protected), has a subscription. Advisory by default: alerts may be routed organization-wide, or subscribed outside the stack, which a stack cannot see.",
     enforcementLevel: "advisory",
     check: (resources) => checkRotationAlerting(resources),
   }),

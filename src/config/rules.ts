@@ -34,6 +34,7 @@ import {
 } from "../names";
 import { partitionOf } from "../topology";
 import { ADOPTION_RULES } from "./adoptionRules";
+import { ALERTS_RULES } from "./alertsRules";
 import { Path, keyPath } from "./keyPath";
 import { asRecord, asString } from "./tolerant";
 
@@ -575,7 +576,7 @@ export function checkEnvironment(value: unknown, report: Report): void {
   const env = environmentView(value);
   for (const rule of RULES) rule.check(env, report);
   const raw = typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
-  for (const rule of ADOPTION_RULES) rule.check(raw, report);
+  for (const rule of [...ADOPTION_RULES, ...ALERTS_RULES]) rule.check(raw, report);
 }
 
 /** Reports each value that an earlier item already has, naming that item's key path. */

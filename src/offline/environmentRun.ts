@@ -2,6 +2,7 @@
 import { PROJECT, Environment } from "../config";
 import { runAccountProgram } from "../stacks";
 import { deploymentPhases, stackNames } from "../topology";
+import { diffView, readBack } from "./mockCloud";
 import { StackOutputs, StackRun, runStack } from "./runStack";
 
 /** Runs one stack of `env` with the given peer outputs. */
@@ -106,16 +107,26 @@ export async function runEnvironment(
   };
 }
 
-/** What an update does to a stack's resources (its custom resources, providers included). */
-function compare(before: StackRun | undefined, after: StackRun): Omit<Step, "phase" | "stack"> {
-  const state = (run: StackRun | undefined) =>
+/**
+ * What an update does to a stack's resources (its custom resources, providers included):
+ * as the engine diffs, the new inputs against the state the provider read back after the
+ * previous update (`readBack`), not against the previous inputs.
+ */
+export function compare(
+  before: StackRun | undefined,
+  after: StackRun,
+): Omit<Step, "phase" | "stack"> {
+  const state = (run: StackRun | undefined, view: typeof readBack) =>
     new Map(
       (run?.resources ?? [])
         .filter((r) => r.custom)
-        .map((r) => [r.urn, JSON.stringify({ inputs: r.inputs, protect: r.protect })]),
+        .map((r) => [
+          r.urn,
+          JSON.stringify({ inputs: view(r.type, r.inputs), protect: r.protect }),
+        ]),
     );
-  const old = state(before);
-  const now = state(after);
+  const old = state(before, readBack);
+  const now = state(after, diffView);
   return {
     adds: [...now.keys()].filter((urn) => !old.has(urn)),
     changes: [...now.keys()].filter((urn) => old.has(urn) && old.get(urn) !== now.get(urn)),

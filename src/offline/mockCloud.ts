@@ -6,6 +6,10 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import {
+  applicationStackDiffView,
+  applicationStackReadBack,
+} from "../../components/rotationApplications";
 
 /** Account and region a provider places its resources in. */
 export interface Placement {
@@ -157,6 +161,7 @@ export function mockResource(
       break;
     case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": {
       const parameters = (inputs.parameters ?? {}) as Record<string, string>;
+      Object.assign(state, readBack(args.type, inputs));
       id = `arn:aws:cloudformation:${region}:${account}:stack/serverlessrepo-${String(inputs.name)}/${hex(seed, 8)}`;
       state.outputs = {
         RotationLambdaARN: `arn:aws:lambda:${region}:${account}:function:${parameters.functionName}`,
@@ -226,6 +231,31 @@ export function mockResource(
     id = `${hex(seed, 8)}-${hex(seed + "p", 4)}-provider`;
   return { id, state };
 }
+
+/**
+ * The state the provider reads back after creating or updating a resource with `inputs`,
+ * where it differs from them; a later `up` diffs its new inputs against this state (see
+ * {@link diffView}), so an input that does not read back as given is a change on every
+ * re-run. Modelled for the rotation applications' stacks, whose read-back drops parameters
+ * equal to their defaults (components/rotationApplications.ts); other types read back
+ * their inputs.
+ */
+export function readBack(
+  type: string,
+  inputs: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  return type === SAR_STACK ? applicationStackReadBack(inputs) : { ...inputs };
+}
+
+/** `inputs` as the provider's diff compares them with {@link readBack}'s state (sets unordered). */
+export function diffView(
+  type: string,
+  inputs: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  return type === SAR_STACK ? applicationStackDiffView(inputs) : { ...inputs };
+}
+
+const SAR_STACK = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack";
 
 /**
  * Answers the reads (invokes) the programs make. Each answer is what AWS would return for

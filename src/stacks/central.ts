@@ -21,7 +21,11 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseSecret } from "../../components/databaseSecret";
 import { RotationAlerts } from "../../components/rotationAlerts";
-import { RotationFunction, type RotationTarget } from "../../components/rotationFunction";
+import {
+  type RotationApplication,
+  RotationFunction,
+  type RotationTarget,
+} from "../../components/rotationFunction";
 import type { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
 import { databasePort } from "../../components/engines";
@@ -50,6 +54,9 @@ export function secretDocument(
       password,
       dbname: database.dbname,
       dbInstanceIdentifier: database.dbInstanceIdentifier,
+      // TLS, verified: without the key AWS's rotation functions try TLS and fall back to
+      // plaintext (get_ssl_config in aws-samples/aws-secrets-manager-rotation-lambdas).
+      ssl: true,
       // Multi-user rotation logs in with the admin credentials of this secret.
       ...(masterarn !== undefined ? { masterarn } : {}),
     }),
@@ -235,17 +242,7 @@ async function foundation(
       endpointCidrs: network.privateSubnetCidrs,
       targets: args.rotationTargets,
       // A multi-user database's master secret rotates with the single-user function.
-      applications: ready.flatMap((r) => [
-        { engine: r.workload.database.engine, strategy: r.workload.database.rotationStrategy },
-        ...(r.workload.database.rotationStrategy === "multi-user"
-          ? [{ engine: r.workload.database.engine, strategy: "single-user" as const }]
-          : []),
-      ]),
-      masterSecretArns: ready
-        .filter((r) => r.workload.database.rotationStrategy === "multi-user")
-        .map((r) =>
-          secretArnPattern(env, masterSecretName(r.workload.database.secretName), central.region),
-        ),
+      applications: ready.flatMap((r) => rotationApplications(env, r.workload)),
       applicationVersion: env.rotation.applicationVersion,
       kmsKeyArn: key.keyArn,
       replicaKeys: regions.map((region) => ({ region, keyArn: key.replicaKeyArns[region] })),
@@ -329,6 +326,10 @@ async function workloadSecret(
         description: `Admin credentials of ${database.dbInstanceIdentifier}; rotated by secrets-hub`,
         initialValue: secretDocument(database, peer.databaseInitialPassword),
         rotationLambdaArn: rotation.lambdaArnFor(db.engine, "single-user"),
+        rotationDependsOn: [
+          ...common.rotationDependsOn,
+          ...rotation.grantsFor(db.engine, "single-user"),
+        ],
       },
       opts,
     );
@@ -341,13 +342,39 @@ async function workloadSecret(
       description: workload.secret.description,
       initialValue: initialValueOf(workload, peer, master),
       readerRoleArn: peer.outputs.applicationRoleArn,
-      rotationLambdaArn: rotation.lambdaArnFor(db.engine, db.rotationStrategy),
+      rotationLambdaArn: rotation.lambdaArnFor(
+        db.engine,
+        db.rotationStrategy,
+        masterOf(env, workload),
+      ),
+      rotationDependsOn: [
+        ...common.rotationDependsOn,
+        ...rotation.grantsFor(db.engine, db.rotationStrategy, masterOf(env, workload)),
+      ],
       rotationAwaits: rotationAwaits(workload),
       // An existing database's value was put by the operator: rotate at once, as for ours.
       ...(db.existing ? { rotateImmediately: true } : {}),
     },
     opts,
   );
+}
+
+/** The master secret a multi-user workload's application logs in with: its ARN pattern. */
+function masterOf(env: Environment, workload: Workload): string | undefined {
+  return workload.database.rotationStrategy === "multi-user"
+    ? secretArnPattern(env, masterSecretName(workload.database.secretName), env.central.region)
+    : undefined;
+}
+
+/** The rotation applications a workload's secrets need: multi-user ones per master. */
+function rotationApplications(env: Environment, workload: Workload): RotationApplication[] {
+  const { engine, rotationStrategy } = workload.database;
+  return rotationStrategy === "multi-user"
+    ? [
+        { engine, strategy: "multi-user", masterSecretArn: masterOf(env, workload) },
+        { engine, strategy: "single-user" },
+      ]
+    : [{ engine, strategy: "single-user" }];
 }
 
 /** Regions of a workload's secret replicas: the DR Region, and the workload's own if it is another. */

@@ -1,6 +1,10 @@
 import * as assert from "node:assert/strict";
-import { RotationFunction, RotationFunctionArgs } from "../../components/rotationFunction";
-import { assertRefused, ofType, runComponent } from "../harness";
+import {
+  ROLE_INLINE_POLICIES_MAX_CHARS,
+  RotationFunction,
+  RotationFunctionArgs,
+} from "../../components/rotationFunction";
+import { assertRefused, ofType, policyOf, runComponent } from "../harness";
 
 const args: RotationFunctionArgs = {
   namePrefix: "secrets-hub-test",
@@ -126,5 +130,117 @@ describe("RotationFunction security groups", () => {
     const ids = String((app.inputs.parameters as Record<string, string>).vpcSecurityGroupIds);
     assert.deepEqual(ids.split(","), run.outputs.ids);
     assert.equal(ids.split(",")[0], run.outputs.first);
+  });
+});
+
+describe("RotationFunction multi-user applications", () => {
+  const SAR = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack";
+  const master = (name: string) =>
+    `arn:aws:secretsmanager:us-east-1:111111111111:secret:${name}/master-??????`;
+
+  it("refuses a multi-user application without masterSecretArn, as the CDK does", () =>
+    assertRefused(
+      () =>
+        new RotationFunction("rotation", {
+          ...args,
+          applications: [{ engine: "mysql", strategy: "multi-user" }],
+        }),
+      "RotationFunction rotation",
+      "masterSecretArn",
+      "mysql",
+    ));
+
+  it("deploys one application per master, the first keeping its names, each reading its master alone", async () => {
+    const run = await runComponent(() => {
+      const rotation = new RotationFunction("rotation", {
+        ...args,
+        applications: [
+          { engine: "mysql", strategy: "multi-user", masterSecretArn: master("a") },
+          { engine: "mysql", strategy: "multi-user", masterSecretArn: master("b") },
+          { engine: "mysql", strategy: "multi-user", masterSecretArn: master("a") },
+        ],
+      });
+      return {
+        a: rotation.lambdaArnFor("mysql", "multi-user", master("a")),
+        b: rotation.lambdaArnFor("mysql", "multi-user", master("b")),
+      };
+    });
+    const apps = ofType(run, SAR);
+    assert.deepEqual(
+      apps.map((a) => [a.name, a.inputs.name, (a.inputs.parameters as any).masterSecretArn]),
+      [
+        ["rotation-mysql-multi", "secrets-hub-test-rotation-mysql-multi", master("a")],
+        ["rotation-mysql-multi-2", "secrets-hub-test-rotation-mysql-multi-2", master("b")],
+      ],
+    );
+    assert.match(String(run.outputs.b), /:function:secrets-hub-test-rotation-mysql-multi-2$/);
+    const grants = ofType(run, "aws:iam/rolePolicy:RolePolicy").map((p) => [
+      p.name,
+      policyOf(p).Statement[0].Resource,
+    ]);
+    assert.deepEqual(grants, [
+      ["rotation-mysql-multi-master-secrets", [master("a")]],
+      ["rotation-mysql-multi-2-master-secrets", [master("b")]],
+    ]);
+  });
+
+  it("passes no parameter at its default value (the provider would read it back absent)", async () => {
+    const run = await runComponent(() => {
+      new RotationFunction("rotation", args);
+      return {};
+    });
+    const parameters = ofType(run, SAR)[0].inputs.parameters as Record<string, string>;
+    assert.deepEqual(Object.keys(parameters).sort(), [
+      "endpoint",
+      "functionName",
+      "kmsKeyArn",
+      "vpcSecurityGroupIds",
+      "vpcSubnetIds",
+    ]);
+    assert.ok(Object.values(parameters).every((v) => v !== ""));
+  });
+
+  it("answers the grants a rotation waits for: the application's stack and its role's policies", async () => {
+    let grants: string[] = [];
+    const run = await runComponent(() => {
+      const rotation = new RotationFunction("rotation", {
+        ...args,
+        replicaKeys: [{ region: "us-west-2", keyArn: "arn:aws:kms:us-west-2:111111111111:key/r" }],
+      });
+      const resources = rotation.grantsFor("postgres", "single-user");
+      grants = resources.map((r) => (r as unknown as { __name: string }).__name);
+      return {};
+    });
+    assert.deepEqual(grants, ["rotation-postgres-single", "rotation-postgres-single-replica-keys"]);
+    assert.equal(ofType(run, "aws:iam/rolePolicy:RolePolicy").length, 1);
+  });
+
+  it("refuses, before any resource, a role whose inline policies would pass 10,240 characters", () => {
+    const regions = Array.from({ length: 40 }, (_, i) => `xx-test-${i + 1}`);
+    assertRefused(
+      () =>
+        new RotationFunction("rotation", {
+          ...args,
+          replicaKeys: regions.map((region) => ({
+            region,
+            keyArn: `arn:aws:kms:${region}:1:key/k`,
+          })),
+        }),
+      "RotationFunction rotation",
+      "secrets-hub-test-rotation-postgres-single's role",
+      `above IAM's ${ROLE_INLINE_POLICIES_MAX_CHARS} per role`,
+    );
+  });
+
+  it("fits the role's policies for many replica Regions", async () => {
+    const regions = Array.from({ length: 12 }, (_, i) => `xx-test-${i + 1}`);
+    const run = await runComponent(() => {
+      new RotationFunction("rotation", {
+        ...args,
+        replicaKeys: regions.map((region) => ({ region, keyArn: `arn:aws:kms:${region}:1:key/k` })),
+      });
+      return {};
+    });
+    assert.equal(ofType(run, "aws:iam/rolePolicy:RolePolicy").length, 1);
   });
 });

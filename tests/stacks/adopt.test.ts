@@ -157,6 +157,36 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
       "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
     ).map((a) => String(a.inputs.applicationId).split("/").pop());
     assert.ok(apps.includes("SecretsManagerRDSMySQLRotationMultiUser"), apps.join(", "));
+    // As the template expects (and the CDK insists on): the master its function logs in with,
+    // whose read the template grants the function's role; encrypted with the same CMK.
+    const multi = one(
+      central,
+      "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
+      "rotation-mysql-multi",
+    );
+    assert.deepEqual(
+      {
+        masterSecretArn: (multi.inputs.parameters as Record<string, string>).masterSecretArn,
+        masterSecretKmsKeyArn: (multi.inputs.parameters as Record<string, string>)
+          .masterSecretKmsKeyArn,
+      },
+      {
+        masterSecretArn:
+          "arn:aws:secretsmanager:us-east-1:111111111111:secret:adopt/catalog/catalog-db/master-??????",
+        masterSecretKmsKeyArn: central.outputs.kmsKeyArn,
+      },
+    );
+    // The master's rotation waits for the single-user function's grants (the stack with its
+    // Lambda permission, and the replica keys of its role).
+    const grants = ofType(central, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
+      p.name.startsWith("rotation-mysql-single-"),
+    );
+    assert.ok(grants.length > 0);
+    for (const grant of grants) assert.ok(masterRotation.dependencies.includes(grant.urn));
+    assert.ok(
+      masterRotation.dependencies.some((u) => u.endsWith("::rotation-mysql-single")),
+      "depends on the application's stack",
+    );
 
     // The application secret's first value names the master secret (the mock keeps the
     // value in the recorded program outputs only as a secret; read it through the test run).
@@ -189,6 +219,8 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
       ),
     );
     assert.equal(document.username, "catalog_rw");
+    // TLS, verified: AWS's rotation functions otherwise try TLS and fall back to plaintext.
+    assert.equal(document.ssl, true);
     assert.match(document.masterarn, /:secret:adopt\/catalog\/catalog-db\/master-/);
     // Its rotation waits for the application user.
     const app = one(central, "aws:secretsmanager/secret:Secret", "catalog-db-secret");

@@ -369,16 +369,32 @@ describe("central stack", () => {
     )!;
     assert.ok(alertKey, "the topic is encrypted with a key of this stack");
     assert.equal(alertKey.inputs.enableKeyRotation, true);
-    const services = policyOf(alertKey).Statement.find(
-      (s: any) => s.Sid === "EventBridgeAndCloudWatchPublishEncrypted",
-    );
-    assert.deepEqual(services.Principal.Service, [
-      "events.amazonaws.com",
-      "cloudwatch.amazonaws.com",
-    ]);
-    assert.deepEqual(services.Condition, {
+    const statements = policyOf(alertKey).Statement as any[];
+    const granted = (service: string) => statements.filter((s) => s.Principal?.Service === service);
+    // EventBridge publishing to an encrypted topic does not support aws:Source* in the key
+    // policy (SNS Developer Guide); the topic policy's aws:SourceArn limits the rule instead.
+    const [events] = granted("events.amazonaws.com");
+    assert.deepEqual(events.Action, ["kms:GenerateDataKey*", "kms:Decrypt"]);
+    assert.equal(events.Condition, undefined);
+    assert.ok(!JSON.stringify(statements).includes("aws:SourceArn"));
+    assert.equal(granted("events.amazonaws.com").length, 1);
+    const [cloudwatch] = granted("cloudwatch.amazonaws.com");
+    assert.deepEqual(cloudwatch.Condition, {
       StringEquals: { "aws:SourceAccount": "111111111111" },
     });
+    const topicPolicy = policyOf(one(central, "aws:sns/topicPolicy:TopicPolicy"));
+    const fromRule = topicPolicy.Statement.find(
+      (s: any) => s.Principal.Service === "events.amazonaws.com",
+    );
+    assert.deepEqual(Object.keys(fromRule.Condition), ["ArnEquals"]);
+    assert.match(
+      fromRule.Condition.ArnEquals["aws:SourceArn"],
+      /^arn:aws:events:us-east-1:111111111111:rule\/secrets-hub-dev-rotation-failed$/,
+    );
+    assert.deepEqual(pattern["detail-type"].sort(), [
+      "AWS API Call via CloudTrail",
+      "AWS Service Event via CloudTrail",
+    ]);
     const alarms = ofType(central, "aws:cloudwatch/metricAlarm:MetricAlarm");
     assert.deepEqual(alarms.map((a) => (a.inputs.dimensions as any).FunctionName).sort(), [
       "secrets-hub-dev-rotation-mysql-single",
