@@ -35,6 +35,8 @@ import type { Environment, Workload } from "../config/schema";
 import { namePrefix, rotationFunctionName } from "../names";
 import { partitionOf, replicaRegions } from "../topology";
 import { CheckId, Finding } from "./checks";
+import { modeOf } from "../connectivity";
+import type { Connectivity } from "../config/transitGateway";
 import type { AccountSession } from "./credentials";
 
 export { CHECKS, exitStatus } from "./checks";
@@ -191,14 +193,11 @@ export async function verifyEnvironment(
 
   // ------------------------------------------------------------------ network
   const centralEc2 = new EC2Client(config("central", central.region));
-  for (const w of env.workloads) {
-    const base = {
-      check: "network-link" as CheckId,
-      account: "central",
-      workload: w.name,
-      subject: "",
-    };
-    if (env.connectivity === "transit-gateway") {
+  // Each mode's link, read as AWS reports it: a Record over the mode names, so a new mode
+  // without its check is a compile error (src/connectivity/).
+  type LinkBase = { check: CheckId; account: string; workload: string; subject: string };
+  const linkChecks: Record<Connectivity, (w: Workload, base: LinkBase) => Promise<void>> = {
+    "transit-gateway": async (w, base) => {
       const out = await read(
         { ...base, subject: "transit gateway attachment" },
         "ec2:DescribeTransitGatewayAttachments",
@@ -212,7 +211,7 @@ export async function verifyEnvironment(
             }),
           ),
       );
-      if (!out) continue;
+      if (!out) return;
       const states = (out.TransitGatewayAttachments ?? []).map((a) => ({
         id: a.TransitGatewayAttachmentId ?? "",
         state: a.State ?? "",
@@ -231,49 +230,60 @@ export async function verifyEnvironment(
               action: `run npm run deploy: the ${w.name} stack attaches its VPC, central associates it (pendingAcceptance: accept it in central)`,
             },
       );
-      continue;
-    }
-    const out = await read(
-      { ...base, subject: "peering connection" },
-      "ec2:DescribeVpcPeeringConnections",
-      () =>
-        centralEc2.send(
-          new DescribeVpcPeeringConnectionsCommand({
-            Filters: [
-              { Name: "requester-vpc-info.owner-id", Values: [central.accountId] },
-              { Name: "requester-vpc-info.cidr-block", Values: [central.vpcCidr] },
-              { Name: "accepter-vpc-info.owner-id", Values: [w.accountId] },
-              { Name: "accepter-vpc-info.cidr-block", Values: [w.vpcCidr] },
-            ],
-          }),
-        ),
-    );
-    if (!out) continue;
-    const connections = (out.VpcPeeringConnections ?? []).map((c) => ({
-      id: c.VpcPeeringConnectionId ?? "",
-      code: c.Status?.Code ?? "",
-    }));
-    const active = connections.find((c) => c.code === "active");
-    const live = connections.filter((c) => c.code !== "deleted");
-    add(
-      active
-        ? { ...base, subject: active.id, status: "ok", detail: "active" }
-        : {
-            ...base,
-            subject: live[0]?.id ?? "peering connection",
-            status: "unhealthy",
-            detail: live.length
-              ? live.map((c) => `${c.id} ${c.code}`).join(", ")
-              : `no peering connection to account ${w.accountId} (${w.vpcCidr})`,
-            action: live.some((c) => c.code === "pending-acceptance")
-              ? `run the ${env.environment}-${w.name} stack (npm run deploy): it accepts the request, which expires 7 days after central made it`
-              : live.some(
-                    (c) => c.code === "expired" || c.code === "rejected" || c.code === "failed",
-                  )
-                ? `run ${env.environment}-central then ${env.environment}-${w.name} (npm run deploy) to request and accept a new connection`
-                : "run npm run deploy: central requests the peering in its first phase",
-          },
-    );
+    },
+    peering: async (w, base) => {
+      const out = await read(
+        { ...base, subject: "peering connection" },
+        "ec2:DescribeVpcPeeringConnections",
+        () =>
+          centralEc2.send(
+            new DescribeVpcPeeringConnectionsCommand({
+              Filters: [
+                { Name: "requester-vpc-info.owner-id", Values: [central.accountId] },
+                { Name: "requester-vpc-info.cidr-block", Values: [central.vpcCidr] },
+                { Name: "accepter-vpc-info.owner-id", Values: [w.accountId] },
+                { Name: "accepter-vpc-info.cidr-block", Values: [w.vpcCidr] },
+              ],
+            }),
+          ),
+      );
+      if (!out) return;
+      const connections = (out.VpcPeeringConnections ?? []).map((c) => ({
+        id: c.VpcPeeringConnectionId ?? "",
+        code: c.Status?.Code ?? "",
+      }));
+      const active = connections.find((c) => c.code === "active");
+      const live = connections.filter((c) => c.code !== "deleted");
+      add(
+        active
+          ? { ...base, subject: active.id, status: "ok", detail: "active" }
+          : {
+              ...base,
+              subject: live[0]?.id ?? "peering connection",
+              status: "unhealthy",
+              detail: live.length
+                ? live.map((c) => `${c.id} ${c.code}`).join(", ")
+                : `no peering connection to account ${w.accountId} (${w.vpcCidr})`,
+              action: live.some((c) => c.code === "pending-acceptance")
+                ? `run the ${env.environment}-${w.name} stack (npm run deploy): it accepts the request, which expires 7 days after central made it`
+                : live.some(
+                      (c) => c.code === "expired" || c.code === "rejected" || c.code === "failed",
+                    )
+                  ? `run ${env.environment}-central then ${env.environment}-${w.name} (npm run deploy) to request and accept a new connection`
+                  : "run npm run deploy: central requests the peering in its first phase",
+            },
+      );
+    },
+  };
+  const checkLink = linkChecks[modeOf(env).name];
+  for (const w of env.workloads) {
+    const base = {
+      check: "network-link" as CheckId,
+      account: "central",
+      workload: w.name,
+      subject: "",
+    };
+    await checkLink(w, base);
   }
 
   // ---------------------------------------------------------------- endpoints
