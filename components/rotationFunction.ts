@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  ENGINE_SPECS,
   Engine,
   RotationStrategy,
-  rotationApplicationId,
   rotationFunctionNameFor,
   rotationShortName,
-} from "./engines";
+} from "../kernel/engines";
+import { rotationApplicationArn } from "../kernel/partitions";
 import { replicaKeyUsePolicy } from "./iamDocuments";
 import { toJson } from "./policyJson";
 import { QUOTAS } from "../policy-pack/lib/quotas";
@@ -176,7 +177,13 @@ export class RotationFunction extends pulumi.ComponentResource {
         `${name}-${short}`,
         {
           name: stackName,
-          applicationId: rotationApplicationId(engine, strategy),
+          // The commercial partition's publisher, whatever the Region, as before the kernel
+          // existed (kernel/partitions.ts has each partition's; reading the Region's partition
+          // here would change the plan of aws-cn and aws-us-gov environments).
+          applicationId: rotationApplicationArn(
+            "aws",
+            ENGINE_SPECS[engine].rotationApplications[strategy].name,
+          ),
           semanticVersion: args.applicationVersion,
           capabilities: ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"],
           parameters: {

@@ -14,7 +14,7 @@ import {
   numberParam,
   stackPolicy,
   unknownFinding,
-} from "../lib/model";
+} from "./model";
 import { ENVIRONMENT_POLICY } from "../lib/names";
 import { QUOTAS, quotaExceeded } from "../lib/quotas";
 import { add, countAgainst, limitOf, shortName } from "./counting";

@@ -20,7 +20,7 @@ import { PeeringRequest } from "../../components/peeringRequest";
 import { RotationAlerts } from "../../components/rotationAlerts";
 import { RotationFunction } from "../../components/rotationFunction";
 import { SecretsKey } from "../../components/secretsKey";
-import { databasePort } from "../../components/engines";
+import { databasePort } from "../../kernel/engines";
 import type { Environment, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";

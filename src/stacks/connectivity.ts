@@ -5,7 +5,7 @@
  * was (central.ts, workload.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { databasePort } from "../../components/engines";
+import { databasePort } from "../../kernel/engines";
 import type { AccountNetwork } from "./network";
 import type { RotationTarget } from "../../components/rotationFunction";
 import { TransitGatewayAttachment } from "../../components/transitGatewayAttachment";

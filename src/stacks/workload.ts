@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ApplicationRole } from "../../components/applicationRole";
 import { Database, type DatabaseEndpoint } from "../../components/database";
-import { databasePort } from "../../components/engines";
+import { databasePort } from "../../kernel/engines";
 import { DatabaseAccess } from "../../components/databaseAccess";
 import { PeeringAccepter } from "../../components/peeringAccepter";
 import type { Database as DatabaseConfig, Environment, Workload } from "../config";
