@@ -4,6 +4,21 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
+// Only src/peers.ts reads other stacks; only src/config reads configuration.
+const BOUNDARY_SELECTORS = [
+  {
+    selector: "NewExpression[callee.property.name='StackReference']",
+    message: "src/peers.ts is the only module that reads other stacks.",
+  },
+  {
+    selector: "NewExpression[callee.property.name='Config']",
+    message: "src/config is the only module that reads configuration.",
+  },
+];
+
+const KERNEL_IMPORTS_NOTHING =
+  "kernel/ holds AWS facts as plain data and functions that every layer reads (src/, components/, scripts): it imports nothing, not even Node's modules or a package, only its own files, so it can never pull a provider or the program into a reader.";
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "bin/**", "**/*.js", "**/*.mjs", "**/*.cjs"] },
   js.configs.recommended,
@@ -29,17 +44,7 @@ export default tseslint.config(
     files: ["**/*.ts"],
     ignores: ["src/peers.ts", "tests/**"],
     rules: {
-      "no-restricted-syntax": [
-        "error",
-        {
-          selector: "NewExpression[callee.property.name='StackReference']",
-          message: "src/peers.ts is the only module that reads other stacks.",
-        },
-        {
-          selector: "NewExpression[callee.property.name='Config']",
-          message: "src/config is the only module that reads configuration.",
-        },
-      ],
+      "no-restricted-syntax": ["error", ...BOUNDARY_SELECTORS],
     },
   },
   {
@@ -82,8 +87,25 @@ export default tseslint.config(
     },
   },
   {
+    // The kernel's one import form is a sibling file (`./partitions`); `import type` alike.
+    files: ["kernel/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?!\\./[^/]+$)", message: KERNEL_IMPORTS_NOTHING }] },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        ...BOUNDARY_SELECTORS,
+        { selector: "ImportExpression", message: KERNEL_IMPORTS_NOTHING },
+        { selector: "CallExpression[callee.name='require']", message: KERNEL_IMPORTS_NOTHING },
+        { selector: "TSImportEqualsDeclaration", message: KERNEL_IMPORTS_NOTHING },
+        { selector: "TSImportType", message: KERNEL_IMPORTS_NOTHING },
+      ],
+    },
+  },
+  {
     files: ["policy-pack/lib/**/*.ts"],
-    ignores: ["policy-pack/lib/model.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
