@@ -53,8 +53,6 @@ export interface EngineSpec {
   readonly engine: Engine;
   /** The engine family, as the rotation functions read it from the secret JSON's `engine`. */
   readonly family: "postgres" | "mysql";
-  /** How the engine's name is written in prose: `PostgreSQL`, `MySQL`. */
-  readonly label: string;
   /** An RDS DB instance, or an Aurora DB cluster. */
   readonly deployment: "instance" | "cluster";
   readonly defaultPort: number;
@@ -116,7 +114,6 @@ export const ENGINE_SPECS: { readonly [E in Engine]: EngineSpec & { readonly eng
   postgres: {
     engine: "postgres",
     family: "postgres",
-    label: "PostgreSQL",
     deployment: "instance",
     defaultPort: 5432,
     identifierKey: "dbInstanceIdentifier",
@@ -139,7 +136,6 @@ export const ENGINE_SPECS: { readonly [E in Engine]: EngineSpec & { readonly eng
   mysql: {
     engine: "mysql",
     family: "mysql",
-    label: "MySQL",
     deployment: "instance",
     defaultPort: 3306,
     identifierKey: "dbInstanceIdentifier",
