@@ -4,7 +4,7 @@
  * registers them in one line each; their environment-wide rules are rules/connectivity.ts.
  */
 import { z } from "zod";
-import { Address4 } from "ip-address";
+import { readBlock } from "../../kernel/cidr";
 import { CONNECTIVITY_DEFAULT } from "./defaults";
 
 export const CONNECTIVITY_MODES = ["peering", "transit-gateway"] as const;
@@ -20,9 +20,9 @@ const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-
 /** Any IPv4 network prefix (a summary may be wider than a VPC may be), network address exact. */
 const summaryPrefix = z.string().refine(
   (v) => {
-    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(v) || !Address4.isValid(v)) return false;
-    const block = new Address4(v);
-    return block.subnetMask >= 1 && block.startAddress().correctForm() === block.addressMinusSuffix;
+    if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(v)) return false;
+    const block = readBlock(v);
+    return block !== undefined && block.prefix >= 1 && block.start === block.address;
   },
   { error: "must be an IPv4 network prefix such as 10.64.0.0/10 (the network address itself)" },
 );
