@@ -33,6 +33,9 @@ const MODE_SEAM = [
   { selector: `SwitchCase > Literal.test[value=${MODE_NAMES}]`, message: MODE_MESSAGE },
 ];
 
+const KERNEL_IMPORTS_NOTHING =
+  "kernel/ holds AWS facts as plain data and functions that every layer reads (src/, components/, scripts): it imports nothing, not even Node's modules or a package, only its own files, so it can never pull a provider or the program into a reader.";
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "bin/**", "**/*.js", "**/*.mjs", "**/*.cjs"] },
   js.configs.recommended,
@@ -107,8 +110,26 @@ export default tseslint.config(
     },
   },
   {
+    // The kernel's one import form is a sibling file (`./partitions`); `import type` alike.
+    files: ["kernel/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?!\\./[^/]+$)", message: KERNEL_IMPORTS_NOTHING }] },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        ...BOUNDARIES,
+        ...MODE_SEAM,
+        { selector: "ImportExpression", message: KERNEL_IMPORTS_NOTHING },
+        { selector: "CallExpression[callee.name='require']", message: KERNEL_IMPORTS_NOTHING },
+        { selector: "TSImportEqualsDeclaration", message: KERNEL_IMPORTS_NOTHING },
+        { selector: "TSImportType", message: KERNEL_IMPORTS_NOTHING },
+      ],
+    },
+  },
+  {
     files: ["policy-pack/lib/**/*.ts"],
-    ignores: ["policy-pack/lib/model.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Engine, databasePort } from "./engines";
+import { Engine, databasePort } from "../kernel/engines";
 
 /**
  * Connection facts of a workload database (no password: that travels separately, as a
@@ -44,7 +44,7 @@ export interface DatabaseArgs {
   dbName: string;
   /** Master user name. */
   username: string;
-  /** Port the database listens on. Default: the engine's (`DEFAULT_PORTS`). */
+  /** Port the database listens on. Default: the engine's (`ENGINE_SPECS[engine].defaultPort`). */
   port?: number;
   /**
    * Enrol the instance in paid RDS Extended Support once its major version leaves standard

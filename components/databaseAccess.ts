@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { summarizeCidrs } from "../policy-pack/lib/cidr";
+import { aggregateCidrs } from "../kernel/cidr";
 
 /** Arguments of {@link DatabaseAccess}. */
 export interface DatabaseAccessArgs {
@@ -28,7 +28,7 @@ export class DatabaseAccess extends pulumi.ComponentResource {
     super("secrets-hub:workload:DatabaseAccess", name, {}, opts);
     if (args.rotationCidrs.length === 0)
       throw new Error(`DatabaseAccess ${name}: rotationCidrs needs at least one CIDR`);
-    this.ruleIds = summarizeCidrs(args.rotationCidrs).map(
+    this.ruleIds = aggregateCidrs(args.rotationCidrs).map(
       (cidr, i) =>
         new aws.vpc.SecurityGroupIngressRule(
           `${name}-from-rotation-${i}`,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { secretReadPolicy } from "./iamDocuments";
 import { toJson } from "./policyJson";
+import { ROTATION_AWAITS_TAG } from "../policy-pack/lib/tags";
 
 /**
  * A custom staging label on the first version. Rotation moves AWSCURRENT away and leaves
@@ -105,7 +106,7 @@ export class DatabaseSecret extends pulumi.ComponentResource {
         replicas: args.replicas.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })),
         forceOverwriteReplicaSecret: false,
         tags: args.rotationAwaits
-          ? { ...args.tags, "secrets-hub:rotation-awaits": args.rotationAwaits }
+          ? { ...args.tags, [ROTATION_AWAITS_TAG]: args.rotationAwaits }
           : args.tags,
       },
       { parent: this, protect },

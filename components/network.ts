@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { carveSubnets, defaultSubnetPrefix } from "../policy-pack/lib/cidr";
+import { carveSubnets, defaultSubnetPrefix } from "../kernel/cidr";
 
 /** Arguments of {@link Network}. */
 export interface NetworkArgs {

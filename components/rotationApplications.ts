@@ -27,7 +27,7 @@
  * empty change set that CloudFormation fails ("No updates are to be performed"):
  * terraform-provider-aws issues #16485 and #23874, pulumi/pulumi-aws #1439 and #2717.
  */
-import type { RotationStrategy } from "./engines";
+import type { RotationStrategy } from "../kernel/engines";
 
 /**
  * The parameters each rotation application defines, with their defaults (`undefined`: no

@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  ENGINE_SPECS,
   Engine,
   RotationStrategy,
-  rotationApplicationId,
   rotationFunctionNameFor,
   rotationShortName,
-} from "./engines";
+} from "../kernel/engines";
+import { rotationApplicationArn } from "../kernel/partitions";
 import { PolicyDocument, replicaKeyUsePolicy } from "./iamDocuments";
 import { APPLICATION_CAPABILITIES, shapeApplicationParameters } from "./rotationApplications";
 import { toJson } from "./policyJson";
@@ -408,7 +409,13 @@ function deployApplication(
     `${name}-${short}`,
     {
       name: stackName,
-      applicationId: rotationApplicationId(engine, strategy),
+      // The commercial partition's publisher, whatever the Region, as before the kernel
+      // existed (kernel/partitions.ts has each partition's; reading the Region's partition
+      // here would change the plan of aws-cn and aws-us-gov environments).
+      applicationId: rotationApplicationArn(
+        "aws",
+        ENGINE_SPECS[engine].rotationApplications[strategy].name,
+      ),
       semanticVersion: args.applicationVersion,
       capabilities: [...APPLICATION_CAPABILITIES],
       // Shaped as the provider reads them back (no default value), so that a re-run is no

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { DatabaseEndpoint } from "../components/database";
-import { ENGINES } from "../components/engines";
+import { ENGINES } from "../kernel/engines";
 
 export type { DatabaseEndpoint };
 

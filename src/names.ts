@@ -2,7 +2,7 @@
  * Names derived from the environment file that AWS limits. The config schema checks them
  * (so a long name is a config error, not a failed deployment) and the programs use them.
  */
-import { Engine, RotationStrategy, rotationFunctionNameFor } from "../components/engines";
+import { Engine, RotationStrategy, rotationFunctionNameFor } from "../kernel/engines";
 
 /** IAM role of a workload's application (the central policies name its ARN); at most 64 characters. */
 export function applicationRoleName(environment: string, workload: string): string {
@@ -15,8 +15,8 @@ export function databaseIdentifier(environment: string, workload: string, dbName
 }
 
 export const ROLE_NAME_MAX = 64;
-/** The rule RDS imposes on {@link databaseIdentifier}; its one definition is in components/engines.ts. */
-export { RDS_INSTANCE_IDENTIFIER } from "../components/engines";
+/** The rule RDS imposes on {@link databaseIdentifier}; its one definition is in kernel/engines.ts. */
+export { RDS_INSTANCE_IDENTIFIER } from "../kernel/engines";
 
 /** Prefix of the central account's names: `secrets-hub-<env>` (the stacks pass it to the components). */
 export function namePrefix(environment: string): string {
@@ -83,11 +83,3 @@ export function applicationRoleArn(
 ): string {
   return `arn:${partition}:iam::${accountId}:role/${applicationRoleName(environment, workload)}`;
 }
-
-/**
- * Tag keys the program itself puts on resources, beside `secrets-hub:tags`: the aws
- * provider's defaultTags add `secrets-hub:environment` (src/providers.ts), workload
- * resources and per-workload central resources add `secrets-hub:workload`, and the network
- * components add `Name` and, on subnets, `tier`. A workload subnet carries all four.
- */
-export const PROGRAM_TAG_KEYS = ["secrets-hub:environment", "secrets-hub:workload", "Name", "tier"];

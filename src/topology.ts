@@ -9,6 +9,7 @@ import type { Environment, Workload } from "./config/schema";
 import { ConfigError } from "./config/errors";
 import { connectivityMode, modeOf } from "./connectivity";
 import type { ModePhase } from "./connectivity/mode";
+import { partitionOf } from "../kernel/partitions";
 
 /** The central stack of an environment: `<env>-central`. */
 export function centralStack(env: Pick<Environment, "environment">): string {
@@ -146,13 +147,6 @@ export function replicaRegions(env: Environment): string[] {
     if (w.region !== env.central.region && !regions.includes(w.region)) regions.push(w.region);
   }
   return regions;
-}
-
-/** The AWS partition of a Region (`aws`, `aws-cn`, `aws-us-gov`), for ARNs. */
-export function partitionOf(region: string): string {
-  if (region.startsWith("cn-")) return "aws-cn";
-  if (region.startsWith("us-gov-")) return "aws-us-gov";
-  return "aws";
 }
 
 /**

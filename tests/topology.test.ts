@@ -4,7 +4,6 @@ import {
   deploymentPhases,
   operationCost,
   operationPhases,
-  partitionOf,
   peeringRounds,
   replicaRegions,
   resolveStack,
@@ -13,6 +12,7 @@ import {
   stackNames,
   workloadStack,
 } from "../src/topology";
+import { partitionOf } from "../kernel/partitions";
 import { devEnvironment } from "./harness";
 
 const env = devEnvironment();

@@ -8,7 +8,7 @@ import {
   parseDocument,
   resourcePolicy,
   unknownFinding,
-} from "../lib/model";
+} from "./model";
 import { QUOTAS } from "../lib/quotas";
 import {
   KEY,

@@ -9,7 +9,7 @@ import {
   resourcePolicy,
   stackPolicy,
   unknownFinding,
-} from "../lib/model";
+} from "./model";
 import { KEY, REPLICA_KEY, SECRET } from "../lib/types";
 
 const AWS_MANAGED = /(^|:)alias\/aws\/|^aws\/secretsmanager$/;

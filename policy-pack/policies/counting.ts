@@ -3,7 +3,7 @@
  * connectivity modes: per key (a VPC, a route table, a security group, a transit gateway),
  * the first resource seen and how many, and the findings over the limit.
  */
-import { Config, Finding, PlainResource, isUnknown, unknownFinding } from "../lib/model";
+import { Config, Finding, PlainResource, isUnknown, unknownFinding } from "./model";
 import type { Quota } from "../lib/quotas";
 
 /** The user's value of a quota (AWS's default until raised), from the policy config. */

@@ -15,7 +15,7 @@ import {
   numberParam,
   stackPolicy,
   unknownFinding,
-} from "../lib/model";
+} from "./model";
 import { ENVIRONMENT_POLICY, QUOTA_PARAM } from "../lib/names";
 import { QUOTAS, Quota, SECURITY_GROUP_RULES_TIMES_GROUPS_MAX, quotaExceeded } from "../lib/quotas";
 import {

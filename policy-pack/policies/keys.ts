@@ -7,7 +7,7 @@ import {
   numberParam,
   resourcePolicy,
   unknownFinding,
-} from "../lib/model";
+} from "./model";
 import { KEY, REPLICA_KEY } from "../lib/types";
 
 export function checkKeyRotation(props: Props, config: Config): Finding[] {

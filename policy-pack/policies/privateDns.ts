@@ -8,7 +8,7 @@ import {
   resourcePolicy,
   stackPolicy,
   unknownFinding,
-} from "../lib/model";
+} from "./model";
 import {
   ENDPOINT,
   INGRESS_RULE,

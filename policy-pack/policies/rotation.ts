@@ -11,7 +11,8 @@ import {
   resourcePolicy,
   stackPolicy,
   unknownFinding,
-} from "../lib/model";
+} from "./model";
+import { ROTATION_AWAITS_TAG } from "../lib/tags";
 import {
   EVENT_RULE,
   EVENT_TARGET,
@@ -22,12 +23,6 @@ import {
   SUBSCRIPTION,
   TOPIC,
 } from "../lib/types";
-
-/**
- * The tag a secret carries while its rotation waits for an operator (an existing
- * database's first value, a multi-user application user): `secrets-hub:rotation-awaits`.
- */
-export const ROTATION_AWAITS_TAG = "secrets-hub:rotation-awaits";
 
 function awaits(secret: PlainResource): string | undefined {
   const tags = secret.props.tags;

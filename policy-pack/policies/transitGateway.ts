@@ -15,7 +15,7 @@ import {
   numberParam,
   stackPolicy,
   unknownFinding,
-} from "../lib/model";
+} from "./model";
 import { TRANSIT_GATEWAY_PARAM, TRANSIT_GATEWAY_POLICY } from "../lib/names";
 import { QUOTAS, quotaExceeded } from "../lib/quotas";
 import { add, countAgainst, limitOf, shortName } from "./counting";

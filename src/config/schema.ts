@@ -2,13 +2,13 @@
  * The one schema of an environment file (`Pulumi.<env>.yaml`, keys under `secrets-hub:`).
  *
  * Field rules live on the fields; rules that span the environment (CIDR overlaps, unique
- * account ids and names, replica region) are the named rules of `rules.ts`, which run even
+ * account ids and names, replica region) are the named rules of `rules/`, which run even
  * when some fields are already wrong so that one error reports every problem at once.
  * Defaults live on the fields: an object's default is its fields' defaults.
  */
 import { z } from "zod";
 import { QUOTAS } from "../../policy-pack/lib/quotas";
-import { isIpv4Cidr } from "../../policy-pack/lib/cidr";
+import { isIpv4Cidr } from "../../kernel/cidr";
 import { readSchedule } from "../../policy-pack/lib/schedule";
 import {
   CONFIGURABLE_ROTATION_STRATEGIES as ROTATION_STRATEGIES,
@@ -17,15 +17,17 @@ import {
   MIN_ROTATION_APPLICATION_VERSION,
   compareVersions,
   RDS_INSTANCE_IDENTIFIER,
-} from "../../components/engines";
-import { PROGRAM_TAG_KEYS } from "../names";
+} from "../../kernel/engines";
+import { PROGRAM_TAG_KEYS } from "../../kernel/tags";
+import { DURATION, ROTATION_SCHEDULE_DEFAULT, ROTATION_STRATEGY_DEFAULT } from "./defaults";
 import { checkEnvironment, type Issue } from "./rules";
-import { checkConnectivity, connectivity, transitGateway } from "./transitGateway";
+import { connectivity, transitGateway } from "./transitGateway";
 
 export { keyPath } from "./keyPath";
+export * from "./defaults";
 
-// The engine facts live in components/engines.ts; re-exported for readers of the config.
-export { DEFAULT_PORTS, databasePort } from "../../components/engines";
+// The engine facts live in kernel/engines.ts; re-exported for readers of the config.
+export { databasePort } from "../../kernel/engines";
 export { ENGINES, ROTATION_STRATEGIES };
 
 const ACCOUNT_ID = /^\d{12}$/;
@@ -36,7 +38,6 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
-const DURATION = /^(\d+)h$/;
 
 /**
  * Account ids are often written unquoted in YAML; accept the number but keep its digits.
@@ -181,7 +182,7 @@ const database = z.strictObject({
   engine: z.enum(ENGINES, { error: `must be one of ${ENGINES.join(", ")}` }),
   rotationStrategy: z
     .enum(ROTATION_STRATEGIES, { error: `must be one of ${ROTATION_STRATEGIES.join(", ")}` })
-    .default("single-user"),
+    .default(ROTATION_STRATEGY_DEFAULT),
   /** Name of the secret in the central account. */
   secretName: z
     .string()
@@ -291,7 +292,7 @@ const workload = account.extend({
 
 const rotation = z.strictObject({
   /** `rate(N days)`, `rate(N hours)`, `cron(...)` or a number of days (1-1000). */
-  schedule: schedule.default("rate(30 days)"),
+  schedule: schedule.default(ROTATION_SCHEDULE_DEFAULT),
   /** Rotation window, `<N>h` from 1h to 24h. */
   duration: duration.optional(),
   /** Pinned version of the AWS rotation applications (Serverless Application Repository). */
@@ -396,7 +397,6 @@ export const environmentSchema = z
     const report = (issue: Issue) =>
       ctx.addIssue({ code: "custom", ...issue, path: [...issue.path] });
     checkEnvironment(value, report);
-    checkConnectivity(value, report);
   });
 
 export type Environment = z.output<typeof environmentSchema>;

@@ -5,7 +5,7 @@
  * of workloads.
  */
 import { QUOTAS } from "../../policy-pack/lib/quotas";
-import { databasePort } from "../../components/engines";
+import { databasePort } from "../../kernel/engines";
 import type { Environment } from "../config/schema";
 import type { ConnectivityMode, ModePhase } from "./mode";
 

@@ -7,7 +7,8 @@
 import type { Environment } from "../config";
 import { namePrefix } from "../names";
 import type { RecordedResource, StackRun } from "../offline/runStack";
-import { centralStack, partitionOf, replicaRegions, resolveStack, stackNames } from "../topology";
+import { centralStack, replicaRegions, resolveStack, stackNames } from "../topology";
+import { partitionOf } from "../../kernel/partitions";
 import { Condition, PolicyDocument, Statement, packDocuments, policySize } from "./document";
 import {
   AccountScope,

@@ -27,7 +27,7 @@ export interface RecordedResource {
   type: string;
   name: string;
   custom: boolean;
-  /** Inputs in wire form: secrets appear as {@link MASK}, unknowns as the engine's unknown marker (see policy-pack/lib/model.ts). */
+  /** Inputs in wire form: secrets appear as {@link MASK}, unknowns as the engine's unknown marker (see policy-pack/policies/model.ts). */
   inputs: Record<string, unknown>;
   /** Paths (top-level keys) of inputs that were secret. */
   secretInputs: string[];

@@ -28,7 +28,7 @@ import {
 } from "../../components/rotationFunction";
 import type { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
-import { databasePort } from "../../components/engines";
+import { databasePort } from "../../kernel/engines";
 import type { Environment, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";

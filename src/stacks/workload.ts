@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ApplicationRole } from "../../components/applicationRole";
 import { Database, type DatabaseEndpoint } from "../../components/database";
-import { databasePort } from "../../components/engines";
+import { databasePort } from "../../kernel/engines";
 import { DatabaseAccess } from "../../components/databaseAccess";
 import type { Database as DatabaseConfig, Environment, Workload } from "../config";
 import type { CentralPlainOutputs, WorkloadOutputs } from "../contract";

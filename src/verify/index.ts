@@ -30,10 +30,11 @@ import {
   type DescribeSecretResponse,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import type { Engine, RotationStrategy } from "../../components/engines";
+import type { Engine, RotationStrategy } from "../../kernel/engines";
 import type { Environment, Workload } from "../config/schema";
 import { namePrefix, rotationFunctionName } from "../names";
-import { partitionOf, replicaRegions } from "../topology";
+import { replicaRegions } from "../topology";
+import { partitionOf } from "../../kernel/partitions";
 import { CheckId, Finding } from "./checks";
 import { modeOf } from "../connectivity";
 import type { Connectivity } from "../config/transitGateway";

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { Address4 } from "ip-address";
-import { carveSubnets, cidrsOverlap } from "../../policy-pack/lib/cidr";
+import { carveSubnets } from "../../kernel/cidr";
+import { cidrsOverlap } from "../../policy-pack/lib/cidr";
 import { Network } from "../../components/network";
 import { assertRefused, devEnvironment, ofType, one, runStackOf } from "../harness";
 

@@ -4,15 +4,8 @@ import YAML from "yaml";
 import { cidrsOverlap } from "../../policy-pack/lib/cidr";
 import { keyPath } from "../../src/config";
 import * as rules from "../../src/config/rules";
-import {
-  AccountView,
-  EnvironmentView,
-  Issue,
-  RULES,
-  Rule,
-  checkEnvironment,
-  environmentView,
-} from "../../src/config/rules";
+import { Issue, RULES, Rule, checkEnvironment } from "../../src/config/rules";
+import { environmentView } from "../../src/config/view";
 import { DEV_FILE } from "../harness";
 
 /** The keys of Pulumi.dev.yaml (namespace stripped), as a fresh document to edit. */
@@ -474,18 +467,10 @@ describe("config rules", () => {
       const address = (10 << 24) + offset;
       return `${[24, 16, 8, 0].map((s) => (address >>> s) & 255).join(".")}/${prefix}`;
     });
-    const account = (cidr: string, path: (string | number)[]): AccountView => ({
-      path,
-      vpcCidr: cidr,
-      availabilityZones: [],
+    const env = environmentView({
+      central: { vpcCidr: cidrs[0] },
+      workloads: cidrs.slice(1).map((cidr) => ({ vpcCidr: cidr })),
     });
-    const env: EnvironmentView = {
-      central: account(cidrs[0], ["central"]),
-      workloads: cidrs.slice(1).map((cidr, i) => ({
-        ...account(cidr, ["workloads", i]),
-        database: { existing: false },
-      })),
-    };
     const expected: string[] = [];
     const accounts = [env.central, ...env.workloads];
     for (let j = 0; j < accounts.length; j++) {

@@ -1,6 +1,6 @@
 /** Assertions over policy findings and a builder of plain resources, for the policy tests. */
 import * as assert from "node:assert/strict";
-import type { Finding, PlainResource } from "../../policy-pack/lib/model";
+import type { Finding, PlainResource } from "../../policy-pack/policies/model";
 
 /** No finding. */
 export const ok = (f: Finding[]) => assert.deepEqual(f, []);

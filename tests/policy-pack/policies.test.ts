@@ -1,6 +1,6 @@
 // Layer 1: each policy's plain functions — a compliant case, a violating case, an unknown case.
 import * as assert from "node:assert/strict";
-import { UNKNOWN, PlainResource } from "../../policy-pack/lib/model";
+import { UNKNOWN, PlainResource } from "../../policy-pack/policies/model";
 import { ok, res, unknown, violates } from "./findings";
 import {
   checkSecretKey,

@@ -1,6 +1,6 @@
 import { checkPolicySize, ROLE_INLINE_POLICIES_MAX_CHARS } from "../../policy-pack/policies/access";
 import { checkRotationAlerting } from "../../policy-pack/policies/rotation";
-import type { PlainResource } from "../../policy-pack/lib/model";
+import type { PlainResource } from "../../policy-pack/policies/model";
 import { ok, res, violates } from "./findings";
 
 /** A stack with a rotation, the failure rule, its target, and the topic on its own key. */

@@ -1,5 +1,5 @@
 // Transit gateway policies: a compliant case, a violating case, an unknown-value case each.
-import { PlainResource, UNKNOWN } from "../../policy-pack/lib/model";
+import { PlainResource, UNKNOWN } from "../../policy-pack/policies/model";
 import { ok, res, unknown, violates } from "./findings";
 import {
   checkAttachmentCidrs,

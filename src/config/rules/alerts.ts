@@ -1,10 +1,6 @@
-/**
- * Rules on `secrets-hub:alerts`: where the rotation-failure alerts can go. Tolerant, like
- * every environment rule: a field of the wrong shape was reported by the schema already.
- */
-import type { RawRule } from "./adoptionRules";
-import { asRecord, asString } from "./tolerant";
-import { partitionOf } from "../topology";
+/** Rules on `secrets-hub:alerts`: where the rotation-failure alerts can go. */
+import { partitionOf } from "../../../kernel/partitions";
+import type { Rule } from "./rule";
 
 /**
  * An existing alerts topic is in the central Region (and so its partition): the EventBridge
@@ -13,11 +9,11 @@ import { partitionOf } from "../topology";
  * sns-not-getting-eventbridge-notification), and a CloudWatch alarm notifies an SNS topic of
  * its own Region only.
  */
-export const alertsTopicInCentralRegion: RawRule = {
+export const alertsTopicInCentralRegion: Rule = {
   name: "alerts-topic-in-central-region",
   check(env, report) {
-    const topicArn = asString(asRecord(env.alerts).topicArn);
-    const region = asString(asRecord(env.central).region);
+    const topicArn = env.alerts.topicArn;
+    const region = env.central.region;
     if (topicArn === undefined || region === undefined) return;
     const [, partition, service, topicRegion] = topicArn.split(":");
     if (service !== "sns" || topicRegion === undefined) return;
@@ -31,5 +27,3 @@ export const alertsTopicInCentralRegion: RawRule = {
     }
   },
 };
-
-export const ALERTS_RULES: readonly RawRule[] = [alertsTopicInCentralRegion];

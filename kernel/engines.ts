@@ -1,0 +1,220 @@
+/**
+ * The database engines the program can create and rotate, one {@link EngineSpec} record per
+ * engine: its port, its secret's identifier key, its AWS rotation applications, and the user
+ * name rules RDS and the engine impose. The config rules, the components and the contract
+ * read these records; adding an engine (Aurora, a cluster with `dbClusterIdentifier`) is one
+ * record more. The kernel imports nothing but its own files.
+ */
+import type { Partition } from "./partitions";
+
+/** Engines the program can create and rotate. */
+export const ENGINES = ["postgres", "mysql"] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** Rotation strategies with an AWS-published rotation application. */
+export const ROTATION_STRATEGIES = ["single-user", "multi-user"] as const;
+export type RotationStrategy = (typeof ROTATION_STRATEGIES)[number];
+
+/**
+ * Strategies the environment file may choose: single-user rotates the database user itself;
+ * multi-user alternates the application user with a clone, as the admin user whose
+ * credentials live in a master secret (the secret JSON's `masterarn`).
+ */
+export const CONFIGURABLE_ROTATION_STRATEGIES = [
+  "single-user",
+  "multi-user",
+] as const satisfies readonly RotationStrategy[];
+
+/**
+ * An AWS-published rotation application (Serverless Application Repository), with the
+ * version the AWS CDK pins in each partition (aws/aws-cdk
+ * packages/aws-cdk-lib/aws-secretsmanager/lib/secret-rotation.ts,
+ * `SecretRotationApplication`: its `awsSemanticVersion` and `additionalSemanticVersions`).
+ * The program deploys the version `rotation.applicationVersion` names; these pins say what
+ * each partition has.
+ */
+export interface RotationApplication {
+  /** Application name, the last part of its ARN (`rotationApplicationArn`). */
+  readonly name: string;
+  /** Version pinned per partition. */
+  readonly versions: { readonly [P in Partition]: string };
+}
+
+/** Longest user name and the names refused, for one way a user comes to be. */
+export interface UserNameRule {
+  readonly max: number;
+  /** Lower-case names refused whatever their case. */
+  readonly reserved: readonly string[];
+}
+
+/** What the program knows of one engine. */
+export interface EngineSpec {
+  /** The engine as the environment file names it (`database.engine`). */
+  readonly engine: Engine;
+  /** The engine family, as the rotation functions read it from the secret JSON's `engine`. */
+  readonly family: "postgres" | "mysql";
+  /** An RDS DB instance, or an Aurora DB cluster. */
+  readonly deployment: "instance" | "cluster";
+  readonly defaultPort: number;
+  /**
+   * The key of the secret JSON naming the database, which the rotation functions read:
+   * `dbInstanceIdentifier` for an instance, `dbClusterIdentifier` for a cluster.
+   */
+  readonly identifierKey: "dbInstanceIdentifier" | "dbClusterIdentifier";
+  readonly rotationApplications: { readonly [S in RotationStrategy]: RotationApplication };
+  /**
+   * The database user in the secret (the master user of a database RDS creates; of an
+   * existing database, the user the rotation function logs in as and rotates).
+   */
+  readonly masterUser: { readonly created: UserNameRule; readonly existing: UserNameRule };
+  /**
+   * The application user of multi-user rotation: the most characters the multi-user
+   * function lets a user name have (its clone included: see {@link applicationUsernameMax}),
+   * and what such names are called in messages.
+   */
+  readonly applicationUser: { readonly max: number; readonly names: string };
+}
+
+/** The versions the CDK pins for the PostgreSQL and MySQL applications (all four alike). */
+const RDS_APPLICATION_VERSIONS = { aws: "1.1.671", "aws-cn": "1.1.440", "aws-us-gov": "1.1.397" };
+
+/**
+ * The engines' records.
+ *
+ * Master user names (`masterUser`). RDS refuses a name longer than the engine allows and
+ * names it reserves, when it creates the database (CreateDBInstance MasterUsername: "Can't be
+ * a reserved word for the chosen database engine").
+ *
+ * Lengths: MySQL 16. The CreateDBInstance reference gives "1 to 16 letters, numbers, or
+ * underscores"; MySQL itself allows 32 since 5.7.8 and a probe of a live account (floci-io/
+ * floci#3729, 2026) had RDS accept 32, but that is not documented: a name refused here costs
+ * an edit, one refused by RDS costs a failed phase 1, so the documented 16 holds. PostgreSQL
+ * 63: the engine's identifier limit (NAMEDATALEN - 1), the per-engine constraint the RDS
+ * reference gave ("1 to 63 letters or numbers") before it was folded into one line, and what
+ * the same probe saw RDS accept.
+ *
+ * Reserved: `rdsadmin` on both engines (RDS's own administration user, on every instance)
+ * and `admin` on PostgreSQL ("MasterUsername admin cannot be used as it is a reserved word
+ * used by the engine": aws/aws-cdk#10597, cfn-lint#4425, both checked on real deployments).
+ * Not refused, because RDS accepts them: `postgres` on PostgreSQL (the console's default),
+ * `admin` on MySQL. `root` and `rdsrepladmin` are not refused: nothing documents that RDS
+ * refuses them.
+ *
+ * An existing database's user is not created by RDS: it is the user the rotation function
+ * logs in as and rotates, possibly not the master user, so the RDS length limits do not apply
+ * but the engine's do (MySQL 32, "MySQL user names are up to 32 characters long";
+ * PostgreSQL 63); `rdsadmin` stays refused (its password is RDS's, rotating it would lock RDS
+ * out), `admin` is an ordinary PostgreSQL role there.
+ *
+ * Application users (`applicationUser`): the multi-user function alternates the user with
+ * `<user>_clone`, so the clone's name must fit too: MySQL 16 characters (the function's own
+ * USERNAME_CHARACTER_LIMIT default), PostgreSQL 63.
+ */
+export const ENGINE_SPECS: { readonly [E in Engine]: EngineSpec & { readonly engine: E } } = {
+  postgres: {
+    engine: "postgres",
+    family: "postgres",
+    deployment: "instance",
+    defaultPort: 5432,
+    identifierKey: "dbInstanceIdentifier",
+    rotationApplications: {
+      "single-user": {
+        name: "SecretsManagerRDSPostgreSQLRotationSingleUser",
+        versions: RDS_APPLICATION_VERSIONS,
+      },
+      "multi-user": {
+        name: "SecretsManagerRDSPostgreSQLRotationMultiUser",
+        versions: RDS_APPLICATION_VERSIONS,
+      },
+    },
+    masterUser: {
+      created: { max: 63, reserved: ["rdsadmin", "admin"] },
+      existing: { max: 63, reserved: ["rdsadmin"] },
+    },
+    applicationUser: { max: 63, names: "PostgreSQL role names" },
+  },
+  mysql: {
+    engine: "mysql",
+    family: "mysql",
+    deployment: "instance",
+    defaultPort: 3306,
+    identifierKey: "dbInstanceIdentifier",
+    rotationApplications: {
+      "single-user": {
+        name: "SecretsManagerRDSMySQLRotationSingleUser",
+        versions: RDS_APPLICATION_VERSIONS,
+      },
+      "multi-user": {
+        name: "SecretsManagerRDSMySQLRotationMultiUser",
+        versions: RDS_APPLICATION_VERSIONS,
+      },
+    },
+    masterUser: {
+      created: { max: 16, reserved: ["rdsadmin"] },
+      existing: { max: 32, reserved: ["rdsadmin"] },
+    },
+    applicationUser: { max: 16, names: "MySQL user names" },
+  },
+};
+
+/** What the multi-user rotation functions append to the application user's name. */
+export const CLONE_SUFFIX = "_clone";
+
+/** The longest application user name whose clone (`<name>_clone`) still fits the engine. */
+export function applicationUsernameMax(spec: EngineSpec): number {
+  return spec.applicationUser.max - CLONE_SUFFIX.length;
+}
+
+/** The port a database listens on: an existing database's own, the configured one, or the engine's. */
+export function databasePort(database: {
+  engine: Engine;
+  port?: number;
+  existing?: { port?: number };
+}): number {
+  return database.existing?.port ?? database.port ?? ENGINE_SPECS[database.engine].defaultPort;
+}
+
+/**
+ * The first version of the rotation applications known to run on a supported Lambda
+ * runtime (Python 3.12, supported until 2028-10-31). Earlier versions run on Python 3.10
+ * (1.1.618), 3.9 (1.1.367) or 3.7 (1.1.225): Lambda refuses to create functions on a
+ * deprecated runtime, so their CloudFormation stack rolls back. AWS CDK moved its pin for
+ * these applications to this version for that reason (aws/aws-cdk PR #37660, 2026-04).
+ * Check a version's runtime with `aws serverlessrepo get-application --application-id <id>
+ * --semantic-version <v>` (its TemplateUrl's `Runtime`).
+ */
+export const MIN_ROTATION_APPLICATION_VERSION = "1.1.671";
+
+/** Compares two `x.y.z` versions numerically: negative, zero or positive. */
+export function compareVersions(a: string, b: string): number {
+  const [x, y] = [a, b].map((v) => v.split(".").map(Number));
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Short name of a rotation application, in its child's name and its function's: `postgres-single`. */
+export function rotationShortName(engine: Engine, strategy: RotationStrategy): string {
+  return `${engine}-${strategy === "single-user" ? "single" : "multi"}`;
+}
+
+/**
+ * Name of the CloudFormation stack of a rotation application and of its Lambda function:
+ * `<namePrefix>-rotation-<engine>-<single|multi>`. Lambda allows at most 64 characters
+ * (src/names.ts has the limits and the config check).
+ */
+export function rotationFunctionNameFor(
+  namePrefix: string,
+  engine: Engine,
+  strategy: RotationStrategy,
+): string {
+  return `${namePrefix}-rotation-${rotationShortName(engine, strategy)}`;
+}
+
+/** RDS instance identifier: at most 63 lower-case letters, digits and single hyphens, from a letter to a letter or digit. */
+export const RDS_INSTANCE_IDENTIFIER = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/;
+
+/** Name of a database or database user inside the engine: a letter, then up to 62 letters, digits and `_`. */
+export const DATABASE_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,62}$/;

@@ -1,0 +1,17 @@
+/**
+ * The defaults and value forms of the environment file that more than the schema needs: the
+ * schema (`schema.ts`, which re-exports them) applies them to a valid file, the tolerant view
+ * of the config rules (`view.ts`) to any file, so that no rule spells one again.
+ */
+
+/** `rotation.schedule` when absent. */
+export const ROTATION_SCHEDULE_DEFAULT = "rate(30 days)";
+
+/** `database.rotationStrategy` when absent. */
+export const ROTATION_STRATEGY_DEFAULT = "single-user" as const;
+
+/** `connectivity` when absent. */
+export const CONNECTIVITY_DEFAULT = "peering" as const;
+
+/** A rotation window, `<N>h` (`rotation.duration`, `secret.duration`); N is the first group. */
+export const DURATION = /^(\d+)h$/;

@@ -1,0 +1,115 @@
+/**
+ * Connectivity rules: what each way of reaching the workload VPCs (`connectivity`) requires:
+ * peering's hard limit; transit gateway mode's one Region and summary prefixes that cover
+ * every workload; transit gateway settings only in that mode.
+ */
+import { QUOTAS } from "../../../policy-pack/lib/quotas";
+import { cidrRange, cidrsOverlap } from "../../../policy-pack/lib/cidr";
+import { CONNECTIVITY_DEFAULT } from "../defaults";
+import { keyPath } from "../keyPath";
+import type { Rule } from "./rule";
+
+/**
+ * With peering, the central VPC has one active peering connection per workload, and AWS
+ * grants at most 125 per VPC whatever the quota request: refuse more at once. The
+ * adjustable part (default 50) is the policy pack's `peering-quota`.
+ */
+export const peeringHardLimit: Rule = {
+  name: "peering-hard-limit",
+  check(env, report) {
+    if (env.connectivity !== "peering") return;
+    const quota = QUOTAS.activePeeringsPerVpc;
+    const count = env.workloads.length;
+    if (count <= quota.maximum) return;
+    report({
+      path: ["workloads"],
+      input: count,
+      message: `${count} workloads need ${count} peering connections from the central VPC; AWS grants at most ${quota.maximum} "${quota.name}" (${quota.serviceCode} ${quota.quotaCode}), a limit no quota increase passes: split the environment`,
+    });
+  },
+};
+
+/** The `transitGateway` settings apply in transit gateway mode only: refuse them elsewhere. */
+export const transitGatewaySettingsNeedMode: Rule = {
+  name: "transit-gateway-settings-need-mode",
+  check(env, report) {
+    if (env.connectivity === "transit-gateway") return;
+    const settings = env.transitGateway.given;
+    for (const key of ["summaryPrefixes", "organizationArn", "amazonSideAsn"]) {
+      if (settings[key] !== undefined) {
+        report({
+          path: ["transitGateway", key],
+          input: settings[key],
+          message: `applies only with ${keyPath(["connectivity"])}: transit-gateway (it is ${String(env.given.connectivity ?? CONNECTIVITY_DEFAULT)})`,
+        });
+      }
+    }
+  },
+};
+
+/**
+ * One transit gateway serves one Region: a VPC attachment needs the VPC and the transit
+ * gateway in the same Region (AWS Transit Gateway, "Transit gateway attachments to a VPC").
+ * Inter-Region transit gateway peering is not implemented: refuse clearly instead.
+ */
+export const transitGatewayOneRegion: Rule = {
+  name: "transit-gateway-one-region",
+  check(env, report) {
+    if (env.connectivity !== "transit-gateway") return;
+    for (const w of env.workloads) {
+      if (w.region === undefined || w.region === env.central.given.region) continue;
+      report({
+        path: [...w.path, "region"],
+        input: w.region,
+        message: `workload ${String(w.given.name)} is outside the central region ${String(env.central.given.region)}: transit gateway connectivity attaches VPCs of the central region only (inter-Region transit gateway peering is not implemented); use ${keyPath(["connectivity"])}: peering for this environment, or move the workload`,
+      });
+    }
+  },
+};
+
+/**
+ * The summary prefixes (`transitGateway.summaryPrefixes`) overlap neither the central VPC
+ * nor each other, and together cover every workload VPC (central routes only them).
+ */
+export const summaryPrefixesCoverWorkloads: Rule = {
+  name: "summary-prefixes-cover-workloads",
+  check(env, report) {
+    if (env.connectivity !== "transit-gateway") return;
+    const prefixes = env.transitGateway.summaryPrefixes;
+    if (prefixes === undefined) return;
+    const central = env.central.vpcCidrGiven;
+    prefixes.forEach((prefix, i) => {
+      if (central !== undefined && cidrsOverlap(prefix, central)) {
+        report({
+          path: ["transitGateway", "summaryPrefixes", i],
+          input: prefix,
+          message: `overlaps the central VPC CIDR (${keyPath(["central", "vpcCidr"])} is ${central}): central would route part of itself to the transit gateway`,
+        });
+      }
+      for (let j = 0; j < i; j++) {
+        if (cidrsOverlap(prefix, prefixes[j])) {
+          report({
+            path: ["transitGateway", "summaryPrefixes", i],
+            input: prefix,
+            message: `overlaps ${keyPath(["transitGateway", "summaryPrefixes", j])} (${prefixes[j]})`,
+          });
+        }
+      }
+    });
+    for (const w of env.workloads) {
+      const block = w.vpcCidrGiven === undefined ? undefined : cidrRange(w.vpcCidrGiven);
+      if (block === undefined) continue;
+      const covered = prefixes.some((p) => {
+        const summary = cidrRange(p)!;
+        return summary.start <= block.start && block.end <= summary.end;
+      });
+      if (!covered) {
+        report({
+          path: [...w.path, "vpcCidr"],
+          input: w.vpcCidrGiven,
+          message: `is covered by no ${keyPath(["transitGateway", "summaryPrefixes"])} (${prefixes.join(", ")}): central would have no route to it; add a prefix that contains it`,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,58 @@
+/**
+ * The environment-wide config rules, split by concern (network, names, database, rotation,
+ * adoption, connectivity, alerts), and the one entry point that runs them. Each rule reports issues
+ * with the key path, the offending input and advice.
+ */
+import { environmentView } from "../view";
+import * as adoption from "./adoption";
+import * as alerts from "./alerts";
+import * as connectivity from "./connectivity";
+import * as database from "./database";
+import * as names from "./names";
+import * as network from "./network";
+import * as rotation from "./rotation";
+import type { Report, Rule } from "./rule";
+
+export type { Issue, Report, Rule } from "./rule";
+export * from "./adoption";
+export * from "./alerts";
+export * from "./connectivity";
+export * from "./database";
+export * from "./names";
+export * from "./network";
+export * from "./rotation";
+
+/** Every environment-wide rule, in the order their issues are listed. */
+export const RULES: readonly Rule[] = [
+  network.replicaRegionDiffers,
+  network.vpcCidrsDisjoint,
+  names.accountIdsUnique,
+  names.workloadNamesUnique,
+  network.zonesInRegion,
+  network.zonesDistinct,
+  network.subnetsFitVpc,
+  names.roleNameFits,
+  names.rdsIdentifierValid,
+  names.secretNamesUnique,
+  database.databaseUsernameValid,
+  names.environmentNamesFit,
+  rotation.rotationWindowFits,
+  network.onePartition,
+  names.deployRoleInAccount,
+  connectivity.peeringHardLimit,
+  names.keyPolicyFits,
+  rotation.secretWindowFits,
+  adoption.existingVpcSubnets,
+  adoption.existingDatabaseInExistingVpc,
+  rotation.rotationUsers,
+  connectivity.transitGatewaySettingsNeedMode,
+  connectivity.transitGatewayOneRegion,
+  connectivity.summaryPrefixesCoverWorkloads,
+  alerts.alertsTopicInCentralRegion,
+];
+
+/** Runs every rule on `value` (the environment, valid or not). */
+export function checkEnvironment(value: unknown, report: Report): void {
+  const env = environmentView(value);
+  for (const rule of RULES) rule.check(env, report);
+}
