@@ -16,6 +16,7 @@
  * modules, but not the providers: except the `slow` ones (the dev diagram needs the stacks
  * run under mocks), which `--fast` skips and `npm run test:slow` checks.
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
@@ -177,10 +178,22 @@ export async function writeDocs(options: DocsOptions = {}): Promise<string[]> {
 // What is generated. Each block loads its sources when rendered, so that `--help` and the
 // marker checks stay fast.
 
-/** A Markdown table; `|` in a cell escaped. */
+/**
+ * One Markdown table cell: `|` escaped (GitHub splits cells on it even inside code), and
+ * outside code spans `<` and `>` as entities, so that `<environment>` is not read as HTML.
+ */
+function cell(text: string): string {
+  return text
+    .replace(/\n/g, " ")
+    .split(/(`[^`]*`)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, "&lt;").replace(/>/g, "&gt;")))
+    .join("")
+    .replace(/(?<!\\)\|/g, "\\|");
+}
+
+/** A Markdown table of cells given as Markdown. */
 export function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) =>
-    `| ${cells.map((c) => c.replace(/\|/g, "\\|").replace(/\n/g, " ")).join(" | ")} |`;
+  const line = (cells: string[]) => `| ${cells.map(cell).join(" | ")} |`;
   return [line(header), `|${header.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n");
 }
 
@@ -248,7 +261,7 @@ async function configurationTable(): Promise<string> {
   const config = root.properties.config;
   const rows: string[][] = [];
   const typeOf = (n: Node): string => {
-    if (Array.isArray(n.enum)) return n.enum.map((v) => JSON.stringify(v)).join(" \\| ");
+    if (Array.isArray(n.enum)) return n.enum.map((v) => JSON.stringify(v)).join(" | ");
     if (n.const !== undefined) return JSON.stringify(n.const);
     if (Array.isArray(n.anyOf)) return [...new Set((n.anyOf as Node[]).map(typeOf))].join(" or ");
     if (n.type === "array") return `array of ${n.items ? typeOf(n.items) : "any"}`;
@@ -415,6 +428,18 @@ export const BLOCKS: readonly Block[] = [
         ]),
       );
     },
+  },
+  {
+    name: "wall-time",
+    file: "docs/scale.md",
+    slow: true,
+    // scripts/wall-time.ts prints the table: it generates and validates environments of 3, 50
+    // and 125 workloads (seconds), so it runs in its own process, as a user runs it.
+    render: () =>
+      execFileSync(process.execPath, ["--import", "tsx", "scripts/wall-time.ts"], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+      }),
   },
   {
     name: "dev-diagram",
