@@ -37,7 +37,7 @@ interface Options {
 
 const command = newCommand(
   "deploy",
-  'Deploys every stack of an environment in phase order through the Pulumi Automation API, with the policy pack on every preview and update (README, "Deployment order").',
+  "Deploys every stack of an environment in phase order through the Pulumi Automation API, with the policy pack on every preview and update (docs/deploy.md).",
 )
   .requiredOption("--env <name>", "environment to deploy (required)")
   .option("--config-file <path>", `environment file${defaultText("Pulumi.<env>.yaml")}`)
