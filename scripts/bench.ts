@@ -64,7 +64,7 @@ function sizeList(value: string): number[] {
 
 const command = newCommand(
   "bench",
-  'Plans generated environments of several sizes, each run in a fresh process, and prints the medians beside a floor measured in the same run (README, "Scale and the benchmark").',
+  "Plans generated environments of several sizes, each run in a fresh process, and prints the medians beside a floor measured in the same run (docs/scale.md).",
 )
   .addOption(
     new Option("--runs <n>", "runs per size (the median is printed)")

@@ -33,7 +33,7 @@ interface Options {
 
 const command = newCommand(
   "pipeline",
-  'Writes the GitHub Actions workflows of an environment (README, "Running in CI").',
+  "Writes the GitHub Actions workflows of an environment (docs/ci.md).",
 )
   .requiredOption("--env <name>", "environment to generate for (required)")
   .option(

@@ -42,7 +42,7 @@ const repeatable = (value: string, previous: string[]) => [...previous, value];
 
 const command = newCommand(
   "plan",
-  'The offline plan of an environment: every stack under mocks in phase order, the fixed point, and the policy pack through its real server (README, "The offline plan").',
+  "The offline plan of an environment: every stack under mocks in phase order, the fixed point, and the policy pack through its real server (docs/plan.md).",
 )
   .requiredOption("--env <name>", "environment to plan (required)")
   .option("--config-file <path>", `environment file${defaultText("Pulumi.<env>.yaml")}`)

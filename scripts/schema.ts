@@ -1,6 +1,6 @@
 /**
  * npm run schema [-- --check]: writes schema/environment.schema.json, the JSON Schema of an
- * environment file that editors read (README, "Editor support"); `--check` writes nothing
+ * environment file that editors read (docs/configuration.md); `--check` writes nothing
  * and exits 1 when the shipped file differs from a fresh one.
  */
 import * as fs from "node:fs";
@@ -15,7 +15,7 @@ interface Options {
 
 const command = newCommand(
   "schema",
-  'Writes schema/environment.schema.json, the JSON Schema of Pulumi.<env>.yaml generated from src/config/schema.ts (README, "Editor support").',
+  "Writes schema/environment.schema.json, the JSON Schema of Pulumi.<env>.yaml generated from src/config/schema.ts (docs/configuration.md; npm run docs writes it too).",
 ).addOption(
   new Option("--check", "write nothing; exit 1 if the shipped file is not up to date").default(
     false,

@@ -1,29 +1,53 @@
 /**
  * The JSON Schema of a whole environment file (`Pulumi.<env>.yaml`), for editors
- * (README, "Editor support"): generated from the one zod schema, never written by hand
- * (`npm run schema` writes schema/environment.schema.json). It states what a schema can:
+ * (docs/configuration.md): generated from the one zod schema, never written by hand
+ * (`npm run docs` writes schema/environment.schema.json). It states what a schema can:
  * the keys, types, patterns, ranges and defaults of each field, the keys Pulumi.yaml
  * requires, and what `pulumi:disable-default-providers` must list. The rules that span the
  * environment (CIDR overlaps, unique names, the replica Region, ...) and the checks of
  * `.refine` are the validator's alone: `npm run plan` reports them.
+ *
+ * The field descriptions have one source, the zod schema's metadata (`.meta({ description })`);
+ * `projectConfig` derives Pulumi.yaml's `config:` declarations from it, and `npm run docs`
+ * writes them there.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import YAML from "yaml";
 import { z } from "zod";
-import { accountId, environmentSchema } from "./schema";
+import { CONFIG_KEYS, accountId, environmentSchema } from "./schema";
 
 const PREFIX = "secrets-hub:";
 const DISABLE_DEFAULT_PROVIDERS = "pulumi:disable-default-providers";
-const PROJECT_FILE = path.join(__dirname, "..", "..", "Pulumi.yaml");
 
 type JsonSchema = Record<string, unknown>;
 
+/** One key as Pulumi.yaml declares it. */
+export interface ProjectKey {
+  description: string;
+  default?: string | number | boolean;
+}
+
+/**
+ * Pulumi.yaml's `config:` declarations, from the zod schema: each key's description (its
+ * `.meta({ description })`) and, for a key whose default is a scalar, that default (Pulumi
+ * gives defaults to scalar keys only, and requires every key declared without one).
+ */
+export function projectConfig(): Record<string, ProjectKey> {
+  const keys: Record<string, ProjectKey> = {};
+  for (const key of CONFIG_KEYS) {
+    const field = environmentSchema.shape[key];
+    const description = z.globalRegistry.get(field)?.description;
+    if (!description) throw new Error(`src/config/schema.ts: ${PREFIX}${key} has no description`);
+    const absent = field.safeParse(undefined);
+    const scalar = absent.success && ["string", "number", "boolean"].includes(typeof absent.data);
+    keys[PREFIX + key] = scalar
+      ? { description, default: absent.data as string | number | boolean }
+      : { description };
+  }
+  return keys;
+}
+
 /** The schema of the environment file: `{ config: { "secrets-hub:<key>": ..., ... } }`. */
 export function environmentFileJsonSchema(): JsonSchema {
-  const project = YAML.parse(fs.readFileSync(PROJECT_FILE, "utf8")) as {
-    config: Record<string, { description?: string; default?: unknown }>;
-  };
+  const project = projectConfig();
   const env = z.toJSONSchema(environmentSchema, {
     io: "input",
     unrepresentable: "any",
@@ -42,21 +66,18 @@ export function environmentFileJsonSchema(): JsonSchema {
   }) as JsonSchema & { properties: Record<string, JsonSchema> };
 
   const keys: Record<string, JsonSchema> = {};
-  for (const [key, schema] of Object.entries(env.properties)) {
-    const description = project.config[PREFIX + key]?.description;
-    keys[PREFIX + key] = description ? { description, ...schema } : schema;
-  }
+  for (const [key, schema] of Object.entries(env.properties)) keys[PREFIX + key] = schema;
   const declared = Object.keys(keys);
   // Pulumi requires every key Pulumi.yaml declares without a default (and so does the validator).
-  const required = Object.entries(project.config)
-    .filter(([key, spec]) => key.startsWith(PREFIX) && spec?.default === undefined)
+  const required = Object.entries(project)
+    .filter(([, spec]) => spec.default === undefined)
     .map(([key]) => key);
 
   return {
     $schema: env.$schema,
     title: "secrets-hub environment file (Pulumi.<env>.yaml)",
     description:
-      "Generated from src/config/schema.ts by `npm run schema`; do not edit. Cross-field rules (CIDR overlaps, unique names, replica Region) are checked by `npm run plan`.",
+      "Generated from src/config/schema.ts by `npm run docs`; do not edit. Cross-field rules (CIDR overlaps, unique names, replica Region) are checked by `npm run plan`.",
     type: "object",
     properties: {
       config: {

@@ -362,20 +362,41 @@ const key = z.strictObject({
 
 export const environmentSchema = z
   .strictObject({
-    /** Environment name; every stack is `<environment>-<account>`. */
     environment: z
       .string()
-      .regex(ENV_NAME, { error: "must be lower-case letters and digits, starting with a letter" }),
-    central: account,
-    workloads: z.array(workload).min(1, { error: "needs at least one workload" }),
-    replicaRegion: region,
-    key: key.prefault({}),
-    rotation,
-    /** Where rotation failures are reported; default: a topic this program creates, no subscription. */
-    alerts: alerts.prefault({}),
-    /** IAM Access Analyzer: one account analyzer per account and Region is AWS's hard limit. */
-    accessAnalyzer: accessAnalyzer.default("create"),
-    /** Pending (unaccepted) peering requests central may have at once (AWS quota L-DC9F7029, default 25). */
+      .regex(ENV_NAME, { error: "must be lower-case letters and digits, starting with a letter" })
+      .meta({
+        description:
+          "Environment name (lower-case letters and digits). Every stack is <environment>-<account>, e.g. dev-central.",
+      }),
+    central: account.meta({
+      description:
+        "The central security account: accountId (12 digits), region, vpcCidr, availabilityZones (2-6), optional subnetPrefixLength, deployRoleArn and existingVpc (vpcId, privateRouteTableIds, subnets, optional secretsManagerEndpointId).",
+    }),
+    workloads: z.array(workload).min(1, { error: "needs at least one workload" }).meta({
+      description:
+        "Workload accounts, one stack each: the fields of central, plus name, applicationRole.trustedServices, secret (schedule, duration, description, tags of its secret) and database (engine postgres|mysql, rotationStrategy single-user|multi-user, secretName, dbName, username, optional engineVersion, instanceClass, allocatedStorage, port, multiAz, backupRetentionDays, applicationUsername, applicationUserCreated, extendedSupport, existing).",
+    }),
+    replicaRegion: region.meta({
+      description:
+        "Region that holds the replica key and every secret replica; must differ from the central region.",
+    }),
+    key: key.prefault({}).meta({
+      description:
+        "CMK settings: deletionWindowInDays (7-30, default 30) and rotationPeriodInDays (90-2560, default 365).",
+    }),
+    rotation: rotation.meta({
+      description:
+        "Secret rotation: schedule (rate(N days), rate(N hours), cron(...) or days 1-1000; default rate(30 days)), optional duration window (1h-24h) and applicationVersion (pinned version of the AWS rotation applications, 1.1.671 or later: earlier ones run on retired Lambda runtimes).",
+    }),
+    alerts: alerts.prefault({}).meta({
+      description:
+        "Where rotation failures (EventBridge RotationFailed/RotationAbandoned/TestRotationFailed, rotation function errors) are reported: emails (subscribed to an SNS topic this program creates, encrypted with its own key), or topicArn (an existing topic). {} for the topic without subscriptions.",
+    }),
+    accessAnalyzer: accessAnalyzer.default("create").meta({
+      description:
+        "IAM Access Analyzer: create (an account analyzer in the central and every secret replica Region), none, or the ARN of an existing analyzer. AWS allows one account analyzer per account and Region.",
+    }),
     maxPendingPeerings: z
       .number()
       .int()
@@ -383,15 +404,25 @@ export const environmentSchema = z
       .max(QUOTAS.pendingPeeringRequests.maximum, {
         error: `must be from 1 to ${QUOTAS.pendingPeeringRequests.maximum}`,
       })
-      .default(QUOTAS.pendingPeeringRequests.defaultValue),
-    /** How central reaches the workload VPCs: `peering` (default) or `transit-gateway`. */
-    connectivity,
-    /** Transit gateway settings (read in transit-gateway mode only); `{}` for AWS's defaults. */
-    transitGateway: transitGateway.prefault({}),
-    /** Protect keys, secrets and databases from replacement and deletion (turn off only in sandboxes). */
-    protectStatefulResources: z.boolean().default(true),
-    /** Tags added to every taggable resource. */
-    tags: tags.default({}),
+      .default(QUOTAS.pendingPeeringRequests.defaultValue)
+      .meta({
+        description: `Pending (unaccepted) VPC peering requests central may have at once: AWS's quota "${QUOTAS.pendingPeeringRequests.name}" (${QUOTAS.pendingPeeringRequests.quotaCode}, default ${QUOTAS.pendingPeeringRequests.defaultValue}). Central requests peerings in rounds of this size.`,
+      }),
+    connectivity: connectivity.meta({
+      description:
+        "How central reaches the workload VPCs: peering (one VPC peering connection per workload; 50, at most 125, per VPC) or transit-gateway (one transit gateway in central shared through AWS RAM, one attachment per workload; same Region only). See docs/connectivity.md.",
+    }),
+    transitGateway: transitGateway.prefault({}).meta({
+      description:
+        "Transit gateway settings, read when connectivity is transit-gateway (any setting is refused in peering mode): optional amazonSideAsn (private ASN), summaryPrefixes (CIDRs covering every workload VPC and not the central one: central routes and rotation egress name these, a constant count), organizationArn (share with the organization instead of each account). {} for the defaults.",
+    }),
+    protectStatefulResources: z.boolean().default(true).meta({
+      description:
+        "Protect keys, secrets and databases from replacement and deletion (turn off only in sandboxes).",
+    }),
+    tags: tags.default({}).meta({
+      description: "Tags added to every taggable resource (map of strings).",
+    }),
   })
   .superRefine((value, ctx) => {
     const report = (issue: Issue) =>

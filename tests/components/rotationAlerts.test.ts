@@ -75,3 +75,19 @@ describe("RotationAlerts", () => {
     ]);
   });
 });
+
+describe("RotationAlerts guards", () => {
+  it("refuses an empty functionNames: no function's errors would raise an alarm", () =>
+    assertRefused(
+      () =>
+        new RotationAlerts("rotation-alerts", {
+          namePrefix: "secrets-hub-dev",
+          accountId: "111111111111",
+          region: "us-east-1",
+          functionNames: [],
+          destination: { kind: "topic" },
+        }),
+      "RotationAlerts rotation-alerts",
+      "functionNames",
+    ));
+});
