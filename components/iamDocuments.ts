@@ -75,7 +75,9 @@ export function secretsKeyPolicy(args: KeyPolicyArgs): PolicyDocument {
   if (accounts.length > 0) {
     const org = args.organizationId;
     statements.push({
-      Sid: org ? "OrganizationDecryptViaSecretsManager" : "WorkloadAccountsDecryptViaSecretsManager",
+      Sid: org
+        ? "OrganizationDecryptViaSecretsManager"
+        : "WorkloadAccountsDecryptViaSecretsManager",
       Effect: "Allow",
       Principal: { AWS: "*" },
       Action: ["kms:Decrypt", "kms:DescribeKey"],

@@ -25,12 +25,7 @@ import {
   RotationStrategy,
 } from "../../components/engines";
 import { organizationIdOf, secretsKeyPolicy } from "../../components/iamDocuments";
-import {
-  ROLE_NAME_MAX,
-  applicationRoleName,
-  databaseIdentifier,
-  environmentNames,
-} from "../names";
+import { ROLE_NAME_MAX, applicationRoleName, databaseIdentifier, environmentNames } from "../names";
 import { partitionOf } from "../topology";
 import { ADOPTION_RULES } from "./adoptionRules";
 import { Path, keyPath } from "./keyPath";

@@ -67,9 +67,7 @@ function allows(statements: Statement[], request: Request): boolean {
       const account = /::(\d{12}):/.exec(request.principal)?.[1];
       const ok = principals.some(
         (p) =>
-          p === "*" ||
-          p === request.principal ||
-          (account && p === `arn:aws:iam::${account}:root`),
+          p === "*" || p === request.principal || (account && p === `arn:aws:iam::${account}:root`),
       );
       if (!ok) return false;
     }
