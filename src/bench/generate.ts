@@ -13,7 +13,17 @@ export interface GenerateOptions {
    * holds every generated workload CIDR (10.64.0.0/10). Default: false.
    */
   summaryPrefixes?: boolean;
+  /**
+   * Transit gateway mode only: share the transit gateway with an organization
+   * (`transitGateway.organizationArn`, o-exampleorg1): the secrets key then grants the
+   * organization, not each account. Default: false, shared with each account.
+   */
+  organization?: boolean;
 }
+
+/** The organization of {@link GenerateOptions.organization}, managed from the central account. */
+export const GENERATED_ORGANIZATION_ARN =
+  "arn:aws:organizations::100000000000:organization/o-exampleorg1";
 
 /** Transit gateway mode: /24 workload VPCs carved from this /10 (16,384 of them). */
 const TGW_WORKLOAD_SPACE = "10.64.0.0/10";
@@ -55,8 +65,12 @@ export function generateEnvironmentFile(
       applicationVersion: "1.1.671",
     },
     ...(tgw ? { "secrets-hub:connectivity": "transit-gateway" } : {}),
-    "secrets-hub:transitGateway":
-      tgw && options.summaryPrefixes ? { summaryPrefixes: [TGW_WORKLOAD_SPACE] } : {},
+    "secrets-hub:transitGateway": tgw
+      ? {
+          ...(options.summaryPrefixes ? { summaryPrefixes: [TGW_WORKLOAD_SPACE] } : {}),
+          ...(options.organization ? { organizationArn: GENERATED_ORGANIZATION_ARN } : {}),
+        }
+      : {},
     "secrets-hub:central": {
       accountId: "100000000000",
       region: "us-east-1",
