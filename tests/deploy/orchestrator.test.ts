@@ -202,7 +202,7 @@ describe("deploy orchestrator", () => {
   });
 });
 
-describe("npm run deploy arguments", function () {
+describe("@slow npm run deploy arguments", function () {
   this.timeout(60000);
   const deploy = (...args: string[]) =>
     spawnSync(

@@ -15,7 +15,7 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const mandatory = (vs: Violation[]) =>
   vs.filter((v) => v.level === "mandatory").map((v) => v.policy);
 
-describe("policy pack over gRPC", function () {
+describe("@slow policy pack over gRPC", function () {
   this.timeout(120000);
   let server: PolicyServer;
   let runs: Map<string, StackRun>;
@@ -188,7 +188,7 @@ describe("policy pack over gRPC", function () {
   });
 });
 
-describe("npm run plan", function () {
+describe("@slow npm run plan", function () {
   this.timeout(180000);
   const plan = (...args: (string | NodeJS.ProcessEnv)[]) =>
     spawnSync(
@@ -205,7 +205,7 @@ describe("npm run plan", function () {
       },
     );
 
-  it("@slow plans dev: four phases, four stacks, converged, exit 0, JSON per the contract, steps in deploy order, no temporary file left", () => {
+  it("plans dev: four phases, four stacks, converged, exit 0, JSON per the contract, steps in deploy order, no temporary file left", () => {
     // The plan's own TMPDIR: whatever it (or the pack process) leaves would show here. It
     // starts with only the compile caches of tsx and ts-node, linked to the shared ones
     // (named by user and by a hash of the configuration, reused across runs).
@@ -294,7 +294,7 @@ describe("npm run plan", function () {
     );
   });
 
-  it("@slow exits 1 naming the rotation policy for a 400-day rotation, verdict first, written to --output", () => {
+  it("exits 1 naming the rotation policy for a 400-day rotation, verdict first, written to --output", () => {
     const file = editedDevFile((c) => (c["secrets-hub:rotation"].schedule = 400));
     const output = path.join(path.dirname(file), "plan.txt");
     const result = plan("--env", "dev", "--config-file", file, "--output", output);

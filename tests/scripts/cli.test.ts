@@ -43,7 +43,7 @@ function assertRefused(run: ScriptRun, message: RegExp): void {
   assert.doesNotMatch(run.stderr, /^\s+at /m, "no stack trace");
 }
 
-describe("command lines", function () {
+describe("@slow command lines", function () {
   this.timeout(60000);
 
   for (const [script, options] of Object.entries(OPTIONS)) {
@@ -96,7 +96,7 @@ describe("command lines", function () {
     assert.equal(entry.file, file);
   });
 
-  it("@slow plan and deploy refuse a bad policy config with every problem, before any stack runs", async () => {
+  it("plan and deploy refuse a bad policy config with every problem, before any stack runs", async () => {
     const file = path.join(tempDir(), "policy.json");
     fs.writeFileSync(
       file,

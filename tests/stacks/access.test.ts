@@ -183,7 +183,7 @@ describe("effective access to the secrets", () => {
     ]);
   });
 
-  it("adopted and multi-user: each role reads its own application secret, never a master secret", async () => {
+  it("@slow adopted and multi-user: each role reads its own application secret, never a master secret", async () => {
     const env = environmentFromFile(path.join(__dirname, "..", "..", "Pulumi.adopt.yaml"));
     const { runs } = await deployed(env);
     assert.ok(
@@ -199,7 +199,7 @@ describe("effective access to the secrets", () => {
     ]);
   });
 
-  it("cross-region: a workload in a third Region reads the replica in its own Region", async () => {
+  it("@slow cross-region: a workload in a third Region reads the replica in its own Region", async () => {
     const env = environmentFromFile(
       editedDevFile((c) => {
         const [, b, w] = c["secrets-hub:workloads"];
@@ -296,7 +296,7 @@ describe("effective access to the secrets", () => {
     ]);
   });
 
-  it("transit gateway shared with the organization: the key names the organization once; each role still reads only its own secret", async () => {
+  it("@slow transit gateway shared with the organization: the key names the organization once; each role still reads only its own secret", async () => {
     const organizationArn = "arn:aws:organizations::111111111111:organization/o-abcdefghij";
     const env = environmentFromFile(
       editedDevFile((c) => {

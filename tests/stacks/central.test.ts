@@ -308,7 +308,7 @@ describe("central stack", () => {
     assert.ok(run.warnings.some((w) => w.includes("peering requested, not accepted yet")));
   });
 
-  it("keeps at most maxPendingPeerings requests unaccepted, in file order, and says who waits", async () => {
+  it("@slow keeps at most maxPendingPeerings requests unaccepted, in file order, and says who waits", async () => {
     const paced = environmentFromFile(
       editedDevFile((c) => (c["secrets-hub:maxPendingPeerings"] = 2)),
     );
@@ -388,7 +388,7 @@ describe("central stack", () => {
     for (const a of alarms) assert.equal(a.inputs.metricName, "Errors");
   });
 
-  it("publishes to an existing topic when alerts.topicArn is set, and creates no analyzer when told", async () => {
+  it("@slow publishes to an existing topic when alerts.topicArn is set, and creates no analyzer when told", async () => {
     const topicArn = "arn:aws:sns:us-east-1:111111111111:security-alerts";
     const custom = environmentFromFile(
       editedDevFile((c) => {
@@ -403,7 +403,7 @@ describe("central stack", () => {
     assert.equal(ofType(run, "aws:kms/key:Key").length, 1);
   });
 
-  it("a sandbox environment may relax protection; the default protects keys, secrets and databases", async () => {
+  it("@slow a sandbox environment may relax protection; the default protects keys, secrets and databases", async () => {
     const sandbox = environmentFromFile(
       editedDevFile((c) => (c["secrets-hub:protectStatefulResources"] = false)),
     );
