@@ -31,7 +31,7 @@ const OPTIONS: Record<string, string[]> = {
     "--expect-no-changes",
     "--install-cli",
   ],
-  bench: ["--runs", "--sizes"],
+  bench: ["--runs", "--sizes", "--connectivity", "--write-docs"],
   pipeline: ["--env", "--config-file", "--max-parallel", "--output", "--pull-request"],
   schema: ["--check"],
 };
