@@ -375,7 +375,7 @@ async function main(options: {
     }
     console.log(lines.join("\n"));
     if (options.writeDocs) {
-      writeGenerated(DOCS, lines.join("\n"));
+      await writeGenerated(DOCS, lines.join("\n"));
       console.log(`\nwrote ${path.relative(process.cwd(), DOCS)}`);
     }
   } finally {
@@ -384,15 +384,21 @@ async function main(options: {
   return EXIT.ok;
 }
 
-/** Replaces what lies between the bench markers of `file` with `text`. */
-export function writeGenerated(file: string, text: string): void {
+/**
+ * Replaces what lies between the bench markers of `file` with `text`, formatted by Prettier
+ * with the project's settings (so that `prettier --check` keeps passing).
+ */
+export async function writeGenerated(file: string, text: string): Promise<void> {
   const doc = fs.readFileSync(file, "utf8");
   const [open, close] = BENCH_MARKERS;
   const start = doc.indexOf(open);
   const end = doc.indexOf(close);
   if (start < 0 || end < start)
     throw new UsageError(`--write-docs: ${file} has no ${open} … ${close} block`, "--write-docs");
-  fs.writeFileSync(file, `${doc.slice(0, start + open.length)}\n\n${text}\n\n${doc.slice(end)}`);
+  const updated = `${doc.slice(0, start + open.length)}\n\n${text}\n\n${doc.slice(end)}`;
+  const prettier = await import("prettier");
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(updated, { ...options, filepath: file }));
 }
 
 runCli(command, main);
