@@ -24,15 +24,41 @@ export interface KeyPolicyArgs {
   accountId: string;
   /** Region the key lives in (the `kms:ViaService` condition names it). */
   region: string;
-  /** Workload application roles that may decrypt their secrets through Secrets Manager. */
-  readerRoleArns: readonly string[];
+  /** Accounts of the workloads whose application roles decrypt their secrets. */
+  readerAccountIds: readonly string[];
+  /**
+   * The organization of those accounts (`o-…`), when the environment names it: the grant then
+   * names the organization instead of each account, and stays the same size for any number of
+   * workloads. Default: each account.
+   */
+  organizationId?: string;
+}
+
+/** `o-…` of an organization ARN (`arn:aws:organizations::<management>:organization/o-…`). */
+export function organizationIdOf(organizationArn: string): string {
+  return organizationArn.slice(organizationArn.lastIndexOf("/") + 1);
 }
 
 /**
  * The key policy of the secrets CMK (and of each replica, with the replica's region): root
  * administration, which delegates to IAM in the owner account (the rotation functions'
  * roles get their key rights from IAM policies), and Decrypt/DescribeKey for the workload
- * roles of other accounts only through Secrets Manager.
+ * accounts only through Secrets Manager of the key's Region.
+ *
+ * The grant names the callers' accounts, not their roles, so that it does not grow by an
+ * ARN per workload: `Principal: "*"` narrowed by `aws:PrincipalOrgID` (the organization, a
+ * constant size) or by `kms:CallerAccount` (12 digits per account, 15 bytes in the JSON), and
+ * always `kms:ViaService` = `secretsmanager.<region>.amazonaws.com`. AWS KMS: "Do not set
+ * the Principal to an asterisk (*) in any key policy statement that allows permissions
+ * unless you use conditions to limit the key policy" (docs.aws.amazon.com/kms/latest/
+ * developerguide/determining-access-key-policy.html); kms:CallerAccount "allow[s] or den[ies]
+ * access to all identities (users and roles) in an AWS account" and kms:ViaService limits use
+ * to requests from the named service (…/developerguide/conditions-kms.html); aws:PrincipalOrgID
+ * compares the caller's organization (docs.aws.amazon.com/IAM/latest/UserGuide/
+ * reference_policies_condition-keys.html). Which role reads which secret is decided where it
+ * always was: each secret's resource policy names its one role ({@link secretReadPolicy}) and
+ * each role's identity policy names its own secret and the keys; a cross-account read needs
+ * all three (tests/stacks/access.test.ts evaluates them).
  */
 export function secretsKeyPolicy(args: KeyPolicyArgs): PolicyDocument {
   const via = secretsManagerService(args.region);
@@ -45,14 +71,22 @@ export function secretsKeyPolicy(args: KeyPolicyArgs): PolicyDocument {
       Resource: "*",
     },
   ];
-  if (args.readerRoleArns.length > 0) {
+  const accounts = [...new Set(args.readerAccountIds)].sort();
+  if (accounts.length > 0) {
+    const org = args.organizationId;
     statements.push({
-      Sid: "WorkloadApplicationRolesDecryptViaSecretsManager",
+      Sid: org
+        ? "OrganizationDecryptViaSecretsManager"
+        : "WorkloadAccountsDecryptViaSecretsManager",
       Effect: "Allow",
-      Principal: { AWS: [...args.readerRoleArns].sort() },
+      Principal: { AWS: "*" },
       Action: ["kms:Decrypt", "kms:DescribeKey"],
       Resource: "*",
-      Condition: { StringEquals: { "kms:ViaService": via } },
+      Condition: {
+        StringEquals: org
+          ? { "kms:ViaService": via, "aws:PrincipalOrgID": org }
+          : { "kms:ViaService": via, "kms:CallerAccount": accounts },
+      },
     });
   }
   return { Version: "2012-10-17", Statement: statements };

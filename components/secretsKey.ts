@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretsKeyPolicy } from "./iamDocuments";
+import { organizationIdOf, secretsKeyPolicy } from "./iamDocuments";
 import { toJson } from "./policyJson";
 
 /** Arguments of {@link SecretsKey}. */
@@ -22,8 +22,17 @@ export interface SecretsKeyArgs {
   deletionWindowInDays?: number;
   /** Automatic key rotation period, 90-2560 days. Default: 365. */
   rotationPeriodInDays?: number;
-  /** Workload application roles granted Decrypt/DescribeKey through Secrets Manager. Default: none. */
-  readerRoleArns?: readonly string[];
+  /**
+   * Accounts of the workload application roles granted Decrypt/DescribeKey through Secrets
+   * Manager (the key policy names accounts, not roles: see `secretsKeyPolicy`). Default: none.
+   */
+  readerAccountIds?: readonly string[];
+  /**
+   * The organization that holds those accounts (`arn:aws:organizations::…:organization/o-…`):
+   * the grant then names the organization once, whatever the number of workloads. Default:
+   * none, the grant lists each account.
+   */
+  organizationArn?: string;
   /** Protect both keys from replacement and deletion. Default: true. */
   protect?: boolean;
   /** Tags for every taggable child. Default: none. */
@@ -70,7 +79,9 @@ export class SecretsKey extends pulumi.ComponentResource {
         secretsKeyPolicy({
           accountId: args.accountId,
           region,
-          readerRoleArns: args.readerRoleArns ?? [],
+          readerAccountIds: args.readerAccountIds ?? [],
+          organizationId:
+            args.organizationArn === undefined ? undefined : organizationIdOf(args.organizationArn),
         }),
       );
 

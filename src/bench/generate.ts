@@ -16,7 +16,17 @@ export interface GenerateOptions {
    * CIDR (10.64.0.0/10). Default: false.
    */
   summaryPrefixes?: boolean;
+  /**
+   * Transit gateway mode only: share the transit gateway with an organization
+   * (`transitGateway.organizationArn`, o-exampleorg1): the secrets key then grants the
+   * organization, not each account. Default: false, shared with each account.
+   */
+  organization?: boolean;
 }
+
+/** The organization of {@link GenerateOptions.organization}, managed from the central account. */
+export const GENERATED_ORGANIZATION_ARN =
+  "arn:aws:organizations::100000000000:organization/o-exampleorg1";
 
 /**
  * An environment file with `workloads` workload accounts: distinct 12-digit ids, disjoint
@@ -52,7 +62,10 @@ export function generateEnvironmentFile(
       applicationVersion: "1.1.671",
     },
     ...(named ? { "secrets-hub:connectivity": mode.name } : {}),
-    "secrets-hub:transitGateway": summary ? { summaryPrefixes: [summary] } : {},
+    "secrets-hub:transitGateway": {
+      ...(summary ? { summaryPrefixes: [summary] } : {}),
+      ...(options.organization ? { organizationArn: GENERATED_ORGANIZATION_ARN } : {}),
+    },
     "secrets-hub:central": {
       accountId: "100000000000",
       region: "us-east-1",

@@ -83,6 +83,8 @@ export interface EnvironmentView {
     readonly durationHours?: number;
   };
   readonly transitGateway: {
+    /** `transitGateway.organizationArn` as a string, in transit gateway mode only. */
+    readonly organizationArn?: string;
     /** The prefixes that are IPv4 blocks, in order; undefined when the key is not a list. */
     readonly summaryPrefixes?: readonly string[];
     readonly given: Given;
@@ -110,6 +112,10 @@ export function environmentView(value: unknown): EnvironmentView {
       durationHours: durationHours(rotation.duration),
     },
     transitGateway: {
+      organizationArn:
+        asString(env.connectivity) === "transit-gateway"
+          ? asString(transitGateway.organizationArn)
+          : undefined,
       summaryPrefixes: Array.isArray(transitGateway.summaryPrefixes)
         ? transitGateway.summaryPrefixes.filter(
             (p): p is string => typeof p === "string" && cidrRange(p) !== undefined,

@@ -107,6 +107,13 @@ export interface ScaleFacts {
   raisedQuotas(workloads: number): Record<string, Record<string, number>>;
   /** `npm run bench`'s default sizes. */
   benchSizes: number[];
+  /**
+   * Whether the generated environment shares with an organization
+   * (`transitGateway.organizationArn`), so that the secrets key grants it and not each account.
+   */
+  organization: boolean;
+  /** The heading of the mode's table in the bench's output and in docs/scale.md. */
+  benchHeading: string;
   /** Provider modules beyond the common ones that the mode's resources load, for the bench's floor. */
   sdkModules: string[];
 }

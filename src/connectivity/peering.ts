@@ -138,6 +138,8 @@ export const peering: ConnectivityMode = {
       return config;
     },
     benchSizes: [3, 10, 50, 125],
+    organization: false,
+    benchHeading: "Peering (quotas raised in the policy config as each size needs):",
     // Peering connections and routes are in aws.ec2, which the floor loads anyway.
     sdkModules: [],
   },

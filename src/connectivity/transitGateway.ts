@@ -111,7 +111,10 @@ export const transitGateway: ConnectivityMode = {
     summaryPrefix: "10.64.0.0/10",
     // No peering: the peering quotas keep their defaults.
     raisedQuotas: () => ({}),
-    benchSizes: [125, 250, 500],
+    benchSizes: [125, 500, 1000],
+    organization: true,
+    benchHeading:
+      "Transit gateway (one summary prefix, shared with the organization, default quotas):",
     sdkModules: ["aws.ec2transitgateway.TransitGateway", "aws.ram.ResourceShare"],
   },
   resources: async () => (await import("./transitGatewayResources")).transitGatewayResources,

@@ -225,7 +225,9 @@ async function foundation(
       aliasName: `${prefix}-secrets`,
       deletionWindowInDays: env.key.deletionWindowInDays,
       rotationPeriodInDays: env.key.rotationPeriodInDays,
-      readerRoleArns: ready.map((r) => r.peer.outputs.applicationRoleArn),
+      readerAccountIds: ready.map((r) => r.workload.accountId),
+      // A transit gateway shared with the organization reaches only its member accounts.
+      organizationArn: env.transitGateway.organizationArn,
       protect,
       tags,
     },

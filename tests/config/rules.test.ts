@@ -242,10 +242,10 @@ const violations: [Rule, string, (env: Record<string, any>) => void, string, Reg
   ],
   [
     rules.keyPolicyFits,
-    "400 workloads with 40-character names",
-    (env) => (env.workloads = workloadsLike(env.workloads[0], 400, "w".repeat(36))),
+    "2,200 workload accounts listed one by one",
+    (env) => (env.workloads = workloadsLike(env.workloads[0], 2200)),
     "secrets-hub:workloads",
-    /^make the secrets key policy \d{5} bytes \(one role ARN per workload\); KMS allows at most 32768: split the environment or shorten the environment and workload names$/,
+    /^make the secrets key policy 33\d{3} bytes \(one account id per workload account\); KMS allows at most 32768: name the organization \(secrets-hub:transitGateway\.organizationArn, transit gateway mode\) or split the environment$/,
   ],
 ];
 
@@ -391,8 +391,19 @@ const accepted: [Rule, string, (env: Record<string, any>) => void][] = [
   ],
   [
     rules.keyPolicyFits,
-    "125 workloads with 40-character names",
-    (env) => (env.workloads = workloadsLike(env.workloads[0], 125, "w".repeat(36))),
+    "2,100 workload accounts listed one by one, whatever their names",
+    (env) => (env.workloads = workloadsLike(env.workloads[0], 2100, "w".repeat(36))),
+  ],
+  [
+    rules.keyPolicyFits,
+    "5,000 workloads of a named organization",
+    (env) => {
+      env.workloads = workloadsLike(env.workloads[0], 5000);
+      env.connectivity = "transit-gateway";
+      env.transitGateway = {
+        organizationArn: "arn:aws:organizations::111111111111:organization/o-abcdefghij",
+      };
+    },
   ],
 ];
 

@@ -111,12 +111,8 @@ describe("pipeline workflow", function () {
   const env = devEnvironment();
   let generatedDir: string;
   let big: Environment;
-  let help: Promise<CliRun>;
-  let badEnv: Promise<CliRun>;
 
   before(async () => {
-    help = cli("--help");
-    badEnv = cli("--env", "nosuchenv");
     parser = await import("@actions/workflow-parser");
     generatedDir = tempDir();
     const file = path.join(generatedDir, "Pulumi.scale125.yaml");
@@ -404,13 +400,13 @@ describe("pipeline workflow", function () {
     );
   });
 
-  it("CLI: --help lists every option with its default (exit 0); an unknown --env exits 2", async () => {
-    const shown = await help;
+  it("@slow CLI: --help lists every option with its default (exit 0); an unknown --env exits 2", async () => {
+    // Its own processes, started only here (npm run test:slow).
+    const [shown, refused] = await Promise.all([cli("--help"), cli("--env", "nosuchenv")]);
     assert.equal(shown.status, 0, shown.stderr);
     for (const option of ["--env", "--config-file", "--max-parallel", "--output", "--pull-request"])
       assert.ok(shown.stdout.includes(option), option);
     assert.match(shown.stdout, /default: 4/);
-    const refused = await badEnv;
     assert.equal(refused.status, 2);
     assert.match(refused.stderr, /Pulumi\.nosuchenv\.yaml/);
   });

@@ -10,7 +10,7 @@ const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const mandatory = (vs: Violation[]) =>
   vs.filter((v) => v.level === "mandatory").map((v) => v.policy);
 
-describe("policy pack over gRPC", function () {
+describe("@slow policy pack over gRPC", function () {
   this.timeout(120000);
   let server: PolicyServer;
   let runs: Map<string, StackRun>;

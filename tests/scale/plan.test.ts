@@ -151,13 +151,16 @@ describe("@slow scale", function () {
     const policy = central.resources
       .filter((r) => r.type === "aws:kms/key:Key")
       .map((r) => String(r.inputs.policy))
-      .find((p) => p.includes("WorkloadApplicationRolesDecryptViaSecretsManager"))!;
+      .find((p) => p.includes("WorkloadAccountsDecryptViaSecretsManager"))!;
     assert.ok(Buffer.byteLength(policy) < 32768, `${Buffer.byteLength(policy)} bytes`);
-    // One statement lists every workload role: the policy grows by one ARN per workload.
+    // One statement lists every workload account: the policy grows by one account id
+    // (15 bytes) per workload.
     const grants = (
-      JSON.parse(policy) as { Statement: { Sid: string; Principal: { AWS: string[] } }[] }
-    ).Statement.find((s) => s.Sid === "WorkloadApplicationRolesDecryptViaSecretsManager")!;
-    assert.equal(grants.Principal.AWS.length, 125);
+      JSON.parse(policy) as {
+        Statement: { Sid: string; Condition: { StringEquals: Record<string, string[]> } }[];
+      }
+    ).Statement.find((s) => s.Sid === "WorkloadAccountsDecryptViaSecretsManager")!;
+    assert.equal(grants.Condition.StringEquals["kms:CallerAccount"].length, 125);
     // 127 outbound rules (2 to the endpoint subnets, 125 database ports): three groups.
     const app = central.resources.find(
       (r) => r.type === "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",

@@ -34,7 +34,7 @@ const OPTIONS: Record<string, string[]> = {
     "--expect-no-changes",
     "--install-cli",
   ],
-  bench: ["--runs", "--sizes"],
+  bench: ["--runs", "--sizes", "--connectivity", "--write-docs"],
   pipeline: ["--env", "--config-file", "--max-parallel", "--output", "--pull-request"],
   schema: ["--check"],
 };
@@ -46,7 +46,7 @@ function assertRefused(run: ScriptRun, message: RegExp): void {
   assert.doesNotMatch(run.stderr, /^\s+at /m, "no stack trace");
 }
 
-describe("command lines", function () {
+describe("@slow command lines", function () {
   this.timeout(60000);
 
   for (const [script, options] of Object.entries(OPTIONS)) {
@@ -99,7 +99,7 @@ describe("command lines", function () {
     assert.equal(entry.file, file);
   });
 
-  it("@slow plan and deploy refuse a bad policy config with every problem, before any stack runs", async () => {
+  it("plan and deploy refuse a bad policy config with every problem, before any stack runs", async () => {
     const file = path.join(tempDir(), "policy.json");
     fs.writeFileSync(
       file,

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { editedDevFile } from "../harness";
 
-describe("npm run deploy arguments", function () {
+describe("@slow npm run deploy arguments", function () {
   this.timeout(60000);
   const deploy = (...args: string[]) =>
     spawnSync(

@@ -10,7 +10,7 @@ import { runScript, tempDir } from "../harness";
 const EXTRA_PACK = path.join(__dirname, "..", "fixtures", "extra-pack");
 const POLICY = "kms-key-description-prefix";
 
-describe("npm run plan -- --policy-pack", function () {
+describe("@slow npm run plan -- --policy-pack", function () {
   this.timeout(120000);
   const dir = tempDir();
   const config = (name: string, value: unknown) => {
@@ -19,7 +19,7 @@ describe("npm run plan -- --policy-pack", function () {
     return file;
   };
 
-  it("@slow evaluates a further pack beside secrets-hub-guard: its mandatory violations name it and fail the plan", async () => {
+  it("evaluates a further pack beside secrets-hub-guard: its mandatory violations name it and fail the plan", async () => {
     const [clean, failing] = await Promise.all([
       runScript("plan", ["--env", "dev", "--json", "--policy-pack", EXTRA_PACK]),
       runScript("plan", [
@@ -52,7 +52,7 @@ describe("npm run plan -- --policy-pack", function () {
     // The text plan shows the pack too (tests/offline/plan.test.ts: "(extra-pack; dev-central)").
   });
 
-  it("@slow refuses a bad pack config with exit 2 before any stack runs", async () => {
+  it("refuses a bad pack config with exit 2 before any stack runs", async () => {
     // An environment whose plan takes minutes: the refusal comes in seconds, so it came first.
     const env = path.join(dir, "Pulumi.big.yaml");
     fs.writeFileSync(env, generateEnvironmentFile("big", 100));

@@ -3,7 +3,7 @@
 // a cross-account read of a secret encrypted with a customer-managed key).
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { deployed, devEnvironment, editedDevFile, ofType, policyOf } from "../harness";
+import { deployed, devEnvironment, editedDevFile, ofType, one, policyOf } from "../harness";
 import { environmentFromFile } from "../../src/config";
 import type { Environment } from "../../src/config";
 import type { StackRun } from "../../src/offline/runStack";
@@ -28,10 +28,35 @@ function matches(pattern: string, value: string): boolean {
   return new RegExp(`^${re}$`).test(value);
 }
 
-function allows(
-  statements: Statement[],
-  request: { action: string; resource?: string; principal?: string; viaService?: string },
-): boolean {
+/** What a request carries that the policies test: its principal and its context keys. */
+interface Request {
+  action: string;
+  resource?: string;
+  /** The calling role's ARN (absent: an identity policy, which has no Principal). */
+  principal?: string;
+  /** Global and KMS condition keys of the request (aws:PrincipalOrgID, kms:ViaService, …). */
+  context?: Record<string, string>;
+}
+
+/** Context keys of a role's request through Secrets Manager of `region`. */
+function contextOf(role: string, region: string, organizationId?: string): Record<string, string> {
+  const account = /::(\d{12}):/.exec(role)![1];
+  return {
+    "kms:ViaService": `secretsmanager.${region}.amazonaws.com`,
+    "kms:CallerAccount": account,
+    "aws:PrincipalAccount": account,
+    "aws:PrincipalArn": role,
+    ...(organizationId ? { "aws:PrincipalOrgID": organizationId } : {}),
+  };
+}
+
+/**
+ * IAM's evaluation of one policy's Allow statements (no Deny is written): the action, the
+ * resource, the principal (a role, its account's root, or `*`) and every condition, each of
+ * its keys matching one of its values. A condition key the request lacks fails, as in AWS;
+ * an operator this evaluator does not know fails the test rather than being skipped.
+ */
+function allows(statements: Statement[], request: Request): boolean {
   return statements.some((s) => {
     if (s.Effect !== "Allow") return false;
     if (!list(s.Action).some((a) => matches(a, request.action))) return false;
@@ -41,12 +66,18 @@ function allows(
       const principals = list(s.Principal?.AWS);
       const account = /::(\d{12}):/.exec(request.principal)?.[1];
       const ok = principals.some(
-        (p) => p === request.principal || (account && p === `arn:aws:iam::${account}:root`),
+        (p) =>
+          p === "*" || p === request.principal || (account && p === `arn:aws:iam::${account}:root`),
       );
       if (!ok) return false;
     }
-    const via = s.Condition?.StringEquals?.["kms:ViaService"];
-    if (via !== undefined && !list(via).includes(request.viaService ?? "")) return false;
+    for (const [operator, keys] of Object.entries(s.Condition ?? {})) {
+      assert.equal(operator, "StringEquals", `condition operator ${operator} is not evaluated`);
+      for (const [key, values] of Object.entries(keys)) {
+        const actual = request.context?.[key];
+        if (actual === undefined || !list(values).includes(actual)) return false;
+      }
+    }
     return true;
   });
 }
@@ -56,8 +87,35 @@ interface Grant {
   secret: string;
 }
 
-/** Every (role, secret copy) pair that AWS would let read and decrypt. */
-function effectiveReads(env: Environment, runs: Map<string, StackRun>): Grant[] {
+/** A principal that may try to read: its label, role ARN and identity policy statements. */
+interface Reader {
+  label: string;
+  role: string;
+  identity: Statement[];
+  /** An account outside the environment's organization. Default: a member. */
+  outsider?: boolean;
+}
+
+/** Every workload's application role, with the identity policies its stack declares. */
+function applicationReaders(env: Environment, runs: Map<string, StackRun>): Reader[] {
+  return env.workloads.map((w) => {
+    const run = runs.get(`${env.environment}-${w.name}`)!;
+    return {
+      label: w.name,
+      role: run.outputs.applicationRoleArn as string,
+      identity: ofType(run, "aws:iam/rolePolicy:RolePolicy").flatMap(
+        (p) => policyOf(p).Statement as Statement[],
+      ),
+    };
+  });
+}
+
+/** Every (reader, secret copy) pair that AWS would let read and decrypt. */
+function effectiveReads(
+  env: Environment,
+  runs: Map<string, StackRun>,
+  readers: Reader[] = applicationReaders(env, runs),
+): Grant[] {
   const central = runs.get(`${env.environment}-central`)!;
   const secrets = ofType(central, "aws:secretsmanager/secret:Secret");
   const policies = ofType(central, "aws:secretsmanager/secretPolicy:SecretPolicy");
@@ -69,13 +127,10 @@ function effectiveReads(env: Environment, runs: Map<string, StackRun>): Grant[] 
     [env.central.region]: central.outputs.kmsKeyArn as string,
     ...(central.outputs.replicaKmsKeyArns as Record<string, string>),
   };
+  // Every workload account is a member of the organization the environment names.
+  const organization = env.transitGateway.organizationArn?.split("/").pop();
   const grants: Grant[] = [];
-  for (const w of env.workloads) {
-    const run = runs.get(`${env.environment}-${w.name}`)!;
-    const role = run.outputs.applicationRoleArn as string;
-    const identity = ofType(run, "aws:iam/rolePolicy:RolePolicy").flatMap(
-      (p) => policyOf(p).Statement as Statement[],
-    );
+  for (const { label: reader, role, identity, outsider } of readers) {
     for (const secret of secrets) {
       const name = String(secret.inputs.name);
       const label = secret.name.replace(/-secret$/, "");
@@ -90,27 +145,29 @@ function effectiveReads(env: Environment, runs: Map<string, StackRun>): Grant[] 
       for (const region of copies) {
         // Secrets Manager appends six random characters to the name in the ARN.
         const arn = `arn:aws:secretsmanager:${region}:${env.central.accountId}:secret:${name}-Ab12Cd`;
-        const via = `secretsmanager.${region}.amazonaws.com`;
+        const context = contextOf(role, region, outsider ? undefined : organization);
         const key = keys.find((k) => (k.inputs.region ?? env.central.region) === region)!;
         const read =
           resourcePolicy !== undefined &&
-          allows(identity, { action: "secretsmanager:GetSecretValue", resource: arn }) &&
+          allows(identity, { action: "secretsmanager:GetSecretValue", resource: arn, context }) &&
           allows(policyOf(resourcePolicy).Statement, {
             action: "secretsmanager:GetSecretValue",
             principal: role,
+            context,
           }) &&
-          allows(identity, { action: "kms:Decrypt", resource: keyArns[region], viaService: via }) &&
-          allows(policyOf(key).Statement, {
-            action: "kms:Decrypt",
-            principal: role,
-            viaService: via,
-          });
-        if (read) grants.push({ role: w.name, secret: `${label}@${region}` });
+          allows(identity, { action: "kms:Decrypt", resource: keyArns[region], context }) &&
+          allows(policyOf(key).Statement, { action: "kms:Decrypt", principal: role, context });
+        if (read) grants.push({ role: reader, secret: `${label}@${region}` });
       }
     }
   }
   return grants;
 }
+
+/** An identity policy that allows everything a reader could ask for, on every resource. */
+const ANYTHING: Statement[] = [
+  { Effect: "Allow", Action: ["secretsmanager:*", "kms:*"], Resource: "*" },
+];
 
 describe("effective access to the secrets", () => {
   it("dev: each application role reads its own secret, in its Region and the DR Region, and nothing else", async () => {
@@ -126,7 +183,7 @@ describe("effective access to the secrets", () => {
     ]);
   });
 
-  it("adopted and multi-user: each role reads its own application secret, never a master secret", async () => {
+  it("@slow adopted and multi-user: each role reads its own application secret, never a master secret", async () => {
     const env = environmentFromFile(path.join(__dirname, "..", "..", "Pulumi.adopt.yaml"));
     const { runs } = await deployed(env);
     assert.ok(
@@ -142,7 +199,7 @@ describe("effective access to the secrets", () => {
     ]);
   });
 
-  it("cross-region: a workload in a third Region reads the replica in its own Region", async () => {
+  it("@slow cross-region: a workload in a third Region reads the replica in its own Region", async () => {
     const env = environmentFromFile(
       editedDevFile((c) => {
         const [, b, w] = c["secrets-hub:workloads"];
@@ -195,5 +252,83 @@ describe("effective access to the secrets", () => {
         "secretsmanager.eu-west-1.amazonaws.com",
       ]);
     }
+  });
+
+  /**
+   * The key policy grants whole accounts (or the organization): the secret resource policies
+   * alone keep each secret to its one role. Readers with an identity policy that allows
+   * everything: every application role, another role in each workload account, a role of
+   * an account outside the environment.
+   */
+  function greedyReaders(env: Environment, runs: Map<string, StackRun>): Reader[] {
+    return [
+      ...applicationReaders(env, runs).map((r) => ({ ...r, identity: ANYTHING })),
+      ...env.workloads.map((w) => ({
+        label: `${w.name}/other`,
+        role: `arn:aws:iam::${w.accountId}:role/other`,
+        identity: ANYTHING,
+      })),
+      {
+        label: "outsider",
+        role: "arn:aws:iam::999999999999:role/reader",
+        identity: ANYTHING,
+        outsider: true,
+      },
+    ];
+  }
+
+  it("dev, account grants: no role reads another's secret, even allowed everything by its own account", async () => {
+    const env = devEnvironment();
+    const { runs } = await deployed(env);
+    const key = policyOf(one(runs.get("dev-central")!, "aws:kms/key:Key", "secrets-key"));
+    assert.deepEqual(key.Statement[1].Condition.StringEquals["kms:CallerAccount"], [
+      "222222222222",
+      "333333333333",
+      "444444444444",
+    ]);
+    assert.deepEqual(effectiveReads(env, runs, greedyReaders(env, runs)), [
+      { role: "workload-a", secret: "workload-a-db@us-east-1" },
+      { role: "workload-a", secret: "workload-a-db@us-west-2" },
+      { role: "workload-b", secret: "workload-b-db@us-east-1" },
+      { role: "workload-b", secret: "workload-b-db@us-west-2" },
+      { role: "workload-c", secret: "workload-c-db@us-east-1" },
+      { role: "workload-c", secret: "workload-c-db@us-west-2" },
+    ]);
+  });
+
+  it("@slow transit gateway shared with the organization: the key names the organization once; each role still reads only its own secret", async () => {
+    const organizationArn = "arn:aws:organizations::111111111111:organization/o-abcdefghij";
+    const env = environmentFromFile(
+      editedDevFile((c) => {
+        c["secrets-hub:connectivity"] = "transit-gateway";
+        c["secrets-hub:transitGateway"] = { organizationArn };
+      }),
+    );
+    const { runs, converged } = await deployed(env, { converge: true });
+    assert.equal(converged, true);
+    const central = runs.get("dev-central")!;
+    for (const key of [
+      one(central, "aws:kms/key:Key", "secrets-key"),
+      one(central, "aws:kms/replicaKey:ReplicaKey"),
+    ]) {
+      const grant = (policyOf(key).Statement as Statement[])[1];
+      assert.deepEqual(grant.Principal, { AWS: "*" });
+      assert.equal(grant.Condition?.StringEquals?.["aws:PrincipalOrgID"], "o-abcdefghij");
+      assert.match(
+        String(grant.Condition?.StringEquals?.["kms:ViaService"]),
+        /^secretsmanager\.us-(east-1|west-2)\.amazonaws\.com$/,
+      );
+      assert.equal(grant.Condition?.StringEquals?.["kms:CallerAccount"], undefined);
+    }
+    const own = [
+      { role: "workload-a", secret: "workload-a-db@us-east-1" },
+      { role: "workload-a", secret: "workload-a-db@us-west-2" },
+      { role: "workload-b", secret: "workload-b-db@us-east-1" },
+      { role: "workload-b", secret: "workload-b-db@us-west-2" },
+      { role: "workload-c", secret: "workload-c-db@us-east-1" },
+      { role: "workload-c", secret: "workload-c-db@us-west-2" },
+    ];
+    assert.deepEqual(effectiveReads(env, runs), own);
+    assert.deepEqual(effectiveReads(env, runs, greedyReaders(env, runs)), own);
   });
 });

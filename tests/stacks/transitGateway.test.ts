@@ -22,7 +22,7 @@ const tgwFile = (settings: Record<string, unknown>) =>
     c["secrets-hub:transitGateway"] = settings;
   });
 
-describe("transit gateway connectivity", () => {
+describe("@slow transit gateway connectivity", () => {
   const env = environmentFromFile(tgwFile({}));
   const summarized = environmentFromFile(tgwFile({ summaryPrefixes: SUMMARIES }));
   let runs: Map<string, StackRun>;

@@ -6,10 +6,9 @@
 import { RDS_INSTANCE_IDENTIFIER } from "../../../kernel/engines";
 import type { Engine, RotationStrategy } from "../../../kernel/engines";
 import { partitionOf } from "../../../kernel/partitions";
-import { secretsKeyPolicy } from "../../../components/iamDocuments";
+import { organizationIdOf, secretsKeyPolicy } from "../../../components/iamDocuments";
 import {
   ROLE_NAME_MAX,
-  applicationRoleArn,
   applicationRoleName,
   databaseIdentifier,
   environmentNames,
@@ -159,38 +158,37 @@ export const deployRoleInAccount: Rule = {
 export const KEY_POLICY_MAX_BYTES = 32_768;
 
 /**
- * The secrets key policy (and each replica's) names every workload's application role: built
- * with the real builder (`secretsKeyPolicy`) and the derived role ARNs, in the Region of
- * the longest name (the `kms:ViaService` condition names it), it must fit KMS's limit.
+ * The secrets key policy (and each replica's) grants the workload accounts: built with the
+ * real builder (`secretsKeyPolicy`), in the Region of the longest name (the `kms:ViaService`
+ * condition names it), it must fit KMS's limit. Naming the organization it has a constant
+ * size; listing the accounts it grows by 15 bytes per workload account (about 2,150 fit).
  */
 export const keyPolicyFits: Rule = {
   name: "key-policy-fits",
   check(env, report) {
-    const environment = env.environment;
     const central = env.central;
-    if (environment === undefined || central.region === undefined) return;
-    const partition = partitionOf(central.region);
-    const roles = env.workloads.flatMap((w) =>
-      w.name === undefined || w.accountId === undefined
-        ? []
-        : [applicationRoleArn(partition, w.accountId, environment, w.name)],
-    );
+    if (central.region === undefined) return;
+    const accounts = env.workloads.flatMap((w) => (w.accountId === undefined ? [] : [w.accountId]));
     const regions = [central.region, env.replicaRegion, ...env.workloads.map((w) => w.region)];
     const region = regions.reduce<string>(
       (longest, r) => (r !== undefined && r.length > longest.length ? r : longest),
       central.region,
     );
+    const organizationArn = env.transitGateway.organizationArn;
+    const organizationId =
+      organizationArn === undefined ? undefined : organizationIdOf(organizationArn);
     const policy = secretsKeyPolicy({
       accountId: central.accountId ?? "000000000000",
       region,
-      readerRoleArns: roles,
+      readerAccountIds: accounts,
+      organizationId,
     });
     const bytes = Buffer.byteLength(JSON.stringify(policy), "utf8");
     if (bytes <= KEY_POLICY_MAX_BYTES) return;
     report({
       path: ["workloads"],
-      input: roles.length,
-      message: `make the secrets key policy ${bytes} bytes (one role ARN per workload); KMS allows at most ${KEY_POLICY_MAX_BYTES}: split the environment or shorten the environment and workload names`,
+      input: new Set(accounts).size,
+      message: `make the secrets key policy ${bytes} bytes (one account id per workload account); KMS allows at most ${KEY_POLICY_MAX_BYTES}: name the organization (${keyPath(["transitGateway", "organizationArn"])}, transit gateway mode) or split the environment`,
     });
   },
 };
