@@ -234,7 +234,7 @@ const violations: [Rule, string, (env: Record<string, any>) => void, string, Reg
     /^is a role of account 999999999999, not of secrets-hub:workloads\[0\]\.accountId \(222222222222\); the provider accepts only that account$/,
   ],
   [
-    rules.peeringHardLimit,
+    rules.connectivityLimits,
     "126 peered workloads",
     (env) => (env.workloads = workloadsLike(env.workloads[0], 126)),
     "secrets-hub:workloads",
@@ -377,12 +377,12 @@ const accepted: [Rule, string, (env: Record<string, any>) => void][] = [
     },
   ],
   [
-    rules.peeringHardLimit,
+    rules.connectivityLimits,
     "125 peered workloads",
     (env) => (env.workloads = workloadsLike(env.workloads[0], 125)),
   ],
   [
-    rules.peeringHardLimit,
+    rules.connectivityLimits,
     "126 workloads under another connectivity mode",
     (env) => {
       env.workloads = workloadsLike(env.workloads[0], 126);

@@ -1,11 +1,14 @@
 /**
  * Connectivity rules: what each way of reaching the workload VPCs (`connectivity`) requires:
- * peering's hard limit; transit gateway mode's one Region and summary prefixes that cover
- * every workload; transit gateway settings only in that mode.
+ * peering's hard limit and no transit gateway settings; transit gateway mode's one Region and
+ * summary prefixes that cover every workload. Each mode's rules are listed under its name in
+ * `MODE_RULES`, a record over the mode names, so that a new mode without its rules is a
+ * compile error (the mode objects themselves live in src/connectivity/).
  */
 import { QUOTAS } from "../../../policy-pack/lib/quotas";
 import { cidrRange, cidrsOverlap } from "../../../policy-pack/lib/cidr";
 import { CONNECTIVITY_DEFAULT } from "../defaults";
+import { CONNECTIVITY_MODES, type Connectivity } from "../transitGateway";
 import { keyPath } from "../keyPath";
 import type { Rule } from "./rule";
 
@@ -14,10 +17,9 @@ import type { Rule } from "./rule";
  * grants at most 125 per VPC whatever the quota request: refuse more at once. The
  * adjustable part (default 50) is the policy pack's `peering-quota`.
  */
-export const peeringHardLimit: Rule = {
+const peeringHardLimit: Rule = {
   name: "peering-hard-limit",
   check(env, report) {
-    if (env.connectivity !== "peering") return;
     const quota = QUOTAS.activePeeringsPerVpc;
     const count = env.workloads.length;
     if (count <= quota.maximum) return;
@@ -30,10 +32,9 @@ export const peeringHardLimit: Rule = {
 };
 
 /** The `transitGateway` settings apply in transit gateway mode only: refuse them elsewhere. */
-export const transitGatewaySettingsNeedMode: Rule = {
+const transitGatewaySettingsNeedMode: Rule = {
   name: "transit-gateway-settings-need-mode",
   check(env, report) {
-    if (env.connectivity === "transit-gateway") return;
     const settings = env.transitGateway.given;
     for (const key of ["summaryPrefixes", "organizationArn", "amazonSideAsn"]) {
       if (settings[key] !== undefined) {
@@ -52,10 +53,9 @@ export const transitGatewaySettingsNeedMode: Rule = {
  * gateway in the same Region (AWS Transit Gateway, "Transit gateway attachments to a VPC").
  * Inter-Region transit gateway peering is not implemented: refuse clearly instead.
  */
-export const transitGatewayOneRegion: Rule = {
+const transitGatewayOneRegion: Rule = {
   name: "transit-gateway-one-region",
   check(env, report) {
-    if (env.connectivity !== "transit-gateway") return;
     for (const w of env.workloads) {
       if (w.region === undefined || w.region === env.central.given.region) continue;
       report({
@@ -71,10 +71,9 @@ export const transitGatewayOneRegion: Rule = {
  * The summary prefixes (`transitGateway.summaryPrefixes`) overlap neither the central VPC
  * nor each other, and together cover every workload VPC (central routes only them).
  */
-export const summaryPrefixesCoverWorkloads: Rule = {
+const summaryPrefixesCoverWorkloads: Rule = {
   name: "summary-prefixes-cover-workloads",
   check(env, report) {
-    if (env.connectivity !== "transit-gateway") return;
     const prefixes = env.transitGateway.summaryPrefixes;
     if (prefixes === undefined) return;
     const central = env.central.vpcCidrGiven;
@@ -111,5 +110,39 @@ export const summaryPrefixesCoverWorkloads: Rule = {
         });
       }
     }
+  },
+};
+
+/**
+ * The rules of each mode: `limits` run where the environment's size is checked, `settings`
+ * after the adoption and rotation rules (the order the issues are listed in).
+ */
+const MODE_RULES: Record<Connectivity, { limits: readonly Rule[]; settings: readonly Rule[] }> = {
+  peering: { limits: [peeringHardLimit], settings: [transitGatewaySettingsNeedMode] },
+  "transit-gateway": {
+    limits: [],
+    settings: [transitGatewayOneRegion, summaryPrefixesCoverWorkloads],
+  },
+};
+
+/** The rules of the environment's mode; none for a value that is no mode (the schema says so). */
+function rulesOf(env: { connectivity: string }) {
+  const mode = CONNECTIVITY_MODES.find((m) => m === env.connectivity);
+  return mode === undefined ? { limits: [], settings: [] } : MODE_RULES[mode];
+}
+
+/** The size limits of the environment's connectivity mode. */
+export const connectivityLimits: Rule = {
+  name: "connectivity-limits",
+  check(env, report) {
+    for (const rule of rulesOf(env).limits) rule.check(env, report);
+  },
+};
+
+/** The settings rules of the environment's connectivity mode. */
+export const connectivitySettings: Rule = {
+  name: "connectivity-settings",
+  check(env, report) {
+    for (const rule of rulesOf(env).settings) rule.check(env, report);
   },
 };

@@ -39,15 +39,13 @@ export const RULES: readonly Rule[] = [
   rotation.rotationWindowFits,
   network.onePartition,
   names.deployRoleInAccount,
-  connectivity.peeringHardLimit,
+  connectivity.connectivityLimits,
   names.keyPolicyFits,
   rotation.secretWindowFits,
   adoption.existingVpcSubnets,
   adoption.existingDatabaseInExistingVpc,
   rotation.rotationUsers,
-  connectivity.transitGatewaySettingsNeedMode,
-  connectivity.transitGatewayOneRegion,
-  connectivity.summaryPrefixesCoverWorkloads,
+  connectivity.connectivitySettings,
   alerts.alertsTopicInCentralRegion,
 ];
 
