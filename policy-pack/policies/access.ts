@@ -48,15 +48,46 @@ function statementsOf(document: unknown): Statement[] | "unknown" | "invalid" {
   return asArray(doc.Statement as Statement | Statement[]);
 }
 
-/** No Allow statement grants to `*` (or an AWS principal `*`) without a narrowing condition. */
+/**
+ * Condition keys that narrow a wildcard principal to identities: the caller's account or
+ * organization (IAM User Guide, "AWS global condition context keys"; KMS developer guide,
+ * `kms:CallerAccount`), or, for a service acting on a resource's behalf, its source. A
+ * condition on anything else (a network path, a tag, a time) leaves every AWS account in.
+ */
+const IDENTITY_CONDITION_KEYS = new Set([
+  "aws:principalaccount",
+  "aws:principalorgid",
+  "aws:principalorgpaths",
+  "aws:principalarn",
+  "kms:calleraccount",
+  "aws:sourceaccount",
+  "aws:sourcearn",
+  "aws:sourceorgid",
+]);
+
+function conditionKeys(s: Statement): string[] {
+  return Object.values(s.Condition ?? {}).flatMap((c) =>
+    c && typeof c === "object" ? Object.keys(c).map((k) => k.toLowerCase()) : [],
+  );
+}
+
+/**
+ * No Allow statement grants to `*` (or an AWS principal `*`) unless a condition narrows who:
+ * the caller's account or organization, or a service's source.
+ */
 export function checkNoPublicPrincipal(document: unknown): Finding[] {
   const statements = statementsOf(document);
   if (statements === "unknown") return [unknownFinding("policy")];
   if (statements === "invalid") return [{ message: "policy is not valid JSON" }];
   return statements
-    .filter((s) => s.Effect === "Allow" && principals(s).some((p) => p === "*") && !s.Condition)
+    .filter(
+      (s) =>
+        s.Effect === "Allow" &&
+        principals(s).some((p) => p === "*") &&
+        !conditionKeys(s).some((k) => IDENTITY_CONDITION_KEYS.has(k)),
+    )
     .map((s) => ({
-      message: `statement ${s.Sid ?? "(no Sid)"} allows the wildcard principal "*" without a condition`,
+      message: `statement ${s.Sid ?? "(no Sid)"} allows the wildcard principal "*" without a condition on who (${[...IDENTITY_CONDITION_KEYS].join(", ")})${s.Condition ? "" : ": it has no condition at all"}`,
     }));
 }
 
@@ -79,7 +110,12 @@ export function checkCrossAccountKeyGrants(document: unknown): Finding[] {
         /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(p)?.[1] ?? (/^\d{12}$/.test(p) ? p : undefined);
       return account !== undefined && !owners.has(account);
     });
-    if (foreign.length === 0) continue;
+    // A wildcard principal narrowed to accounts or an organization (no-public-principal) is a
+    // grant to those accounts: held to the same rules, unless it names only the owner.
+    const callers = conditionValues(s, ["kms:calleraccount", "aws:principalaccount"]);
+    const wildcard =
+      principals(s).includes("*") && (callers.length === 0 || callers.some((a) => !owners.has(a)));
+    if (foreign.length === 0 && !wildcard) continue;
     const extra = asArray(s.Action).filter((a) => a !== "kms:Decrypt" && a !== "kms:DescribeKey");
     if (extra.length > 0)
       findings.push({
@@ -92,6 +128,17 @@ export function checkCrossAccountKeyGrants(document: unknown): Finding[] {
       });
   }
   return findings;
+}
+
+/** The values of the given condition keys (any operator), lower-case key match. */
+function conditionValues(s: Statement, keys: string[]): string[] {
+  return Object.values(s.Condition ?? {}).flatMap((c) =>
+    c && typeof c === "object"
+      ? Object.entries(c).flatMap(([k, v]) =>
+          keys.includes(k.toLowerCase()) ? asArray(v as string | string[]).map(String) : [],
+        )
+      : [],
+  );
 }
 
 export function checkPolicySize(

@@ -323,7 +323,53 @@ describe("policy functions", () => {
       ),
       /wildcard/,
     );
+    // A condition that does not narrow who (a network path here) leaves every account in.
+    violates(
+      checkNoPublicPrincipal(
+        doc({
+          Sid: "Vpce",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "kms:Decrypt",
+          Condition: { StringEquals: { "aws:SourceVpce": "vpce-0123" } },
+        }),
+      ),
+      /statement Vpce allows the wildcard principal "\*" without a condition on who/,
+    );
+    const accounts = {
+      Sid: "Accounts",
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: ["kms:Decrypt", "kms:DescribeKey"],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com",
+          "kms:CallerAccount": ["222222222222"],
+        },
+      },
+    };
+    ok(checkNoPublicPrincipal(doc(root, accounts)));
+    ok(
+      checkNoPublicPrincipal(
+        doc({ ...accounts, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } }),
+      ),
+    );
     unknown(checkNoPublicPrincipal(UNKNOWN));
+    // The wildcard narrowed to other accounts is a cross-account grant: same rules.
+    ok(checkCrossAccountKeyGrants(doc(root, accounts)));
+    violates(
+      checkCrossAccountKeyGrants(
+        doc(root, { ...accounts, Action: ["kms:Decrypt", "kms:ReEncrypt*"] }),
+      ),
+      /statement Accounts grants kms:ReEncrypt\* to another account/,
+    );
+    violates(
+      checkCrossAccountKeyGrants(
+        doc(root, { ...accounts, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-abc" } } }),
+      ),
+      /statement Accounts grants another account without a kms:ViaService condition/,
+    );
     ok(checkCrossAccountKeyGrants(doc(root, grant)));
     violates(
       checkCrossAccountKeyGrants(doc(root, { ...grant, Action: ["kms:Decrypt", "kms:Encrypt"] })),
