@@ -40,25 +40,23 @@ import type { RotationStrategy } from "../kernel/engines";
  * `excludeCharacters` has an engine-specific default this program never overrides, so it
  * is not listed (passing it is refused, as an unknown parameter is).
  */
+const SINGLE_USER_PARAMETERS = {
+  functionName: undefined,
+  endpoint: undefined,
+  invokingServicePrincipal: "secretsmanager.amazonaws.com",
+  kmsKeyArn: "",
+  vpcSubnetIds: "",
+  vpcSecurityGroupIds: "",
+} as const;
+
+/** The multi-user template takes the single-user parameters and its master secret's. */
 export const APPLICATION_PARAMETERS: Record<
   RotationStrategy,
   Readonly<Record<string, string | undefined>>
 > = {
-  "single-user": {
-    functionName: undefined,
-    endpoint: undefined,
-    invokingServicePrincipal: "secretsmanager.amazonaws.com",
-    kmsKeyArn: "",
-    vpcSubnetIds: "",
-    vpcSecurityGroupIds: "",
-  },
+  "single-user": SINGLE_USER_PARAMETERS,
   "multi-user": {
-    functionName: undefined,
-    endpoint: undefined,
-    invokingServicePrincipal: "secretsmanager.amazonaws.com",
-    kmsKeyArn: "",
-    vpcSubnetIds: "",
-    vpcSecurityGroupIds: "",
+    ...SINGLE_USER_PARAMETERS,
     masterSecretArn: "",
     masterSecretKmsKeyArn: "",
   },

@@ -14,6 +14,7 @@ import {
   existingDirectory,
   existingFile,
   newCommand,
+  writableFile,
   runCli,
 } from "./lib/cli";
 import {
@@ -141,23 +142,6 @@ async function main(options: Options): Promise<number> {
   else process.stdout.write(`${text}\n`);
   const mandatory = plan.violations.some((v) => v.level === "mandatory");
   return mandatory || !plan.converged ? EXIT.failed : EXIT.ok;
-}
-
-/**
- * Refuses an output path the plan could not write once it has run (minutes at scale): a
- * missing folder, a folder given as the file, a folder or file it may not write.
- */
-function writableFile(option: string, file: string): void {
-  const target = path.resolve(file);
-  if (fs.existsSync(target) && fs.statSync(target).isDirectory())
-    throw new UsageError(`${option} ${file}: is a directory; give a file path`, option);
-  const dir = path.dirname(target);
-  if (!fs.existsSync(dir)) throw new UsageError(`${option} ${file}: no such directory`, option);
-  try {
-    fs.accessSync(fs.existsSync(target) ? target : dir, fs.constants.W_OK);
-  } catch {
-    throw new UsageError(`${option} ${file}: not writable`, option);
-  }
 }
 
 /** The `--against` plan, read and checked before any stack runs. */

@@ -95,6 +95,23 @@ export function environmentFile(env: string, configFile: string | undefined): st
   return file;
 }
 
+/**
+ * Refuses an output path a command could not write once it has run (a plan takes minutes at
+ * scale): a missing folder, a folder given as the file, a folder or file it may not write.
+ */
+export function writableFile(option: string, file: string): void {
+  const target = path.resolve(file);
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory())
+    throw new UsageError(`${option} ${file}: is a directory; give a file path`, option);
+  const dir = path.dirname(target);
+  if (!fs.existsSync(dir)) throw new UsageError(`${option} ${file}: no such directory`, option);
+  try {
+    fs.accessSync(fs.existsSync(target) ? target : dir, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`${option} ${file}: not writable`, option);
+  }
+}
+
 /** Refuses a path that is not an existing directory. */
 export function existingDirectory(option: string, dir: string): void {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())

@@ -7,6 +7,7 @@
  *
  * SDK-free: it compares recorded URNs and inputs, nothing else.
  */
+import { isDeepStrictEqual } from "node:util";
 
 /** The part of a plan's JSON this reads (both plans are `Plan` documents). */
 export interface ComparedPlan {
@@ -77,7 +78,8 @@ export function compareWithDeployed(deployed: ComparedPlan, next: ComparedPlan):
       return (
         r.type === ROTATION_TYPE &&
         now !== undefined &&
-        canonical(rules(r)) !== canonical(rules(now)) &&
+        // Key order is no change: isDeepStrictEqual compares objects by their keys' values.
+        !isDeepStrictEqual(rules(r), rules(now)) &&
         // The provider's default, and the program's choice (components/databaseSecret.ts).
         (now.inputs as { rotateImmediately?: boolean }).rotateImmediately !== false
       );
@@ -117,15 +119,6 @@ export function asComparedPlan(document: unknown, source: string): ComparedPlan 
 
 function rules(resource: Resource): unknown {
   return (resource.inputs as { rotationRules?: unknown } | undefined)?.rotationRules;
-}
-
-/** JSON with sorted keys, so that key order never reads as a change. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
 }
 
 /** `aws:secretsmanager/secret:Secret workload-c-db-secret`: a URN's type and name. */
