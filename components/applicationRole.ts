@@ -1,17 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { secretsManagerService, serviceTrustPolicy } from "./iamDocuments";
+import { type SecretGrant, secretReaderIdentityPolicy, serviceTrustPolicy } from "./iamDocuments";
 import { toJson } from "./policyJson";
 
-/** What the application may read, once the central stack has exported it. */
-export interface SecretGrant {
-  /** The workload's secret, primary and replica ARNs. */
-  secretArns: string[];
-  /** The CMK and replica key ARNs. */
-  keyArns: string[];
-  /** Regions of the secret (primary and replica), for the `kms:ViaService` condition. */
-  regions: string[];
-}
+export type { SecretGrant };
 
 /** Arguments of {@link ApplicationRole}. */
 export interface ApplicationRoleArgs {
@@ -21,8 +13,52 @@ export interface ApplicationRoleArgs {
   trustedServices?: readonly string[];
   /** Secret access; absent before the central stack exists (phase 1): no identity policy yet. */
   grant?: SecretGrant;
+  /** The role's description. Default: the one-database description it always had. */
+  description?: string;
   /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
+}
+
+/** Arguments of {@link ExistingReader}. */
+export interface ExistingReaderArgs {
+  /** The existing role (of the workload's account). */
+  roleArn: string;
+  /** Name of the inline policy the program adds (other inline policies of the role stay). */
+  policyName: string;
+  /** Secret access; absent before the central stack exists. */
+  grant?: SecretGrant;
+}
+
+/**
+ * An existing role of the workload's account that reads some of the central secrets: the
+ * program adds one inline policy to it (`PutRolePolicy` on the role's name, the last part
+ * of its ARN: IAM's inline policies are addressed by role name, path excluded) and nothing
+ * else: its trust, its other policies and its lifecycle stay its owner's.
+ */
+export class ExistingReader extends pulumi.ComponentResource {
+  public readonly roleArn: string;
+
+  constructor(name: string, args: ExistingReaderArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("secrets-hub:workload:ExistingReader", name, {}, opts);
+    this.roleArn = args.roleArn;
+    if (args.grant) {
+      new aws.iam.RolePolicy(
+        `${name}-read-secrets`,
+        {
+          role: roleNameOf(args.roleArn),
+          name: args.policyName,
+          policy: toJson(secretReaderIdentityPolicy(args.grant)),
+        },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({ roleArn: this.roleArn });
+  }
+}
+
+/** The role name of a role ARN: its last path segment (`arn:aws:iam::1:role/a/b/name` is `name`). */
+export function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf("/") + 1);
 }
 
 /**
@@ -49,7 +85,9 @@ export class ApplicationRole extends pulumi.ComponentResource {
       `${name}-role`,
       {
         name: args.roleName,
-        description: "Application role that reads its database secret from the central account",
+        description:
+          args.description ??
+          "Application role that reads its database secret from the central account",
         assumeRolePolicy: toJson(serviceTrustPolicy(services)),
         maxSessionDuration: 3600,
         tags: args.tags,
@@ -72,26 +110,7 @@ export class ApplicationRole extends pulumi.ComponentResource {
         {
           role: role.name,
           name: "read-database-secret",
-          policy: toJson({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Sid: "ReadOwnSecret",
-                Effect: "Allow",
-                Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-                Resource: [...args.grant.secretArns],
-              },
-              {
-                Sid: "DecryptOwnSecret",
-                Effect: "Allow",
-                Action: "kms:Decrypt",
-                Resource: [...args.grant.keyArns],
-                Condition: {
-                  StringEquals: { "kms:ViaService": args.grant.regions.map(secretsManagerService) },
-                },
-              },
-            ],
-          }),
+          policy: toJson(secretReaderIdentityPolicy(args.grant)),
         },
         { parent: this },
       );

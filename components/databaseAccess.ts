@@ -10,6 +10,8 @@ export interface DatabaseAccessArgs {
   port: number;
   /** The only sources to admit: the central rotation subnets. At least one. */
   rotationCidrs: string[];
+  /** Applications in the workload VPC admitted on the port too (`allowFrom`). Default: none. */
+  allowFrom?: { securityGroupIds: readonly string[]; cidrs: readonly string[] };
   /** Engine, for the rule descriptions. */
   engine: string;
 }
@@ -43,6 +45,35 @@ export class DatabaseAccess extends pulumi.ComponentResource {
           { parent: this },
         ).id,
     );
+    // Applications: one rule per source, named by the source, so adding one keeps the others.
+    for (const group of args.allowFrom?.securityGroupIds ?? []) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-from-${group}`,
+        {
+          securityGroupId: args.securityGroupId,
+          referencedSecurityGroupId: group,
+          ipProtocol: "tcp",
+          fromPort: args.port,
+          toPort: args.port,
+          description: `${args.engine} from application security group ${group} (secrets-hub)`,
+        },
+        { parent: this },
+      );
+    }
+    for (const cidr of args.allowFrom?.cidrs ?? []) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-from-${cidr}`,
+        {
+          securityGroupId: args.securityGroupId,
+          cidrIpv4: cidr,
+          ipProtocol: "tcp",
+          fromPort: args.port,
+          toPort: args.port,
+          description: `${args.engine} from application block ${cidr} (secrets-hub)`,
+        },
+        { parent: this },
+      );
+    }
     this.registerOutputs({ ruleIds: this.ruleIds });
   }
 }

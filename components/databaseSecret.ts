@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { secretReadPolicy } from "./iamDocuments";
 import { toJson } from "./policyJson";
-import { ROTATION_AWAITS_TAG } from "../policy-pack/lib/tags";
+import { ROTATION_AWAITS_TAG, ROTATION_NONE, ROTATION_NONE_TAG } from "../policy-pack/lib/tags";
 
 /**
  * A custom staging label on the first version. Rotation moves AWSCURRENT away and leaves
@@ -30,10 +30,11 @@ export interface DatabaseSecretArgs {
    */
   initialValue?: pulumi.Output<string>;
   /**
-   * The only principal allowed to read the secret (its resource policy). Absent for a
-   * master secret, which only the rotation function reads, in this account, through IAM.
+   * The only principals allowed to read the secret (its resource policy): the reader roles
+   * that name it. Absent or empty for a master secret, which only the rotation function
+   * reads, in this account, through IAM.
    */
-  readerRoleArn?: string;
+  readerRoleArns?: readonly string[];
   /** Description of the secret. Default: "Database credentials; rotated by secrets-hub". */
   description?: string;
   /**
@@ -48,8 +49,12 @@ export interface DatabaseSecretArgs {
    * value (the rotation proves the network path and replaces the password it knows).
    */
   rotateImmediately?: boolean;
-  /** `RotationLambdaARN` of the matching rotation application. */
-  rotationLambdaArn: pulumi.Input<string>;
+  /**
+   * `RotationLambdaARN` of the matching rotation application (or a custom function).
+   * Absent: the secret does not rotate by design (a non-database secret with `rotation:
+   * none`), tagged so for the pack's `secret-not-rotated`.
+   */
+  rotationLambdaArn?: pulumi.Input<string>;
   /** `rate()`/`cron()` expression, or a number of days. */
   schedule: string | number;
   /** Rotation window (`3h`). Default: none (AWS default). */
@@ -107,7 +112,9 @@ export class DatabaseSecret extends pulumi.ComponentResource {
         forceOverwriteReplicaSecret: false,
         tags: args.rotationAwaits
           ? { ...args.tags, [ROTATION_AWAITS_TAG]: args.rotationAwaits }
-          : args.tags,
+          : args.rotationLambdaArn === undefined
+            ? { ...args.tags, [ROTATION_NONE_TAG]: ROTATION_NONE }
+            : args.tags,
       },
       { parent: this, protect },
     );
@@ -137,12 +144,12 @@ export class DatabaseSecret extends pulumi.ComponentResource {
       );
     }
 
-    if (args.readerRoleArn !== undefined) {
+    if (args.readerRoleArns !== undefined && args.readerRoleArns.length > 0) {
       new aws.secretsmanager.SecretPolicy(
         `${name}-policy`,
         {
           secretArn: secret.arn,
-          policy: toJson(secretReadPolicy(args.readerRoleArn)),
+          policy: toJson(secretReadPolicy(args.readerRoleArns)),
           blockPublicPolicy: true,
         },
         { parent: this },
@@ -153,7 +160,7 @@ export class DatabaseSecret extends pulumi.ComponentResource {
       typeof args.schedule === "number"
         ? { automaticallyAfterDays: args.schedule, duration: args.duration }
         : { scheduleExpression: args.schedule, duration: args.duration };
-    if (args.rotationAwaits === undefined) {
+    if (args.rotationAwaits === undefined && args.rotationLambdaArn !== undefined) {
       new aws.secretsmanager.SecretRotation(
         `${name}-rotation`,
         {

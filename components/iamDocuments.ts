@@ -92,21 +92,65 @@ export function secretsKeyPolicy(args: KeyPolicyArgs): PolicyDocument {
   return { Version: "2012-10-17", Statement: statements };
 }
 
-/** The resource policy of one secret: its workload's application role alone may read it. */
-export function secretReadPolicy(readerRoleArn: string): PolicyDocument {
+/** The resource policy of one secret: exactly the reader roles that read it may, no one else. */
+export function secretReadPolicy(readerRoleArns: string | readonly string[]): PolicyDocument {
+  const roles = typeof readerRoleArns === "string" ? [readerRoleArns] : [...readerRoleArns];
   return {
     Version: "2012-10-17",
     Statement: [
       {
         Sid: "WorkloadApplicationRoleRead",
         Effect: "Allow",
-        Principal: { AWS: readerRoleArn },
+        // One role as a string, as the policy always read (no update on a re-run).
+        Principal: { AWS: roles.length === 1 ? roles[0] : roles.sort() },
         Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
         Resource: "*",
       },
     ],
   };
 }
+
+/** What a reader role may read: secret ARNs (patterns) and the keys, through Secrets Manager. */
+export interface SecretGrant {
+  /** The secrets it reads: primary and replica ARNs (or ARN patterns). */
+  secretArns: readonly string[];
+  /** The CMK and replica key ARNs. */
+  keyArns: readonly string[];
+  /** Regions of the secrets, for the `kms:ViaService` condition. */
+  regions: readonly string[];
+}
+
+/**
+ * A reader role's identity policy: exactly `GetSecretValue`/`DescribeSecret` on the secrets
+ * it reads and `kms:Decrypt` on the keys through Secrets Manager in those Regions. IAM
+ * allows 10,240 characters of inline policies per role (IAM quotas, "Role policy size"):
+ * the config rule `reader-policy-fits` measures this document.
+ */
+export function secretReaderIdentityPolicy(grant: SecretGrant): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadOwnSecret",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: [...grant.secretArns],
+      },
+      {
+        Sid: "DecryptOwnSecret",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: [...grant.keyArns],
+        Condition: {
+          StringEquals: { "kms:ViaService": grant.regions.map(secretsManagerService) },
+        },
+      },
+    ],
+  };
+}
+
+/** IAM's limit on the inline policies of one role, in characters without white space. */
+export const ROLE_INLINE_POLICY_MAX = 10_240;
 
 /**
  * What a rotation function's role needs on the replica keys: when the function puts a new

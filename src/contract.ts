@@ -26,6 +26,17 @@ export const databaseEndpointSchema = z.object({
   dbInstanceIdentifier: z.string().min(1),
 }) satisfies z.ZodType<DatabaseEndpoint>;
 
+/** One database of a workload, as its stack exports it. */
+export const workloadDatabaseSchema = z.object({
+  endpoint: databaseEndpointSchema,
+  /**
+   * The database's security group (created, or the existing one), for the applications'
+   * own rules; absent in the outputs of a release before `databases:`.
+   */
+  securityGroupId: z.string().startsWith("sg-").optional(),
+});
+export type WorkloadDatabase = z.infer<typeof workloadDatabaseSchema>;
+
 /** Plain (non-secret) outputs a workload stack must export before central can use it. */
 export const workloadOutputsSchema = z.object({
   accountId: z.string().regex(/^\d{12}$/),
@@ -33,15 +44,20 @@ export const workloadOutputsSchema = z.object({
   vpcId: z.string().startsWith("vpc-"),
   vpcCidr: cidr,
   privateRouteTableIds: z.array(z.string().startsWith("rtb-")),
-  applicationRoleArn: arn,
-  database: databaseEndpointSchema,
+  /** Each database by its name (`databases[].name`; the shorthand's is `database`). */
+  databases: z.record(z.string(), workloadDatabaseSchema),
+  /**
+   * Each reader's role ARN by the reader's name (the shorthand's is `app`): the secrets'
+   * resource policies name them, so central writes them only once the roles exist.
+   */
+  readerRoleArns: z.record(z.string(), arn),
+  /** The ARN pattern of each of its secrets (databases and others) in the workload's Region. */
+  secretArnPatterns: z.record(z.string(), arn).optional(),
   /**
    * The central peering this workload has accepted, with its return routes: central creates
    * the workload's secret and rotation only once it is here (the rotation's network path).
    */
   acceptedPeeringConnectionId: z.string().startsWith("pcx-").optional(),
-  /** The secret ARN pattern the workload's application reads, in the workload's Region. */
-  secretArnPattern: arn.optional(),
   /**
    * Transit gateway mode: the workload's VPC attachment, with its route to central in place:
    * central routes it and creates the workload's secret and rotation once it is here.
@@ -50,6 +66,15 @@ export const workloadOutputsSchema = z.object({
 });
 export type WorkloadPlainOutputs = z.infer<typeof workloadOutputsSchema>;
 
+/**
+ * The outputs a workload stack of a release before `databases:` exported (one database,
+ * one role): read as the new ones until the workload stack runs again, so that a central
+ * run in between neither skips the workload nor deletes its secret.
+ */
+export const legacyWorkloadOutputsSchema = workloadOutputsSchema
+  .omit({ databases: true, readerRoleArns: true, secretArnPatterns: true })
+  .extend({ applicationRoleArn: arn, database: databaseEndpointSchema });
+
 /** Outputs of a workload stack. */
 export interface WorkloadOutputs {
   accountId: pulumi.Input<string>;
@@ -57,18 +82,21 @@ export interface WorkloadOutputs {
   vpcId: pulumi.Input<string>;
   vpcCidr: pulumi.Input<string>;
   privateRouteTableIds: pulumi.Input<pulumi.Input<string>[]>;
-  applicationRoleArn: pulumi.Input<string>;
-  database: pulumi.Input<DatabaseEndpoint>;
+  databases: Record<
+    string,
+    { endpoint: pulumi.Input<DatabaseEndpoint>; securityGroupId: pulumi.Input<string> }
+  >;
+  readerRoleArns: Record<string, pulumi.Input<string>>;
+  secretArnPatterns: Record<string, string>;
   acceptedPeeringConnectionId?: pulumi.Input<string>;
-  secretArnPattern?: pulumi.Input<string>;
   transitGatewayAttachmentId?: pulumi.Input<string>;
   /**
-   * The master password the database was created with; a secret. Rotation owns it
-   * afterwards. Absent for an existing database.
+   * The master password each created database was created with, by database name; a
+   * secret. Rotation owns them afterwards. Absent when every database exists already.
    */
-  databaseInitialPassword?: pulumi.Output<string>;
-  /** The application user's first password (multi-user rotation), a secret. */
-  applicationInitialPassword?: pulumi.Output<string>;
+  databaseInitialPasswords?: pulumi.Output<Record<string, string>>;
+  /** The application user's first password of each multi-user database, by name; a secret. */
+  applicationInitialPasswords?: pulumi.Output<Record<string, string>>;
 }
 
 /** Outputs of the central stack. Maps are keyed by workload name. */

@@ -9,9 +9,44 @@ export function applicationRoleName(environment: string, workload: string): stri
   return `secrets-hub-${environment}-${workload}-app`;
 }
 
+/** IAM role of a reader created for a workload (`readers:`); at most 64 characters. */
+export function readerRoleName(environment: string, workload: string, reader: string): string {
+  return `secrets-hub-${environment}-${workload}-${reader}`;
+}
+
+/**
+ * The base name of the resources of one database of a workload, in both stacks: the
+ * `database:` shorthand keeps `<workload>-db` (the name of every release before
+ * `databases:`), a listed database is `<workload>-<database>-db`. The config rule
+ * `estate-resource-names-unique` refuses two that meet.
+ */
+export function databaseResourceName(
+  workload: string,
+  database: string,
+  shorthand: boolean,
+): string {
+  return shorthand ? `${workload}-db` : `${workload}-${database}-db`;
+}
+
 /** RDS instance identifier of a workload's database; it must match {@link RDS_INSTANCE_IDENTIFIER}. */
 export function databaseIdentifier(environment: string, workload: string, dbName: string): string {
   return `${environment}-${workload}-${dbName}`.toLowerCase().replace(/_/g, "-");
+}
+
+/**
+ * RDS identifier of one of a workload's databases: the shorthand's from its `dbName` (as
+ * every release before `databases:` named it), a listed one's from its unique `name`.
+ */
+export function databaseIdentifierOf(
+  environment: string,
+  workload: string,
+  database: { name: string; dbName: string; shorthand: boolean },
+): string {
+  return databaseIdentifier(
+    environment,
+    workload,
+    database.shorthand ? database.dbName : database.name,
+  );
 }
 
 export const ROLE_NAME_MAX = 64;

@@ -8,34 +8,55 @@ import {
   CentralPlainOutputs,
   WorkloadPlainOutputs,
   centralOutputsSchema,
+  legacyWorkloadOutputsSchema,
   workloadOutputsSchema,
 } from "./contract";
+import { SHORTHAND_DATABASE, SHORTHAND_READER } from "./config/defaults";
 
 export type PeerReading<T> = { ready: true; value: T } | { ready: false; missing: string[] };
 
-/** A workload's outputs plus its initial password, which stays a secret Output. */
+/** A workload's outputs plus its databases' first passwords, which stay secret Outputs. */
 export interface WorkloadPeer {
   outputs: WorkloadPlainOutputs;
-  /** Absent when the workload uses an existing database (its value is put by hand). */
-  databaseInitialPassword?: pulumi.Output<string>;
-  /** The application user's first password (multi-user rotation only). */
-  applicationInitialPassword?: pulumi.Output<string>;
+  /** Each created database's master password by database name (absent for existing ones). */
+  databaseInitialPasswords: Record<string, pulumi.Output<string>>;
+  /** Each multi-user database's application user password by database name. */
+  applicationInitialPasswords: Record<string, pulumi.Output<string>>;
 }
 
-/** A password output, which must be a secret; undefined when the stack does not export it. */
-async function secretOutput(
+/**
+ * Passwords a stack exports, which must be secrets: a map by database name (or, from a
+ * release before `databases:`, one password, read as the shorthand database's). Only the
+ * names are read in the clear; each value stays a secret Output.
+ */
+async function secretOutputs(
   ref: pulumi.StackReference,
   stackName: string,
   key: string,
-): Promise<pulumi.Output<string> | undefined> {
-  const details = await ref.getOutputDetails(key);
-  if (details.secretValue === undefined && details.value === undefined) return undefined;
-  if (details.value !== undefined) {
-    throw new pulumi.RunError(
-      `${stackName}: ${key} must be a secret output, found it in plain text`,
+  legacyKey: string,
+): Promise<Record<string, pulumi.Output<string>>> {
+  for (const [name, single] of [
+    [key, false],
+    [legacyKey, true],
+  ] as const) {
+    const details = await ref.getOutputDetails(name);
+    if (details.secretValue === undefined && details.value === undefined) continue;
+    if (details.value !== undefined) {
+      throw new pulumi.RunError(
+        `${stackName}: ${name} must be a secret output, found it in plain text`,
+      );
+    }
+    const all = pulumi.secret(ref.requireOutput(name));
+    if (single) return { [SHORTHAND_DATABASE]: all as pulumi.Output<string> };
+    const names = Object.keys(details.secretValue as Record<string, unknown>);
+    return Object.fromEntries(
+      names.map((db) => [
+        db,
+        pulumi.secret((all as pulumi.Output<Record<string, string>>).apply((m) => m[db])),
+      ]),
     );
   }
-  return pulumi.secret(ref.requireOutput(key) as pulumi.Output<string>);
+  return {};
 }
 
 /** References another stack of this project (works on Pulumi Cloud and self-managed backends). */
@@ -73,26 +94,50 @@ function check<T>(
   return { ready: false, missing };
 }
 
-/** Reads a workload stack; not ready until it exports every plain key of the contract. */
+/**
+ * Reads a workload stack; not ready until it exports every plain key of the contract (or,
+ * from a release before `databases:`, the keys of that release, read as the new ones).
+ */
 export async function readWorkloadStack(stackName: string): Promise<PeerReading<WorkloadPeer>> {
   const ref = reference(stackName);
-  const reading = check(
+  let reading = check(
     workloadOutputsSchema,
     await readPlain(ref, Object.keys(workloadOutputsSchema.shape)),
   );
+  if (!reading.ready && reading.missing.includes("databases")) {
+    const legacy = check(
+      legacyWorkloadOutputsSchema,
+      await readPlain(ref, Object.keys(legacyWorkloadOutputsSchema.shape)),
+    );
+    if (legacy.ready) {
+      const { database, applicationRoleArn, ...rest } = legacy.value;
+      reading = {
+        ready: true,
+        value: {
+          ...rest,
+          databases: { [SHORTHAND_DATABASE]: { endpoint: database } },
+          readerRoleArns: { [SHORTHAND_READER]: applicationRoleArn },
+        },
+      };
+    }
+  }
   if (!reading.ready) return reading;
-  const databaseInitialPassword = await secretOutput(ref, stackName, "databaseInitialPassword");
-  const applicationInitialPassword = await secretOutput(
-    ref,
-    stackName,
-    "applicationInitialPassword",
-  );
   return {
     ready: true,
     value: {
       outputs: reading.value,
-      ...(databaseInitialPassword ? { databaseInitialPassword } : {}),
-      ...(applicationInitialPassword ? { applicationInitialPassword } : {}),
+      databaseInitialPasswords: await secretOutputs(
+        ref,
+        stackName,
+        "databaseInitialPasswords",
+        "databaseInitialPassword",
+      ),
+      applicationInitialPasswords: await secretOutputs(
+        ref,
+        stackName,
+        "applicationInitialPasswords",
+        "applicationInitialPassword",
+      ),
     },
   };
 }

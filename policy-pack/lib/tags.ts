@@ -6,3 +6,11 @@
  * databaseSecret.ts), the `secret-rotation-awaits` policy reports it.
  */
 export const ROTATION_AWAITS_TAG = "secrets-hub:rotation-awaits";
+
+/**
+ * The tag of a secret that does not rotate by design (a non-database secret with
+ * `rotation: none`): the `secret-has-rotation` policy lets it pass, and the advisory
+ * `secret-not-rotated` reports it with the age its value may reach.
+ */
+export const ROTATION_NONE_TAG = "secrets-hub:rotation";
+export const ROTATION_NONE = "none";

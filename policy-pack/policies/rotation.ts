@@ -12,7 +12,7 @@ import {
   stackPolicy,
   unknownFinding,
 } from "./model";
-import { ROTATION_AWAITS_TAG } from "../lib/tags";
+import { ROTATION_AWAITS_TAG, ROTATION_NONE, ROTATION_NONE_TAG } from "../lib/tags";
 import {
   EVENT_RULE,
   EVENT_TARGET,
@@ -31,15 +31,23 @@ function awaits(secret: PlainResource): string | undefined {
   return typeof value === "string" && !isUnknown(value) ? value : undefined;
 }
 
+/** True when the secret is tagged as not rotating by design (`rotation: none`). */
+function notRotatedByDesign(secret: PlainResource): boolean {
+  const tags = secret.props.tags;
+  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) return false;
+  return (tags as Record<string, unknown>)[ROTATION_NONE_TAG] === ROTATION_NONE;
+}
+
 /**
  * Every secret has a rotation schedule (depending on it) with a rotation function, except
- * a secret whose rotation visibly waits for an operator (see `secret-rotation-awaits`).
+ * a secret whose rotation visibly waits for an operator (see `secret-rotation-awaits`) and
+ * one that does not rotate by design (see `secret-not-rotated`).
  */
 export function checkSecretsRotate(resources: PlainResource[]): Finding[] {
   const rotations = resources.filter((r) => ROTATION.includes(r.type));
   const findings: Finding[] = [];
   for (const secret of resources.filter((r) => SECRET.includes(r.type))) {
-    if (awaits(secret) !== undefined) continue;
+    if (awaits(secret) !== undefined || notRotatedByDesign(secret)) continue;
     const schedule = rotations.find((r) =>
       (r.propertyDependencies.secretId ?? []).includes(secret.urn),
     );
@@ -225,11 +233,41 @@ export function checkRotationAwaits(resources: PlainResource[]): Finding[] {
       message:
         awaits(secret) === "first-value"
           ? `${secret.name}: not rotated until its first value is put (aws secretsmanager put-secret-value) and database.existing.valuePut is set to true`
-          : `${secret.name}: not rotated until the application user exists in the database and database.applicationUserCreated is set to true`,
+          : awaits(secret) === "first-value-secret"
+            ? `${secret.name}: not rotated until its first value is put (aws secretsmanager put-secret-value) and the secret's valuePut is set to true`
+            : `${secret.name}: not rotated until the application user exists in the database and database.applicationUserCreated is set to true`,
+    }));
+}
+
+/** Secrets that do not rotate by design, each with the age its value may reach. */
+export function checkNotRotated(resources: PlainResource[], config: Config): Finding[] {
+  const max = Number(config.maxAgeDays ?? 90);
+  return resources
+    .filter((r) => SECRET.includes(r.type) && notRotatedByDesign(r))
+    .map((secret) => ({
+      urn: secret.urn,
+      message: `${secret.name}: not rotated (rotation: none): put a new value by hand at least every ${max} days (npm run verify reports its age), or give it a rotation function`,
     }));
 }
 
 export const rotationPolicies = [
+  stackPolicy({
+    name: "secret-not-rotated",
+    description:
+      "Reports secrets that do not rotate by design (a non-database secret with rotation: none, tag secrets-hub:rotation=none), with the age their value may reach (maxAgeDays). Advisory: the choice is explicit, the age must be kept by hand.",
+    enforcementLevel: "advisory",
+    configSchema: {
+      properties: {
+        maxAgeDays: numberParam(
+          "Longest a value that does not rotate may stay, in days, before it is replaced by hand.",
+          90,
+          1,
+          1000,
+        ),
+      },
+    },
+    check: (resources, config) => checkNotRotated(resources, config),
+  }),
   stackPolicy({
     name: "secret-rotation-awaits",
     description:

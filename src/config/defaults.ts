@@ -15,3 +15,9 @@ export const CONNECTIVITY_DEFAULT = "peering" as const;
 
 /** A rotation window, `<N>h` (`rotation.duration`, `secret.duration`); N is the first group. */
 export const DURATION = /^(\d+)h$/;
+
+/** The name the `database:` shorthand's database has (for `readers[].reads`). */
+export const SHORTHAND_DATABASE = "database";
+
+/** The name the `applicationRole:` shorthand's (or the default) reader has. */
+export const SHORTHAND_READER = "app";

@@ -9,7 +9,13 @@ import YAML, { LineCounter, isNode } from "yaml";
 import { z } from "zod";
 import { closest } from "../policyConfig";
 import { ConfigError, SourcePosition } from "./errors";
-import { CONFIG_KEYS, Environment, environmentSchema, keyPath } from "./schema";
+import {
+  CONFIG_KEYS,
+  Environment,
+  environmentSchema,
+  keyPath,
+  normalizeEnvironment,
+} from "./schema";
 
 export * from "./schema";
 export { ConfigError } from "./errors";
@@ -24,7 +30,7 @@ const PROJECT_ROOT = path.join(__dirname, "..", "..");
 export function parseEnvironment(raw: Record<string, unknown>): Environment {
   const result = environmentSchema.safeParse(raw, { reportInput: true });
   if (!result.success) throw new ConfigError(result.error.issues.flatMap(describeIssue));
-  return deepFreeze(result.data);
+  return deepFreeze(normalizeEnvironment(result.data));
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { QUOTAS } from "../../policy-pack/lib/quotas";
+import { cidrRange } from "../../policy-pack/lib/cidr";
 import { isIpv4Cidr } from "../../kernel/cidr";
 import { readSchedule } from "../../policy-pack/lib/schedule";
 import {
@@ -19,7 +20,13 @@ import {
   RDS_INSTANCE_IDENTIFIER,
 } from "../../kernel/engines";
 import { PROGRAM_TAG_KEYS } from "../../kernel/tags";
-import { DURATION, ROTATION_SCHEDULE_DEFAULT, ROTATION_STRATEGY_DEFAULT } from "./defaults";
+import {
+  DURATION,
+  ROTATION_SCHEDULE_DEFAULT,
+  ROTATION_STRATEGY_DEFAULT,
+  SHORTHAND_DATABASE,
+  SHORTHAND_READER,
+} from "./defaults";
 import { checkEnvironment, type Issue } from "./rules";
 import { connectivity, transitGateway } from "./transitGateway";
 
@@ -38,6 +45,8 @@ const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/;
 const SEMVER = /^\d+\.\d+\.\d+$/;
+/** Entries of each `allowFrom` list: each is a rule, of the 60 inbound rules a security group may have. */
+const ALLOW_FROM_MAX = 20;
 
 /**
  * Account ids are often written unquoted in YAML; accept the number but keep its digits.
@@ -159,10 +168,23 @@ const existingDatabase = z.strictObject({
   host: z.string().min(1, { error: "must be the database host name" }),
   /** Port; default: the engine's port. */
   port: z.number().int().min(1150).max(65535).optional(),
-  /** RDS instance identifier (the rotation function reads it from the secret). */
-  dbInstanceIdentifier: z.string().regex(RDS_INSTANCE_IDENTIFIER, {
-    error: "must be an RDS instance identifier (letters, digits and single hyphens, at most 63)",
-  }),
+  /**
+   * RDS instance identifier of an RDS instance (postgres, mysql); the rotation function reads
+   * it from the secret. Exactly one of this and `dbClusterIdentifier`, as the engine has.
+   */
+  dbInstanceIdentifier: z
+    .string()
+    .regex(RDS_INSTANCE_IDENTIFIER, {
+      error: "must be an RDS instance identifier (letters, digits and single hyphens, at most 63)",
+    })
+    .optional(),
+  /** DB cluster identifier of an Aurora cluster (aurora-postgresql, aurora-mysql). */
+  dbClusterIdentifier: z
+    .string()
+    .regex(RDS_INSTANCE_IDENTIFIER, {
+      error: "must be a DB cluster identifier (letters, digits and single hyphens, at most 63)",
+    })
+    .optional(),
   /**
    * The database's security group: the workload stack admits the rotation subnets to it on
    * the database port, and nothing else.
@@ -176,6 +198,26 @@ const existingDatabase = z.strictObject({
    * of an empty secret fails. Default: false.
    */
   valuePut: z.boolean().default(false),
+});
+
+/** Who in the workload VPC may connect to a database, besides the rotation functions. */
+const allowFrom = z.strictObject({
+  /** Security groups of the workload's applications (in the workload VPC). */
+  securityGroupIds: z
+    .array(
+      z.string().regex(/^sg-[0-9a-f]{8,17}$/, { error: "must be a security group id, sg-<hex>" }),
+    )
+    .max(ALLOW_FROM_MAX, { error: `allows at most ${ALLOW_FROM_MAX} security groups` })
+    .default([]),
+  /** IPv4 blocks within the workload VPC's CIDR. */
+  cidrs: z
+    .array(
+      z.string().refine((c) => cidrRange(c) !== undefined, {
+        error: "must be an IPv4 CIDR block such as 10.1.0.0/20",
+      }),
+    )
+    .max(ALLOW_FROM_MAX, { error: `allows at most ${ALLOW_FROM_MAX} CIDR blocks` })
+    .default([]),
 });
 
 const database = z.strictObject({
@@ -233,8 +275,22 @@ const database = z.strictObject({
    * standard support (RDS's own default is to enrol). Default: false.
    */
   extendedSupport: z.boolean().default(false),
+  /** Aurora only: DB instances of the cluster, a writer and readers (1-16). Default: 2. */
+  instances: z
+    .number()
+    .int()
+    .min(1, { error: "must be from 1 to 16 (a writer and up to 15 readers)" })
+    .max(16, { error: "must be from 1 to 16 (a writer and up to 15 readers)" })
+    .optional(),
+  /** Applications in the workload VPC admitted on the database port (besides rotation). */
+  allowFrom: allowFrom.optional(),
   /** When set, no database is created: the secret points at this one. */
   existing: existingDatabase.optional(),
+});
+
+/** Names of a workload's databases, secrets and readers: its `reads` name them. */
+const ITEM_NAME = z.string().regex(/^[a-z][a-z0-9]{0,19}$/, {
+  error: "must be 1-20 lower-case letters and digits, starting with a letter",
 });
 
 /** A rotation schedule: `rate(N days)`, `rate(N hours)`, `cron(...)` or a number of days (1-1000). */
@@ -261,7 +317,76 @@ const secretSettings = z.strictObject({
   /** Description of the secret. */
   description: z.string().max(2048, { error: "allows at most 2,048 characters" }).optional(),
   /** Tags of this workload's secret, added to the environment's. */
-  tags: z.record(z.string(), z.string()).optional(),
+  tags: tags.optional(),
+});
+
+/** One of a workload's databases (`databases:`): a database with its name and its secret's settings. */
+const namedDatabase = database.extend({
+  /** Unique among the workload's databases and secrets; `readers[].reads` names it. */
+  name: ITEM_NAME,
+  /** Settings of this database's secret; each defaults to the workload's `secret`. */
+  secret: secretSettings.optional(),
+});
+
+const LAMBDA_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}$/;
+
+/** A secret that is not a database's (an API key, a token): the operator puts its value. */
+const plainSecret = z.strictObject({
+  /** Unique among the workload's databases and secrets; `readers[].reads` names it. */
+  name: ITEM_NAME,
+  /** Name of the secret in the central account. */
+  secretName: z
+    .string()
+    .max(512)
+    .regex(SECRET_NAME, { error: "may contain only A-Za-z0-9/_+=.@-" }),
+  description: z.string().max(2048, { error: "allows at most 2,048 characters" }).optional(),
+  tags: tags.optional(),
+  /**
+   * `none` (said explicitly: the pack reports it with its maximum age), or a rotation by a
+   * custom function in the central account and Region.
+   */
+  rotation: z.union(
+    [
+      z.literal("none"),
+      z.strictObject({
+        /** The rotation function, in the central account and Region. */
+        lambdaArn: z.string().regex(LAMBDA_ARN, {
+          error: "must be a Lambda function ARN, arn:aws:lambda:<region>:<account>:function:<name>",
+        }),
+        schedule: schedule.optional(),
+        duration: duration.optional(),
+      }),
+    ],
+    { error: "must be none or { lambdaArn, schedule?, duration? }" },
+  ),
+  /**
+   * Set to true once the operator has put the first value (`put-secret-value`, outside
+   * Pulumi state): until then a custom rotation is not switched on (a rotation of an empty
+   * secret fails). Default: false.
+   */
+  valuePut: z.boolean().default(false),
+});
+
+/** Who reads which of the workload's secrets: a role created here, or an existing role. */
+const reader = z.strictObject({
+  /** Unique among the workload's readers. */
+  name: ITEM_NAME,
+  /** A role created for these services (exactly one of this and roleArn). */
+  trustedServices: z
+    .array(
+      z.string().regex(SERVICE_PRINCIPAL, {
+        error: "must be a service principal such as ecs-tasks.amazonaws.com",
+      }),
+    )
+    .min(1, { error: "needs at least one service principal" })
+    .optional(),
+  /** An existing role of the workload's account: it gets an inline policy. */
+  roleArn: z
+    .string()
+    .regex(ROLE_ARN, { error: "must be an IAM role ARN, arn:aws:iam::<12 digits>:role/<name>" })
+    .optional(),
+  /** Names of the workload's databases and secrets it reads. */
+  reads: z.array(z.string()).min(1, { error: "needs at least one database or secret name" }),
 });
 
 const workload = account.extend({
@@ -272,6 +397,7 @@ const workload = account.extend({
       error: "must be lower-case letters, digits and single hyphens, starting with a letter",
     })
     .refine((n) => n !== "central", { error: "'central' names the central stack" }),
+  /** Shorthand for one reader role reading every secret of the workload (not with `readers`). */
   applicationRole: z
     .strictObject({
       /** Service principals trusted to assume the role. */
@@ -284,9 +410,19 @@ const workload = account.extend({
         .min(1)
         .default(["ec2.amazonaws.com"]),
     })
-    .prefault({}),
-  database,
-  /** Settings of this workload's secret that differ from the environment's. */
+    .optional(),
+  /** Shorthand for one database (exactly one of `database` and `databases`). */
+  database: database.optional(),
+  /** The workload's databases, each with its own secret and rotation. */
+  databases: z
+    .array(namedDatabase)
+    .min(1, { error: "needs at least one database (or use database:)" })
+    .optional(),
+  /** Secrets that are not a database's, held centrally. */
+  secrets: z.array(plainSecret).default([]),
+  /** Who reads which secrets. Default: one role (applicationRole) reading every secret. */
+  readers: z.array(reader).min(1, { error: "needs at least one reader" }).optional(),
+  /** Settings of this workload's secrets that differ from the environment's. */
   secret: secretSettings.prefault({}),
 });
 
@@ -430,10 +566,99 @@ export const environmentSchema = z
     checkEnvironment(value, report);
   });
 
-export type Environment = z.output<typeof environmentSchema>;
+/** The environment as the schema parses it: a workload's shorthand keys still as written. */
+export type ParsedEnvironment = z.output<typeof environmentSchema>;
 export type Account = z.output<typeof account>;
-export type Workload = Environment["workloads"][number];
-export type Database = Workload["database"];
+type ParsedWorkload = ParsedEnvironment["workloads"][number];
+type SecretSettings = ParsedWorkload["secret"];
+
+/** One database of a workload, whichever way the file wrote it. */
+export type Database = Omit<NonNullable<ParsedWorkload["database"]>, "allowFrom"> & {
+  /** Unique among the workload's databases and secrets. */
+  readonly name: string;
+  /**
+   * Written as the `database:` shorthand: its resources keep the names they had before
+   * `databases:` existed (`<workload>-db`), so a file of an earlier release keeps its URNs.
+   */
+  readonly shorthand: boolean;
+  readonly allowFrom: { readonly securityGroupIds: string[]; readonly cidrs: string[] };
+  /** Its secret's settings: its own `secret`, else the workload's. */
+  readonly secret: SecretSettings;
+};
+
+/** Who reads which secrets of a workload. */
+export interface Reader {
+  readonly name: string;
+  /** A role created for these services; absent for an existing role. */
+  readonly trustedServices?: readonly string[];
+  /** An existing role of the workload's account. */
+  readonly roleArn?: string;
+  /** Names of the databases and secrets it reads. */
+  readonly reads: readonly string[];
+  /** The `applicationRole:` shorthand (or its default): the role keeps its name `<workload>-app`. */
+  readonly shorthand: boolean;
+}
+
+export type PlainSecret = ParsedWorkload["secrets"][number];
+
+/** A workload as the programs read it: its databases and readers as lists, whichever form. */
+export type Workload = Omit<
+  ParsedWorkload,
+  "database" | "databases" | "applicationRole" | "readers"
+> & {
+  readonly databases: Database[];
+  readonly readers: Reader[];
+};
+
+/** The environment as the programs read it (see {@link normalizeEnvironment}). */
+export type Environment = Omit<ParsedEnvironment, "workloads"> & {
+  readonly workloads: Workload[];
+};
+
+/**
+ * The one form of a workload the programs read: `database:` becomes a one-entry
+ * `databases:` named {@link SHORTHAND_DATABASE}, `applicationRole:` (or neither it nor
+ * `readers:`) one created reader named {@link SHORTHAND_READER} reading every secret.
+ */
+export function normalizeEnvironment(parsed: ParsedEnvironment): Environment {
+  return { ...parsed, workloads: parsed.workloads.map(normalizeWorkload) };
+}
+
+function normalizeWorkload(parsed: ParsedWorkload): Workload {
+  const { database, databases, applicationRole, readers, ...rest } = parsed;
+  const noAllowFrom = { securityGroupIds: [], cidrs: [] };
+  const list: Database[] = database
+    ? [
+        {
+          ...database,
+          name: SHORTHAND_DATABASE,
+          shorthand: true,
+          allowFrom: database.allowFrom ?? noAllowFrom,
+          secret: parsed.secret,
+        },
+      ]
+    : (databases ?? []).map(({ secret, ...db }) => ({
+        ...db,
+        shorthand: false,
+        allowFrom: db.allowFrom ?? noAllowFrom,
+        secret: { ...parsed.secret, ...secret, tags: { ...parsed.secret.tags, ...secret?.tags } },
+      }));
+  const all = [...list.map((d) => d.name), ...parsed.secrets.map((s) => s.name)];
+  return {
+    ...rest,
+    databases: list,
+    readers: readers
+      ? readers.map((r) => ({ ...r, shorthand: false }))
+      : [
+          {
+            name: SHORTHAND_READER,
+            trustedServices: applicationRole?.trustedServices ?? ["ec2.amazonaws.com"],
+            reads: all,
+            shorthand: true,
+          },
+        ],
+  };
+}
 
 /** The keys an environment file may set under the project namespace. */
 export const CONFIG_KEYS = Object.keys(environmentSchema.shape) as (keyof Environment)[];

@@ -15,6 +15,7 @@ import {
   DURATION,
   ROTATION_SCHEDULE_DEFAULT,
   ROTATION_STRATEGY_DEFAULT,
+  SHORTHAND_DATABASE,
 } from "./defaults";
 import type { Path } from "./keyPath";
 
@@ -40,34 +41,73 @@ export interface AccountView {
   readonly given: Given;
 }
 
+/** One database of a workload, from `database:` or an entry of `databases:`. */
+export interface DatabaseView {
+  /** Key path of the database: `[..., "database"]` or `[..., "databases", j]`. */
+  readonly path: Path;
+  /** Its name (`SHORTHAND_DATABASE` for the shorthand), when a string. */
+  readonly name?: string;
+  readonly secretName?: string;
+  readonly dbName?: string;
+  /** Present only when it is one of the engines. */
+  readonly engine?: Engine;
+  /** One of the strategies; the default when absent or not one of them. */
+  readonly rotationStrategy: RotationStrategy;
+  readonly username?: string;
+  readonly applicationUsername?: string;
+  /** True when the workload points at an existing database (none is created). */
+  readonly existing: boolean;
+  /** The `allowFrom.cidrs` that are strings, with their index. */
+  readonly allowFromCidrs: readonly { readonly cidr: string; readonly index: number }[];
+  /** The rotation of this database's secret: its own settings, else the workload's, else the environment's. */
+  readonly secret: SecretView;
+  readonly given: Given;
+}
+
+/** The rotation settings that apply to one secret. */
+export interface SecretView {
+  /**
+   * The schedule that applies (its own, else the workload's `secret.schedule`, else
+   * `rotation.schedule`, else the default); undefined when it is neither a number nor a string.
+   */
+  readonly schedule?: number | string;
+  /** Hours of the window that applies, when `<N>h`. */
+  readonly durationHours?: number;
+  /** Key path of these settings. */
+  readonly path: Path;
+  /** The settings as written at `path` (a database's own, without the workload's). */
+  readonly given: Given;
+}
+
+/** A reader of a workload's secrets. */
+export interface ReaderView {
+  readonly path: Path;
+  readonly name?: string;
+  readonly roleArn?: string;
+  /** The names it reads that are strings, with their index. */
+  readonly reads: readonly { readonly name: string; readonly index: number }[];
+  readonly given: Given;
+}
+
+/** A secret that is not a database's. */
+export interface PlainSecretView {
+  readonly path: Path;
+  readonly name?: string;
+  readonly secretName?: string;
+  /** `none`, or the custom function's ARN when a string. */
+  readonly rotationLambdaArn?: string;
+  readonly given: Given;
+}
+
 export interface WorkloadView extends AccountView {
   readonly name?: string;
-  readonly database: {
-    readonly secretName?: string;
-    readonly dbName?: string;
-    /** Present only when it is one of the engines. */
-    readonly engine?: Engine;
-    /** One of the strategies; the default when absent or not one of them. */
-    readonly rotationStrategy: RotationStrategy;
-    readonly username?: string;
-    readonly applicationUsername?: string;
-    /** True only when given as `true`. */
-    readonly applicationUserCreated: boolean;
-    /** True when the workload points at an existing database (none is created). */
-    readonly existing: boolean;
-    readonly given: Given;
-  };
-  /** The rotation of this workload's secret: its own settings, else the environment's. */
-  readonly secret: {
-    /**
-     * The schedule that applies (`secret.schedule`, else `rotation.schedule`, else the
-     * default); undefined when the one that applies is neither a number nor a string.
-     */
-    readonly schedule?: number | string;
-    /** Hours of the window that applies (`secret.duration`, else `rotation.duration`), when `<N>h`. */
-    readonly durationHours?: number;
-    readonly given: Given;
-  };
+  /** Its databases: the `database:` shorthand, or `databases:` (both when both are given). */
+  readonly databases: readonly DatabaseView[];
+  readonly secrets: readonly PlainSecretView[];
+  /** Absent when the file lists no `readers:` (one role reads everything). */
+  readonly readers?: readonly ReaderView[];
+  /** The workload's own `secret` settings (the shorthand database's, and every secret's default). */
+  readonly secret: SecretView;
 }
 
 /** The environment as the rules see it. */
@@ -126,36 +166,100 @@ export function environmentView(value: unknown): EnvironmentView {
     alerts: { topicArn: asString(asRecord(env.alerts).topicArn) },
     central: accountView(env.central, ["central"]),
     workloads: Array.isArray(env.workloads)
-      ? env.workloads.map((w: unknown, i) => {
-          const workload = asRecord(w);
-          const database = asRecord(workload.database);
-          const secret = asRecord(workload.secret);
-          return {
-            ...accountView(workload, ["workloads", i]),
-            name: asString(workload.name),
-            database: {
-              secretName: asString(database.secretName),
-              dbName: asString(database.dbName),
-              engine: oneOf(ENGINES, database.engine),
-              rotationStrategy:
-                oneOf(ROTATION_STRATEGIES, database.rotationStrategy) ?? ROTATION_STRATEGY_DEFAULT,
-              username: asString(database.username),
-              applicationUsername: asString(database.applicationUsername),
-              applicationUserCreated: database.applicationUserCreated === true,
-              existing: database.existing !== undefined,
-              given: database,
-            },
-            secret: {
-              schedule: asSchedule(
-                secret.schedule ?? rotation.schedule ?? ROTATION_SCHEDULE_DEFAULT,
-              ),
-              durationHours: durationHours(secret.duration ?? rotation.duration),
-              given: secret,
-            },
-          };
-        })
+      ? env.workloads.map((w: unknown, i) => workloadView(asRecord(w), i, rotation))
       : [],
     given: env,
+  };
+}
+
+function workloadView(
+  workload: Record<string, unknown>,
+  i: number,
+  rotation: Record<string, unknown>,
+): WorkloadView {
+  const path: Path = ["workloads", i];
+  const secret = secretView(asRecord(workload.secret), [...path, "secret"], rotation);
+  const databases: DatabaseView[] = [];
+  if (workload.database !== undefined)
+    databases.push(databaseView(asRecord(workload.database), [...path, "database"], secret));
+  asArray(workload.databases).forEach((d, j) => {
+    const given = asRecord(d);
+    const own = asRecord(given.secret);
+    databases.push(
+      databaseView(given, [...path, "databases", j], {
+        ...secretView({ ...secret.given, ...own }, [...path, "databases", j, "secret"], rotation),
+        given: own,
+      }),
+    );
+  });
+  return {
+    ...accountView(workload, path),
+    name: asString(workload.name),
+    databases,
+    secrets: asArray(workload.secrets).map((s, j) => {
+      const given = asRecord(s);
+      const rotationGiven = given.rotation;
+      return {
+        path: [...path, "secrets", j],
+        name: asString(given.name),
+        secretName: asString(given.secretName),
+        rotationLambdaArn: asString(asRecord(rotationGiven).lambdaArn),
+        given,
+      };
+    }),
+    readers: Array.isArray(workload.readers)
+      ? workload.readers.map((r, j) => {
+          const given = asRecord(r);
+          return {
+            path: [...path, "readers", j],
+            name: asString(given.name),
+            roleArn: asString(given.roleArn),
+            reads: asArray(given.reads).flatMap((name, index) =>
+              typeof name === "string" ? [{ name, index }] : [],
+            ),
+            given,
+          };
+        })
+      : undefined,
+    secret,
+  };
+}
+
+function databaseView(
+  database: Record<string, unknown>,
+  path: Path,
+  secret: SecretView,
+): DatabaseView {
+  const shorthand = path[path.length - 1] === "database";
+  return {
+    path,
+    name: shorthand ? SHORTHAND_DATABASE : asString(database.name),
+    secretName: asString(database.secretName),
+    dbName: asString(database.dbName),
+    engine: oneOf(ENGINES, database.engine),
+    rotationStrategy:
+      oneOf(ROTATION_STRATEGIES, database.rotationStrategy) ?? ROTATION_STRATEGY_DEFAULT,
+    username: asString(database.username),
+    applicationUsername: asString(database.applicationUsername),
+    existing: database.existing !== undefined,
+    allowFromCidrs: asArray(asRecord(database.allowFrom).cidrs).flatMap((cidr, index) =>
+      typeof cidr === "string" ? [{ cidr, index }] : [],
+    ),
+    secret,
+    given: database,
+  };
+}
+
+function secretView(
+  secret: Record<string, unknown>,
+  path: Path,
+  rotation: Record<string, unknown>,
+): SecretView {
+  return {
+    schedule: asSchedule(secret.schedule ?? rotation.schedule ?? ROTATION_SCHEDULE_DEFAULT),
+    durationHours: durationHours(secret.duration ?? rotation.duration),
+    path,
+    given: secret,
   };
 }
 

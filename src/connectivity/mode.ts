@@ -32,6 +32,17 @@ export interface ReadyWorkload {
 }
 
 /** Which ready workloads central builds its leg toward, which are linked, which wait. */
+/**
+ * What the rotation functions must reach in one ready workload: its VPC CIDR on each
+ * database port it exports (one target per distinct port, however many databases).
+ */
+export function workloadTargets(ready: ReadyWorkload): RotationTarget[] {
+  const ports = [
+    ...new Set(Object.values(ready.peer.outputs.databases).map((d) => d.endpoint.port)),
+  ].sort((a, b) => a - b);
+  return ports.map((port) => ({ cidr: ready.workload.vpcCidr, port }));
+}
+
 export interface LinkWindow<T extends ReadyWorkload = ReadyWorkload> {
   /** Central builds its leg toward these (a peering request; a transit gateway route). */
   requested: T[];

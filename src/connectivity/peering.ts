@@ -6,7 +6,13 @@
 import { ENVIRONMENT_POLICY, QUOTA_PARAM } from "../../policy-pack/lib/names";
 import { QUOTAS } from "../../policy-pack/lib/quotas";
 import type { Environment, Workload } from "../config/schema";
-import type { ConnectivityMode, LinkWindow, ModePhase, ReadyWorkload } from "./mode";
+import {
+  type ConnectivityMode,
+  type LinkWindow,
+  type ModePhase,
+  type ReadyWorkload,
+  workloadTargets,
+} from "./mode";
 
 /**
  * The workloads whose peering central requests in each round: central never has more
@@ -111,8 +117,7 @@ export const peering: ConnectivityMode = {
   unlinkedWarning: (stacks) =>
     `${stacks.join(", ")}: peering requested, not accepted yet: their secrets and rotation follow once they have accepted it (run them, then this stack again; a request expires after 7 days).`,
   // One egress rule per requested workload's CIDR and database port.
-  rotationTargets: (_env, requested) =>
-    requested.map((r) => ({ cidr: r.workload.vpcCidr, port: r.peer.outputs.database.port })),
+  rotationTargets: (_env, requested) => requested.flatMap(workloadTargets),
   diagram: {
     resourceType: "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
     label: "peering",

@@ -7,7 +7,7 @@
 import { QUOTAS } from "../../policy-pack/lib/quotas";
 import { databasePort } from "../../kernel/engines";
 import type { Environment } from "../config/schema";
-import type { ConnectivityMode, ModePhase } from "./mode";
+import { type ConnectivityMode, type ModePhase, workloadTargets } from "./mode";
 
 /**
  * The phases of `pulumi up`:
@@ -88,14 +88,10 @@ export const transitGateway: ConnectivityMode = {
    */
   rotationTargets: (env, requested) => {
     const prefixes = env.transitGateway.summaryPrefixes;
-    if (!prefixes)
-      return requested.map((r) => ({
-        cidr: r.workload.vpcCidr,
-        port: r.peer.outputs.database.port,
-      }));
-    const ports = [...new Set(env.workloads.map((w) => databasePort(w.database)))].sort(
-      (a, b) => a - b,
-    );
+    if (!prefixes) return requested.flatMap(workloadTargets);
+    const ports = [
+      ...new Set(env.workloads.flatMap((w) => w.databases.map((d) => databasePort(d)))),
+    ].sort((a, b) => a - b);
     return prefixes.flatMap((cidr) => ports.map((port) => ({ cidr, port })));
   },
   diagram: {

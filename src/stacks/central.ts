@@ -16,10 +16,9 @@
  *   rotation, whose first run (immediately) now finds its path to the database and to
  *   Secrets Manager.
  */
-import type * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
-import { DatabaseSecret } from "../../components/databaseSecret";
+import { DatabaseSecret, type DatabaseSecretArgs } from "../../components/databaseSecret";
 import { RotationAlerts } from "../../components/rotationAlerts";
 import {
   type RotationApplication,
@@ -29,10 +28,11 @@ import {
 import type { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
 import { databasePort } from "../../kernel/engines";
-import type { Environment, Workload } from "../config";
+import * as aws from "@pulumi/aws";
+import type { Database as DatabaseConfig, Environment, PlainSecret, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
-import { namePrefix } from "../names";
+import { databaseResourceName, namePrefix } from "../names";
 import { accountProviders, nativeProviderIn, providerList } from "../providers";
 import { replicaRegions, secretArnPattern, workloadStack } from "../topology";
 import { modeOf, type ConnectivityMode } from "../connectivity";
@@ -92,9 +92,12 @@ async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
         `${stack} exports account ${out.accountId}, region ${out.region}, CIDR ${out.vpcCidr}, but secrets-hub:workloads says ${workload.accountId}, ${workload.region}, ${workload.vpcCidr}: refusing to grant or peer with a mismatched stack`,
       );
     }
-    if (!workload.database.existing && !reading.value.databaseInitialPassword) {
+    for (const database of workload.databases) {
+      if (database.existing || reading.value.databaseInitialPasswords[database.name]) continue;
+      // A database added to the file since the workload stack last ran: not there yet.
+      if (!reading.value.outputs.databases[database.name]) continue;
       throw new pulumi.RunError(
-        `${stack} creates its database but exports no databaseInitialPassword`,
+        `${stack} creates its database ${database.name} but exports no databaseInitialPasswords.${database.name}`,
       );
     }
     ready.push({ workload, peer: reading.value });
@@ -131,7 +134,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     // What the first rotation needs on central's side, besides the endpoint.
     const path = link.leg(r, linked.has(r.workload.name));
     if (!path) continue;
-    const secret = await workloadSecret(env, r, {
+    const secrets = await workloadSecrets(env, r, {
       key,
       rotation,
       // The first rotation runs at once: it needs the Secrets Manager endpoint and both
@@ -142,8 +145,16 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       tags,
       opts,
     });
-    secretArns[r.workload.name] = secret.arn;
-    replicaSecretArns[r.workload.name] = secret.replicaArn;
+    // Keyed by workload (its first database's secret, as before `databases:`), and by
+    // `<workload>/<name>` for every secret of it.
+    for (const [i, { name, secret }] of secrets.entries()) {
+      if (i === 0) {
+        secretArns[r.workload.name] = secret.arn;
+        replicaSecretArns[r.workload.name] = secret.replicaArn;
+      }
+      secretArns[`${r.workload.name}/${name}`] = secret.arn;
+      replicaSecretArns[`${r.workload.name}/${name}`] = secret.replicaArn;
+    }
   }
 
   analyzers(env, regions, (region) =>
@@ -281,12 +292,24 @@ async function foundation(
   return { network, key, rotation, endpoint };
 }
 
+/** What every secret of one workload shares. */
+interface SecretContext {
+  env: Environment;
+  workload: Workload;
+  peer: WorkloadPeer;
+  key: SecretsKey;
+  rotation: RotationFunction;
+  common: Omit<DatabaseSecretArgs, "secretName" | "rotationLambdaArn">;
+  opts: pulumi.ComponentResourceOptions;
+}
+
 /**
- * A linked workload's secret with its first value, resource policy and rotation; for
- * multi-user rotation, first the master secret holding the admin credentials (rotated with
- * the single-user function), which the application user's secret names.
+ * A linked workload's secrets: each database's (with its first value, resource policy and
+ * rotation; for multi-user rotation, first the master secret holding the admin
+ * credentials, rotated with the single-user function, which the application user's secret
+ * names), then each non-database secret (empty: the operator puts its value).
  */
-async function workloadSecret(
+async function workloadSecrets(
   env: Environment,
   { workload, peer }: ReadyWorkload,
   args: {
@@ -296,64 +319,114 @@ async function workloadSecret(
     tags: Record<string, string>;
     opts: pulumi.ComponentResourceOptions;
   },
-): Promise<DatabaseSecret> {
+): Promise<{ name: string; secret: DatabaseSecret }[]> {
   const { key, rotation, opts } = args;
-  const database = peer.outputs.database;
-  if (database.port !== databasePort(workload.database)) {
+  const context = (settings: Workload["secret"]): SecretContext => ({
+    env,
+    workload,
+    peer,
+    key,
+    rotation,
+    opts,
+    common: {
+      region: env.central.region,
+      kmsKeyArn: key.keyArn,
+      replicas: secretReplicaRegions(env, workload).map((region) => ({
+        region,
+        kmsKeyArn: key.replicaKeyArns[region],
+      })),
+      schedule: settings.schedule ?? env.rotation.schedule,
+      duration: settings.duration ?? env.rotation.duration,
+      protect: env.protectStatefulResources,
+      rotationDependsOn: args.rotationDependsOn,
+      tags: { ...args.tags, ...settings.tags, "secrets-hub:workload": workload.name },
+    },
+  });
+  const secrets: { name: string; secret: DatabaseSecret }[] = [];
+  for (const db of workload.databases) {
+    const exported = peer.outputs.databases[db.name];
+    if (!exported) {
+      await pulumi.log.warn(
+        `${workload.name}: ${workloadStack(env, workload.name)} has not exported database ${db.name} yet: no secret for it in this run (run the workload stack, then this one again)`,
+      );
+      continue;
+    }
+    secrets.push({
+      name: db.name,
+      secret: await databaseSecret(context(db.secret), db, exported.endpoint),
+    });
+  }
+  for (const plain of workload.secrets) {
+    secrets.push({
+      name: plain.name,
+      secret: plainSecret(
+        context({
+          ...workload.secret,
+          ...(plain.rotation === "none" ? {} : plain.rotation),
+          tags: plain.tags,
+        }),
+        plain,
+      ),
+    });
+  }
+  return secrets;
+}
+
+/** The reader role ARNs a secret's resource policy names: every reader that reads `name`. */
+function readersOf(context: SecretContext, name: string): string[] {
+  const exported = context.peer.outputs.readerRoleArns;
+  return context.workload.readers
+    .filter((r) => r.reads.includes(name))
+    .flatMap((r) => (exported[r.name] ? [exported[r.name]] : []));
+}
+
+/** One database's secret (and its master secret, for multi-user rotation). */
+async function databaseSecret(
+  context: SecretContext,
+  db: DatabaseConfig,
+  database: DatabaseEndpoint,
+): Promise<DatabaseSecret> {
+  const { env, workload, peer, rotation, common, opts } = context;
+  if (database.port !== databasePort(db)) {
     await pulumi.log.warn(
-      `${workload.name}: the database port exported (${database.port}) differs from the environment file`,
+      `${workload.name}: the port database ${db.name} exports (${database.port}) differs from the environment file`,
     );
   }
-  const db = workload.database;
-  const common = {
-    region: env.central.region,
-    kmsKeyArn: key.keyArn,
-    replicas: secretReplicaRegions(env, workload).map((region) => ({
-      region,
-      kmsKeyArn: key.replicaKeyArns[region],
-    })),
-    schedule: workload.secret.schedule ?? env.rotation.schedule,
-    duration: workload.secret.duration ?? env.rotation.duration,
-    protect: env.protectStatefulResources,
-    rotationDependsOn: args.rotationDependsOn,
-    tags: { ...args.tags, ...workload.secret.tags, "secrets-hub:workload": workload.name },
-  };
+  const name = databaseResourceName(workload.name, db.name, db.shorthand);
+  const masterPassword = peer.databaseInitialPasswords[db.name];
   let master: DatabaseSecret | undefined;
-  if (db.rotationStrategy === "multi-user" && peer.databaseInitialPassword) {
+  if (db.rotationStrategy === "multi-user" && masterPassword) {
     master = new DatabaseSecret(
-      `${workload.name}-db-master`,
+      `${name}-master`,
       {
         ...common,
         secretName: masterSecretName(db.secretName),
-        description: `Admin credentials of ${database.dbInstanceIdentifier}; rotated by secrets-hub`,
-        initialValue: secretDocument(database, peer.databaseInitialPassword),
+        description: `Admin credentials of ${databaseIdentifierIn(database)}; rotated by secrets-hub`,
+        initialValue: secretDocument(database, masterPassword),
         rotationLambdaArn: rotation.lambdaArnFor(db.engine, "single-user"),
         rotationDependsOn: [
-          ...common.rotationDependsOn,
+          ...(common.rotationDependsOn ?? []),
           ...rotation.grantsFor(db.engine, "single-user"),
         ],
       },
       opts,
     );
   }
+  const masterArn = masterOf(env, db);
   return new DatabaseSecret(
-    `${workload.name}-db`,
+    name,
     {
       ...common,
       secretName: db.secretName,
-      description: workload.secret.description,
-      initialValue: initialValueOf(workload, peer, master),
-      readerRoleArn: peer.outputs.applicationRoleArn,
-      rotationLambdaArn: rotation.lambdaArnFor(
-        db.engine,
-        db.rotationStrategy,
-        masterOf(env, workload),
-      ),
+      description: db.secret.description,
+      initialValue: initialValueOf(db, peer, database, master),
+      readerRoleArns: readersOf(context, db.name),
+      rotationLambdaArn: rotation.lambdaArnFor(db.engine, db.rotationStrategy, masterArn),
       rotationDependsOn: [
-        ...common.rotationDependsOn,
-        ...rotation.grantsFor(db.engine, db.rotationStrategy, masterOf(env, workload)),
+        ...(common.rotationDependsOn ?? []),
+        ...rotation.grantsFor(db.engine, db.rotationStrategy, masterArn),
       ],
-      rotationAwaits: rotationAwaits(workload),
+      rotationAwaits: rotationAwaits(db),
       // An existing database's value was put by the operator: rotate at once, as for ours.
       ...(db.existing ? { rotateImmediately: true } : {}),
     },
@@ -361,22 +434,74 @@ async function workloadSecret(
   );
 }
 
-/** The master secret a multi-user workload's application logs in with: its ARN pattern. */
-function masterOf(env: Environment, workload: Workload): string | undefined {
-  return workload.database.rotationStrategy === "multi-user"
-    ? secretArnPattern(env, masterSecretName(workload.database.secretName), env.central.region)
+/**
+ * A non-database secret: created without a value (the operator puts it, outside Pulumi
+ * state), replicated and encrypted like the others, read by its readers; rotated by its
+ * custom function once its value is put, or not at all (`rotation: none`).
+ */
+function plainSecret(context: SecretContext, plain: PlainSecret): DatabaseSecret {
+  const { env, workload, common, opts } = context;
+  const name = `${workload.name}-${plain.name}-secret`;
+  const custom = plain.rotation === "none" ? undefined : plain.rotation;
+  const dependsOn: pulumi.Resource[] = [];
+  if (custom) {
+    // Secrets Manager invokes the function as its service principal, for this secret only
+    // (Secrets Manager user guide, "Permissions for rotation": the function's resource
+    // policy allows secretsmanager.amazonaws.com with the secret's ARN as source).
+    dependsOn.push(
+      new aws.lambda.Permission(
+        `${name}-invoke`,
+        {
+          action: "lambda:InvokeFunction",
+          function: custom.lambdaArn,
+          principal: "secretsmanager.amazonaws.com",
+          sourceAccount: env.central.accountId,
+          // Lambda matches SourceArn with ArnLike, so the pattern's `?`s match the suffix.
+          sourceArn: secretArnPattern(env, plain.secretName, env.central.region),
+          statementId: `${namePrefix(env.environment)}-${workload.name}-${plain.name}`,
+        },
+        opts,
+      ),
+    );
+  }
+  return new DatabaseSecret(
+    name,
+    {
+      ...common,
+      secretName: plain.secretName,
+      description:
+        plain.description ?? `${plain.name} of ${workload.name}; value put by the operator`,
+      readerRoleArns: readersOf(context, plain.name),
+      rotationLambdaArn: custom?.lambdaArn,
+      rotationDependsOn: [...(common.rotationDependsOn ?? []), ...dependsOn],
+      rotationAwaits: custom && !plain.valuePut ? "first-value-secret" : undefined,
+      ...(custom ? { rotateImmediately: true } : {}),
+    },
+    opts,
+  );
+}
+
+/** The master secret a multi-user database's application logs in with: its ARN pattern. */
+function masterOf(env: Environment, db: DatabaseConfig): string | undefined {
+  return db.rotationStrategy === "multi-user"
+    ? secretArnPattern(env, masterSecretName(db.secretName), env.central.region)
     : undefined;
 }
 
 /** The rotation applications a workload's secrets need: multi-user ones per master. */
 function rotationApplications(env: Environment, workload: Workload): RotationApplication[] {
-  const { engine, rotationStrategy } = workload.database;
-  return rotationStrategy === "multi-user"
-    ? [
-        { engine, strategy: "multi-user", masterSecretArn: masterOf(env, workload) },
-        { engine, strategy: "single-user" },
-      ]
-    : [{ engine, strategy: "single-user" }];
+  return workload.databases.flatMap(({ engine, rotationStrategy, ...db }) =>
+    rotationStrategy === "multi-user"
+      ? [
+          {
+            engine,
+            strategy: "multi-user" as const,
+            masterSecretArn: masterOf(env, { engine, rotationStrategy, ...db }),
+          },
+          { engine, strategy: "single-user" as const },
+        ]
+      : [{ engine, strategy: "single-user" as const }],
+  );
 }
 
 /** Regions of a workload's secret replicas: the DR Region, and the workload's own if it is another. */
@@ -386,34 +511,33 @@ function secretReplicaRegions(env: Environment, workload: Workload): string[] {
   );
 }
 
+/** The identifier a secret JSON names its database by (an instance's or a cluster's). */
+function databaseIdentifierIn(database: DatabaseEndpoint): string {
+  return database.dbInstanceIdentifier;
+}
+
 /**
- * The first value of a workload's (application) secret: the rotation JSON with the
+ * The first value of a database's (application) secret: the rotation JSON with the
  * password the workload stack generated; for multi-user, the application user's, naming
  * the master secret; none for an existing database (the operator puts it).
  */
 function initialValueOf(
-  workload: Workload,
+  db: DatabaseConfig,
   peer: WorkloadPeer,
+  database: DatabaseEndpoint,
   master: DatabaseSecret | undefined,
 ): pulumi.Output<string> | undefined {
-  const database = peer.outputs.database;
-  const db = workload.database;
   if (db.rotationStrategy === "multi-user") {
-    if (!peer.applicationInitialPassword || !master || !db.applicationUsername) return undefined;
-    return secretDocument(
-      { ...database, username: db.applicationUsername },
-      peer.applicationInitialPassword,
-      master.arn,
-    );
+    const password = peer.applicationInitialPasswords[db.name];
+    if (!password || !master || !db.applicationUsername) return undefined;
+    return secretDocument({ ...database, username: db.applicationUsername }, password, master.arn);
   }
-  return peer.databaseInitialPassword
-    ? secretDocument(database, peer.databaseInitialPassword)
-    : undefined;
+  const password = peer.databaseInitialPasswords[db.name];
+  return password ? secretDocument(database, password) : undefined;
 }
 
-/** Why a workload's secret cannot rotate yet, if an operator must act first. */
-function rotationAwaits(workload: Workload): string | undefined {
-  const db = workload.database;
+/** Why a database's secret cannot rotate yet, if an operator must act first. */
+function rotationAwaits(db: DatabaseConfig): string | undefined {
   if (db.existing && !db.existing.valuePut) return "first-value";
   if (db.rotationStrategy === "multi-user" && !db.applicationUserCreated) return "application-user";
   return undefined;

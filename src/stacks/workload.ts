@@ -6,13 +6,19 @@
  * what they need.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ApplicationRole } from "../../components/applicationRole";
+import { ApplicationRole, ExistingReader } from "../../components/applicationRole";
 import { Database, type DatabaseEndpoint } from "../../components/database";
 import { databasePort } from "../../kernel/engines";
 import { DatabaseAccess } from "../../components/databaseAccess";
-import type { Database as DatabaseConfig, Environment, Workload } from "../config";
+import type { Database as DatabaseConfig, Environment, Reader, Workload } from "../config";
 import type { CentralPlainOutputs, WorkloadOutputs } from "../contract";
-import { applicationRoleName, databaseIdentifier } from "../names";
+import {
+  applicationRoleName,
+  databaseIdentifierOf,
+  databaseResourceName,
+  namePrefix,
+  readerRoleName,
+} from "../names";
 import { readCentralStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
 import { type AccountNetwork, accountNetwork, secretsEndpoint } from "./network";
@@ -48,8 +54,12 @@ export async function workloadProgram(
 
   // Before central exists, the whole central VPC stands in for its rotation subnets.
   const rotationCidrs = centralOutputs?.rotationSubnetCidrs ?? [env.central.vpcCidr];
-  const db = workloadDatabase(env, workload, { network, rotationCidrs, protect, tags, opts });
-  const role = applicationRole(env, workload, centralOutputs, tags, opts);
+  const databases = workload.databases.map((database) =>
+    workloadDatabase(env, workload, database, { network, rotationCidrs, protect, tags, opts }),
+  );
+  const readers = workload.readers.map((reader) =>
+    workloadReader(env, workload, reader, centralOutputs, tags, opts),
+  );
   await secretsEndpoint(workload, network, `${workload.name}-secretsmanager`, {
     kind: "cidrs",
     cidrs: [workload.vpcCidr],
@@ -59,30 +69,56 @@ export async function workloadProgram(
   });
   const link = links.workload({ env, network, tags, opts }, workload, centralOutputs);
 
+  const passwords = (pick: (d: WorkloadDatabaseResult) => pulumi.Output<string> | undefined) => {
+    const entries = databases.flatMap((d) => {
+      const password = pick(d);
+      return password ? [[d.name, password] as const] : [];
+    });
+    return entries.length === 0
+      ? undefined
+      : pulumi.secret(pulumi.output(Object.fromEntries(entries)));
+  };
+  const databaseInitialPasswords = passwords((d) => d.initialPassword);
+  const applicationInitialPasswords = passwords((d) => d.applicationInitialPassword);
   return {
     accountId: workload.accountId,
     region: workload.region,
     vpcId: network.vpcId,
     vpcCidr: workload.vpcCidr,
     privateRouteTableIds: network.privateRouteTableIds,
-    applicationRoleArn: role.roleArn,
-    database: db.database,
-    secretArnPattern: secretArnPattern(env, workload.database.secretName, workload.region),
+    databases: Object.fromEntries(
+      databases.map((d) => [d.name, { endpoint: d.endpoint, securityGroupId: d.securityGroupId }]),
+    ),
+    readerRoleArns: Object.fromEntries(readers.map((r) => [r.name, r.roleArn])),
+    secretArnPatterns: Object.fromEntries(
+      secretNamesOf(workload).map(([name, secretName]) => [
+        name,
+        secretArnPattern(env, secretName, workload.region),
+      ]),
+    ),
     ...link,
-    ...(db.databaseInitialPassword ? { databaseInitialPassword: db.databaseInitialPassword } : {}),
-    ...(db.applicationInitialPassword
-      ? { applicationInitialPassword: db.applicationInitialPassword }
-      : {}),
+    ...(databaseInitialPasswords ? { databaseInitialPasswords } : {}),
+    ...(applicationInitialPasswords ? { applicationInitialPasswords } : {}),
   };
 }
 
+/** What the stack knows of one of its databases once it is declared. */
+interface WorkloadDatabaseResult {
+  name: string;
+  endpoint: pulumi.Input<DatabaseEndpoint>;
+  securityGroupId: pulumi.Input<string>;
+  initialPassword?: pulumi.Output<string>;
+  applicationInitialPassword?: pulumi.Output<string>;
+}
+
 /**
- * The workload's database: a new one, or an existing one whose security group admits the
- * rotation functions; its connection facts and the passwords central's first values use.
+ * One of the workload's databases: a new one, or an existing one whose security group
+ * admits the rotation functions; either way its `allowFrom` sources on its port.
  */
 function workloadDatabase(
   env: Environment,
   workload: Workload,
+  config: DatabaseConfig,
   args: {
     network: AccountNetwork;
     rotationCidrs: string[];
@@ -90,24 +126,29 @@ function workloadDatabase(
     tags: Record<string, string>;
     opts: pulumi.ComponentResourceOptions;
   },
-): Pick<WorkloadOutputs, "database" | "databaseInitialPassword" | "applicationInitialPassword"> {
+): WorkloadDatabaseResult {
   const { network, rotationCidrs, opts } = args;
-  const config = workload.database;
+  const name = databaseResourceName(workload.name, config.name, config.shorthand);
   if (config.existing) {
     new DatabaseAccess(
-      `${workload.name}-db-access`,
+      `${name}-access`,
       {
         securityGroupId: config.existing.securityGroupId,
         port: databasePort(config),
         rotationCidrs,
+        allowFrom: config.allowFrom,
         engine: config.engine,
       },
       opts,
     );
-    return { database: existingDatabaseEndpoint(config, config.existing) };
+    return {
+      name: config.name,
+      endpoint: existingDatabaseEndpoint(config, config.existing),
+      securityGroupId: config.existing.securityGroupId,
+    };
   }
   const db = new Database(
-    `${workload.name}-db`,
+    name,
     {
       engine: config.engine,
       engineVersion: config.engineVersion,
@@ -120,7 +161,7 @@ function workloadDatabase(
       multiAz: config.multiAz,
       backupRetentionDays: config.backupRetentionDays,
       applicationPassword: config.rotationStrategy === "multi-user",
-      identifier: databaseIdentifier(env.environment, workload.name, config.dbName),
+      identifier: databaseIdentifierOf(env.environment, workload.name, config),
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       rotationCidrs,
@@ -130,48 +171,79 @@ function workloadDatabase(
     opts,
   );
   return {
-    database: db.endpoint,
-    databaseInitialPassword: db.initialPassword,
+    name: config.name,
+    endpoint: db.endpoint,
+    securityGroupId: db.securityGroupId,
+    initialPassword: db.initialPassword,
     applicationInitialPassword: db.applicationInitialPassword,
   };
 }
 
+/** Each secret of the workload by its name (databases, then the others), with its secret name. */
+function secretNamesOf(workload: Workload): [string, string][] {
+  return [
+    ...workload.databases.map((d) => [d.name, d.secretName] as [string, string]),
+    ...workload.secrets.map((s) => [s.name, s.secretName] as [string, string]),
+  ];
+}
+
 /**
- * The application's role. It reads the copy of its secret in its own Region (through its
- * own endpoint), and the disaster-recovery replica. The grant names the secret by its ARN
- * pattern, so it is in place before central creates the secret (the secret comes once the
+ * One reader of the workload's secrets: a role created for its services (the shorthand's
+ * keeps its name `<workload>-app`), or an existing role that gets an inline policy. It reads
+ * the copy of each secret it names in its own Region (through its own endpoint) and the
+ * disaster-recovery replica, and nothing else. The grant names the secrets by their ARN
+ * patterns, so it is in place before central creates them (a secret comes once the
  * workload is linked, in the same update as its rotation); the key ARNs come from central.
  */
-function applicationRole(
+function workloadReader(
   env: Environment,
   workload: Workload,
+  reader: Reader,
   central: CentralPlainOutputs | undefined,
   tags: Record<string, string>,
   opts: pulumi.ComponentResourceOptions,
-): ApplicationRole {
+): { name: string; roleArn: pulumi.Input<string> } {
   const readRegions = [...new Set([workload.region, env.replicaRegion])];
   const keyArnIn = (region: string) =>
     region === env.central.region ? central?.kmsKeyArn : central?.replicaKmsKeyArns[region];
   const keyArns = readRegions.map(keyArnIn);
-  return new ApplicationRole(
-    `${workload.name}-app`,
+  const secretNames = new Map(secretNamesOf(workload));
+  const grant =
+    central && keyArns.every((k) => k !== undefined)
+      ? {
+          secretArns: readRegions.flatMap((r) =>
+            reader.reads.map((name) => secretArnPattern(env, secretNames.get(name)!, r)),
+          ),
+          keyArns: keyArns as string[],
+          regions: readRegions,
+        }
+      : undefined;
+  if (reader.roleArn !== undefined) {
+    const existing = new ExistingReader(
+      `${workload.name}-${reader.name}-reader`,
+      { roleArn: reader.roleArn, policyName: `${namePrefix(env.environment)}-read-secrets`, grant },
+      opts,
+    );
+    return { name: reader.name, roleArn: existing.roleArn };
+  }
+  const role = new ApplicationRole(
+    reader.shorthand ? `${workload.name}-app` : `${workload.name}-${reader.name}-reader`,
     {
-      roleName: applicationRoleName(env.environment, workload.name),
-      trustedServices: workload.applicationRole.trustedServices,
-      grant:
-        central && keyArns.every((k) => k !== undefined)
-          ? {
-              secretArns: readRegions.map((r) =>
-                secretArnPattern(env, workload.database.secretName, r),
-              ),
-              keyArns: keyArns as string[],
-              regions: readRegions,
-            }
-          : undefined,
+      roleName: reader.shorthand
+        ? applicationRoleName(env.environment, workload.name)
+        : readerRoleName(env.environment, workload.name, reader.name),
+      trustedServices: reader.trustedServices,
+      ...(reader.shorthand
+        ? {}
+        : {
+            description: `Reads ${reader.reads.join(", ")} of ${workload.name} from the central account`,
+          }),
+      grant,
       tags,
     },
     opts,
   );
+  return { name: reader.name, roleArn: role.roleArn };
 }
 
 /** Connection facts of a database that exists outside this program. */
@@ -185,6 +257,7 @@ function existingDatabaseEndpoint(
     port: databasePort(config),
     dbname: config.dbName,
     username: config.username,
-    dbInstanceIdentifier: existing.dbInstanceIdentifier,
+    // The config rule database-deployment requires the identifier the engine has.
+    dbInstanceIdentifier: existing.dbInstanceIdentifier!,
   };
 }

@@ -56,32 +56,33 @@ interface SecretSpec {
 function secretsOf(env: Environment): SecretSpec[] {
   const specs: SecretSpec[] = [];
   for (const w of env.workloads) {
-    const db = w.database;
-    const adoptedEmpty =
-      db.existing && !db.existing.valuePut
-        ? "an adopted database's secret rotates once its first value is put (set database.existing.valuePut: true and run central)"
-        : undefined;
-    const multiUser = db.rotationStrategy === "multi-user";
-    specs.push({
-      workload: w,
-      name: db.secretName,
-      engine: db.engine,
-      strategy: db.rotationStrategy,
-      waiting:
-        adoptedEmpty ??
-        (multiUser && !db.applicationUserCreated
-          ? "multi-user rotation starts once the application user exists (set database.applicationUserCreated: true and run central)"
-          : undefined),
-    });
-    // The master secret of multi-user rotation (src/stacks/central.ts), rotated single-user.
-    if (multiUser)
+    for (const db of w.databases) {
+      const adoptedEmpty =
+        db.existing && !db.existing.valuePut
+          ? "an adopted database's secret rotates once its first value is put (set existing.valuePut: true and run central)"
+          : undefined;
+      const multiUser = db.rotationStrategy === "multi-user";
       specs.push({
         workload: w,
-        name: `${db.secretName}/master`,
+        name: db.secretName,
         engine: db.engine,
-        strategy: "single-user",
-        waiting: adoptedEmpty,
+        strategy: db.rotationStrategy,
+        waiting:
+          adoptedEmpty ??
+          (multiUser && !db.applicationUserCreated
+            ? "multi-user rotation starts once the application user exists (set applicationUserCreated: true and run central)"
+            : undefined),
       });
+      // The master secret of multi-user rotation (src/stacks/central.ts), rotated single-user.
+      if (multiUser)
+        specs.push({
+          workload: w,
+          name: `${db.secretName}/master`,
+          engine: db.engine,
+          strategy: "single-user",
+          waiting: adoptedEmpty,
+        });
+    }
   }
   return specs;
 }

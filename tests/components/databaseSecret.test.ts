@@ -6,7 +6,7 @@ const args: DatabaseSecretArgs = {
   kmsKeyArn: "arn:aws:kms:us-east-1:111111111111:key/primary",
   replicas: [{ region: "us-west-2", kmsKeyArn: "arn:aws:kms:us-west-2:111111111111:key/replica" }],
   region: "us-east-1",
-  readerRoleArn: "arn:aws:iam::222222222222:role/test-app",
+  readerRoleArns: ["arn:aws:iam::222222222222:role/test-app"],
   rotationLambdaArn: "arn:aws:lambda:us-east-1:111111111111:function:rotation",
   schedule: "rate(30 days)",
 };

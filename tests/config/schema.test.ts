@@ -66,7 +66,7 @@ describe("config schema", () => {
       ["workload-a", "workload-b", "workload-c"],
     );
     assert.equal(env.key.deletionWindowInDays, 30);
-    assert.ok(Object.isFrozen(env) && Object.isFrozen(env.workloads[0].database));
+    assert.ok(Object.isFrozen(env) && Object.isFrozen(env.workloads[0].databases[0]));
   });
 
   const central = "secrets-hub:central";
@@ -330,7 +330,9 @@ describe("config schema", () => {
       }),
     );
     assert.deepEqual(env.key, { deletionWindowInDays: 30, rotationPeriodInDays: 365 });
-    assert.deepEqual(env.workloads[0].applicationRole, { trustedServices: ["ec2.amazonaws.com"] });
+    assert.deepEqual(env.workloads[0].readers, [
+      { name: "app", trustedServices: ["ec2.amazonaws.com"], reads: ["database"], shorthand: true },
+    ]);
     assert.deepEqual(environmentSchema.shape.key.parse(undefined), env.key);
   });
 
@@ -540,7 +542,7 @@ describe("config for rotation, alerts, analyzers and adopted resources", () => {
   });
 
   it("keeps RDS Extended Support off unless asked, and bounds backup retention", () => {
-    assert.equal(devEnvironment().workloads[1].database.extendedSupport, false);
+    assert.equal(devEnvironment().workloads[1].databases[0].extendedSupport, false);
     assertRejects(
       (c) => (c["secrets-hub:workloads"][0].database.backupRetentionDays = 0),
       "secrets-hub:workloads[0].database.backupRetentionDays",

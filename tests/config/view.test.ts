@@ -28,7 +28,7 @@ describe("config rules' view of the environment", () => {
     assert.equal(view.rotation.schedule, env.rotation.schedule);
     assert.equal(view.connectivity, env.connectivity);
     view.workloads.forEach((w, i) => {
-      assert.equal(w.database.rotationStrategy, env.workloads[i].database.rotationStrategy);
+      assert.equal(w.databases[0].rotationStrategy, env.workloads[i].databases[0].rotationStrategy);
       assert.equal(w.secret.schedule, env.rotation.schedule);
     });
   });
@@ -53,7 +53,7 @@ describe("config rules' view of the environment", () => {
     const view = environmentView(raw);
     assert.equal(view.central.vpcCidr, undefined);
     assert.equal(view.central.vpcCidrGiven, "10.0.0.0/8");
-    assert.equal(view.workloads[0].database.applicationUsername, undefined);
-    assert.equal(view.workloads[0].database.given.applicationUsername, 7);
+    assert.equal(view.workloads[0].databases[0].applicationUsername, undefined);
+    assert.equal(view.workloads[0].databases[0].given.applicationUsername, 7);
   });
 });

@@ -122,8 +122,8 @@ describe("deploy policies", () => {
         const secrets = allowing(central, "secretsmanager:CreateSecret").flatMap((s) => s.Resource);
         for (const w of env.workloads)
           assert.ok(
-            secrets.some((r) => r.endsWith(`:secret:${w.database.secretName}-??????`)),
-            w.database.secretName,
+            secrets.some((r) => r.endsWith(`:secret:${w.databases[0].secretName}-??????`)),
+            w.databases[0].secretName,
           );
         assert.ok(
           secrets.every(
@@ -176,7 +176,7 @@ describe("deploy policies", () => {
             assert.deepEqual(allowing(w, action), [], `${w.stack} ${action}`);
           assert.ok(
             allowing(w, "rds:CreateDBInstance").length > 0 ||
-              env.workloads.find((x) => `${env.environment}-${x.name}` === w.stack)?.database
+              env.workloads.find((x) => `${env.environment}-${x.name}` === w.stack)?.databases[0]
                 .existing,
           );
         }

@@ -60,7 +60,7 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
     );
     assert.equal(rules.length, 1);
     const [rule] = rules;
-    assert.equal(rule.inputs.securityGroupId, orders.database.existing!.securityGroupId);
+    assert.equal(rule.inputs.securityGroupId, orders.databases[0].existing!.securityGroupId);
     assert.equal(rule.inputs.fromPort, 5432);
     assert.equal(rule.inputs.toPort, 5432);
     // Central's two /20 rotation subnets, summarized to exactly their /19.

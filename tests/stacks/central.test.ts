@@ -201,7 +201,7 @@ describe("central stack", () => {
         scheduleExpression: "rate(30 days)",
         duration: "3h",
       });
-      const engine = w.database.engine === "postgres" ? "postgres" : "mysql";
+      const engine = w.databases[0].engine === "postgres" ? "postgres" : "mysql";
       assert.equal(
         rotation.inputs.rotationLambdaArn,
         `arn:aws:lambda:us-east-1:111111111111:function:secrets-hub-dev-rotation-${engine}-single`,

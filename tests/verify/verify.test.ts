@@ -366,12 +366,12 @@ describe("npm run verify (src/verify)", () => {
   it("an adopted secret awaiting its first value is waiting, not unhealthy (exit 0)", async () => {
     const adopt = healthy(environmentFromFile(ADOPT_FILE));
     const waiting = adopt.workloads.filter(
-      (w) => w.database.existing && !w.database.existing.valuePut,
+      (w) => w.databases[0].existing && !w.databases[0].existing.valuePut,
     );
     assert.ok(waiting.length > 0, "Pulumi.adopt.yaml has a secret awaiting its value");
     sm.on(DescribeSecretCommand).callsFake((input: { SecretId: string }) => ({
       ...healthySecret(input.SecretId),
-      ...(waiting.some((w) => input.SecretId.startsWith(w.database.secretName))
+      ...(waiting.some((w) => input.SecretId.startsWith(w.databases[0].secretName))
         ? { RotationEnabled: false }
         : {}),
     }));

@@ -61,11 +61,12 @@ export const existingDatabaseInExistingVpc: Rule = {
   name: "existing-database-in-existing-vpc",
   check(env, report) {
     for (const workload of env.workloads) {
-      if (!workload.database.existing || workload.existingVpc !== undefined) continue;
+      const existing = workload.databases.find((d) => d.existing);
+      if (!existing || workload.existingVpc !== undefined) continue;
       report({
         path: [...workload.path, "existingVpc"],
         input: undefined,
-        message: `is required with database.existing: name the VPC the database runs in (vpcId, privateRouteTableIds, subnets), so that central peers with it and rotation can reach the database`,
+        message: `is required with ${keyPath([...existing.path, "existing"])}: name the VPC the database runs in (vpcId, privateRouteTableIds, subnets), so that central peers with it and rotation can reach the database`,
       });
     }
   },

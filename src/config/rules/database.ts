@@ -10,11 +10,11 @@ import type { Rule } from "./rule";
 export const databaseUsernameValid: Rule = {
   name: "database-username-valid",
   check(env, report) {
-    for (const workload of env.workloads) {
-      const { engine, username, existing } = workload.database;
+    for (const database of env.workloads.flatMap((w) => w.databases)) {
+      const { engine, username, existing } = database;
       if (engine === undefined || username === undefined) continue;
       const rule = ENGINE_SPECS[engine].masterUser[existing ? "existing" : "created"];
-      const path = [...workload.path, "database", "username"];
+      const path = [...database.path, "username"];
       const whose = existing ? `a ${engine} user name` : `an RDS ${engine} master user name`;
       if (username.length > rule.max) {
         report({

@@ -8,6 +8,7 @@ import * as adoption from "./adoption";
 import * as alerts from "./alerts";
 import * as connectivity from "./connectivity";
 import * as database from "./database";
+import * as estate from "./estate";
 import * as names from "./names";
 import * as network from "./network";
 import * as rotation from "./rotation";
@@ -18,6 +19,7 @@ export * from "./adoption";
 export * from "./alerts";
 export * from "./connectivity";
 export * from "./database";
+export * from "./estate";
 export * from "./names";
 export * from "./network";
 export * from "./rotation";
@@ -33,6 +35,15 @@ export const RULES: readonly Rule[] = [
   network.subnetsFitVpc,
   names.roleNameFits,
   names.rdsIdentifierValid,
+  estate.workloadEstateForm,
+  estate.estateNamesUnique,
+  estate.estateResourceNamesUnique,
+  estate.readersValid,
+  estate.readerRoleNameFits,
+  estate.readerPolicyFits,
+  estate.allowFromInVpc,
+  estate.databaseDeployment,
+  estate.customRotationInCentral,
   names.secretNamesUnique,
   database.databaseUsernameValid,
   names.environmentNamesFit,

@@ -41,10 +41,10 @@ export const secretNamesUnique: Rule = {
   name: "secret-names-unique",
   check(env, report) {
     reportRepeats(
-      env.workloads.map((w) => ({
-        path: [...w.path, "database", "secretName"],
-        value: w.database.secretName,
-      })),
+      env.workloads.flatMap((w) => [
+        ...w.databases.map((d) => ({ path: [...d.path, "secretName"], value: d.secretName })),
+        ...w.secrets.map((s) => ({ path: [...s.path, "secretName"], value: s.secretName })),
+      ]),
       report,
     );
   },
@@ -77,13 +77,16 @@ export const rdsIdentifierValid: Rule = {
     const environment = env.environment;
     if (environment === undefined) return;
     for (const workload of env.workloads) {
-      const { dbName, existing } = workload.database;
-      if (workload.name === undefined || dbName === undefined || existing) continue;
-      const id = databaseIdentifier(environment, workload.name, dbName);
-      if (!RDS_INSTANCE_IDENTIFIER.test(id)) {
+      for (const { dbName, name, existing, path } of workload.databases) {
+        const shorthand = path[path.length - 1] === "database";
+        // The shorthand's identifier comes from its dbName, a listed database's from its name.
+        const from = shorthand ? dbName : name;
+        if (workload.name === undefined || from === undefined || existing) continue;
+        const id = databaseIdentifier(environment, workload.name, from);
+        if (RDS_INSTANCE_IDENTIFIER.test(id)) continue;
         report({
-          path: [...workload.path, "database", "dbName"],
-          input: dbName,
+          path: [...path, shorthand ? "dbName" : "name"],
+          input: from,
           message: `makes the RDS identifier ${id} invalid (at most 63 letters, digits and single hyphens, ending in a letter or digit); shorten it or the workload name`,
         });
       }
@@ -103,7 +106,7 @@ export const environmentNamesFit: Rule = {
     const environment = env.environment;
     if (environment === undefined) return;
     const applications = new Map<string, { engine: Engine; strategy: RotationStrategy }>();
-    for (const { database } of env.workloads) {
+    for (const database of env.workloads.flatMap((w) => w.databases)) {
       if (database.engine === undefined) continue;
       const strategy = database.rotationStrategy;
       applications.set(`${database.engine}/${strategy}`, { engine: database.engine, strategy });
@@ -194,7 +197,7 @@ export const keyPolicyFits: Rule = {
 };
 
 /** Reports each value that an earlier item already has, naming that item's key path. */
-function reportRepeats(
+export function reportRepeats(
   items: readonly { path: Path; value: string | undefined }[],
   report: Report,
 ): void {

@@ -28,22 +28,21 @@ export const rotationWindowFits: Rule = {
 export const secretWindowFits: Rule = {
   name: "secret-window-fits",
   check(env, report) {
-    for (const workload of env.workloads) {
-      const { schedule, durationHours, given } = workload.secret;
+    const settings = env.workloads.flatMap((w) => [
+      w.secret,
+      ...w.databases.filter((d) => d.path[d.path.length - 2] === "databases").map((d) => d.secret),
+    ]);
+    // Each where it is written: a database's settings that add nothing are not judged again.
+    for (const { schedule, durationHours, given, path } of settings) {
       if (given.schedule === undefined && given.duration === undefined) continue;
       if (durationHours === undefined || schedule === undefined) continue;
       const problem = windowProblem(schedule, durationHours);
-      if (problem !== undefined) {
-        report({
-          path: [
-            ...workload.path,
-            "secret",
-            given.duration !== undefined ? "duration" : "schedule",
-          ],
-          input: given.duration ?? given.schedule,
-          message: problem,
-        });
-      }
+      if (problem === undefined) continue;
+      report({
+        path: [...path, given.duration !== undefined ? "duration" : "schedule"],
+        input: given.duration ?? given.schedule,
+        message: problem,
+      });
     }
   },
 };
@@ -52,9 +51,8 @@ export const secretWindowFits: Rule = {
 export const rotationUsers: Rule = {
   name: "rotation-users",
   check(env, report) {
-    for (const workload of env.workloads) {
-      const db = workload.database;
-      const path: Path = [...workload.path, "database"];
+    for (const db of env.workloads.flatMap((w) => w.databases)) {
+      const path: Path = db.path;
       const multi = db.rotationStrategy === "multi-user";
       if (multi && db.applicationUsername === undefined) {
         report({
@@ -74,7 +72,10 @@ export const rotationUsers: Rule = {
           message: `must differ from ${keyPath([...path, "username"])}: the admin user's credentials live in the master secret, the application's in its own`,
         });
       }
-      if (!multi && (db.given.applicationUsername !== undefined || db.applicationUserCreated)) {
+      if (
+        !multi &&
+        (db.given.applicationUsername !== undefined || db.given.applicationUserCreated === true)
+      ) {
         report({
           path: [
             ...path,
