@@ -113,6 +113,8 @@ export const centralOutputsSchema = z.object({
   peeringConnectionIds: z.record(z.string(), z.string().startsWith("pcx-")),
   secretArns: z.record(z.string(), arn),
   replicaSecretArns: z.record(z.string(), arn),
+  /** Every secret of each workload (databases and others) by workload, then by name. */
+  workloadSecretArns: z.record(z.string(), z.record(z.string(), arn)).optional(),
   /** Transit gateway mode: the transit gateway the workloads attach to. */
   transitGatewayId: z.string().startsWith("tgw-").optional(),
   /** Transit gateway mode, shared with accounts: the RAM share each workload accepts. */

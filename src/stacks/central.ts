@@ -130,6 +130,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
   const link = links.central({ env, network, tags, opts });
   const secretArns: Record<string, pulumi.Output<string>> = {};
   const replicaSecretArns: Record<string, pulumi.Output<string>> = {};
+  const workloadSecretArns: Record<string, Record<string, pulumi.Output<string>>> = {};
   for (const r of requested) {
     // What the first rotation needs on central's side, besides the endpoint.
     const path = link.leg(r, linked.has(r.workload.name));
@@ -145,16 +146,15 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       tags,
       opts,
     });
-    // Keyed by workload (its first database's secret, as before `databases:`), and by
-    // `<workload>/<name>` for every secret of it.
-    for (const [i, { name, secret }] of secrets.entries()) {
-      if (i === 0) {
-        secretArns[r.workload.name] = secret.arn;
-        replicaSecretArns[r.workload.name] = secret.replicaArn;
-      }
-      secretArns[`${r.workload.name}/${name}`] = secret.arn;
-      replicaSecretArns[`${r.workload.name}/${name}`] = secret.replicaArn;
+    // By workload, its first database's secret (as before `databases:`); every secret of
+    // it by workload and name.
+    if (secrets.length > 0) {
+      secretArns[r.workload.name] = secrets[0].secret.arn;
+      replicaSecretArns[r.workload.name] = secrets[0].secret.replicaArn;
     }
+    workloadSecretArns[r.workload.name] = Object.fromEntries(
+      secrets.map(({ name, secret }) => [name, secret.arn]),
+    );
   }
 
   analyzers(env, regions, (region) =>
@@ -174,6 +174,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     replicaKmsKeyArns: pulumi.output(key.replicaKeyArns),
     secretArns: pulumi.output(secretArns),
     replicaSecretArns: pulumi.output(replicaSecretArns),
+    workloadSecretArns: pulumi.output(workloadSecretArns),
     ...link.outputs(),
   };
 }

@@ -96,17 +96,22 @@ interface Reader {
   outsider?: boolean;
 }
 
-/** Every workload's application role, with the identity policies its stack declares. */
+/**
+ * Every workload's reader roles (the shorthand's is labelled by the workload's name, a
+ * listed reader `<workload>/<reader>`), each with the identity policies its stack declares
+ * on that role (an inline policy names its role by name).
+ */
 function applicationReaders(env: Environment, runs: Map<string, StackRun>): Reader[] {
-  return env.workloads.map((w) => {
+  return env.workloads.flatMap((w) => {
     const run = runs.get(`${env.environment}-${w.name}`)!;
-    return {
-      label: w.name,
-      role: run.outputs.applicationRoleArn as string,
-      identity: ofType(run, "aws:iam/rolePolicy:RolePolicy").flatMap(
-        (p) => policyOf(p).Statement as Statement[],
-      ),
-    };
+    const roles = run.outputs.readerRoleArns as Record<string, string>;
+    return Object.entries(roles).map(([reader, role]) => ({
+      label: reader === "app" && w.readers[0]?.shorthand ? w.name : `${w.name}/${reader}`,
+      role,
+      identity: ofType(run, "aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => p.inputs.role === role.slice(role.lastIndexOf("/") + 1))
+        .flatMap((p) => policyOf(p).Statement as Statement[]),
+    }));
   });
 }
 

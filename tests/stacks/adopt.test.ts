@@ -244,8 +244,8 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
     assert.equal(db.inputs.multiAz, true);
     assert.equal(db.inputs.backupRetentionPeriod, 14);
     assert.equal(db.inputs.allocatedStorage, 50);
-    assert.ok(w.secretOutputNames.includes("applicationInitialPassword"));
-    assert.ok(w.secretOutputNames.includes("databaseInitialPassword"));
+    assert.ok(w.secretOutputNames.includes("applicationInitialPasswords"));
+    assert.ok(w.secretOutputNames.includes("databaseInitialPasswords"));
   });
 
   it("refuses an existing database without its existing VPC, and multi-user without an application user", () => {
@@ -256,7 +256,7 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
         ),
       (e: ConfigError) =>
         e.problems.some((p) =>
-          p.startsWith("secrets-hub:workloads[0].existingVpc: is required with database.existing"),
+          p.startsWith("secrets-hub:workloads[0].existingVpc: is required with secrets-hub:workloads[0].database.existing"),
         ),
     );
     assert.throws(

@@ -232,6 +232,7 @@ describe("central stack", () => {
       "secretArns",
       "vpcCidr",
       "vpcId",
+      "workloadSecretArns",
     ]);
     const replicas = central.outputs.replicaSecretArns as Record<string, string>;
     assert.match(

@@ -130,8 +130,8 @@ describe("workload stack", () => {
   });
 
   it("exports the password only as a secret output", () => {
-    assert.deepEqual(phase1.secretOutputNames, ["databaseInitialPassword"]);
-    assert.equal(typeof phase1.outputs.databaseInitialPassword, "string");
+    assert.deepEqual(phase1.secretOutputNames, ["databaseInitialPasswords"]);
+    assert.equal(typeof (phase1.outputs.databaseInitialPasswords as Record<string, string>).database, "string");
   });
 
   it("admits the database port only from the central rotation subnets (the central VPC before central exists)", () => {
@@ -200,7 +200,7 @@ describe("workload stack", () => {
       "subnet-0123456789abcdef0",
       "subnet-0123456789abcdef1",
     ]);
-    assert.deepEqual(run.outputs.database, {
+    assert.deepEqual((run.outputs.databases as Record<string, { endpoint: unknown }>).database.endpoint, {
       engine: "postgres",
       host: "orders.cluster-abc.us-east-1.rds.amazonaws.com",
       port: 5432,

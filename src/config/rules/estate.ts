@@ -22,6 +22,8 @@ export const workloadEstateForm: Rule = {
   check(env, report) {
     for (const workload of env.workloads) {
       const given = workload.given;
+      // A workload that is not an object (or empty) is the schema's to report.
+      if (Object.keys(given).length === 0) continue;
       if (given.database === undefined && given.databases === undefined) {
         report({
           path: [...workload.path, "databases"],
@@ -80,8 +82,12 @@ export const estateNamesUnique: Rule = {
 export const estateResourceNamesUnique: Rule = {
   name: "estate-resource-names-unique",
   check(env, report) {
+    // A repeated workload name is workload-names-unique's to report.
+    const first = env.workloads.filter(
+      (w, i) => env.workloads.findIndex((x) => x.name === w.name) === i,
+    );
     reportRepeats(
-      env.workloads.flatMap((w) =>
+      first.flatMap((w) =>
         w.name === undefined
           ? []
           : w.databases.flatMap((d) =>
