@@ -301,6 +301,74 @@ describe("effective access to the secrets", () => {
     ]);
   });
 
+  /** What the estate file says each reader reads: every copy of each secret it names. */
+  function intendedReads(env: Environment): Grant[] {
+    const grants: Grant[] = [];
+    for (const w of env.workloads) {
+      for (const reader of w.readers) {
+        for (const name of reader.reads) {
+          const label = w.databases.some((d) => d.name === name)
+            ? `${w.name}-${name}-db`
+            : `${w.name}-${name}-secret`;
+          for (const region of [env.central.region, env.replicaRegion])
+            grants.push({ role: `${w.name}/${reader.name}`, secret: `${label}@${region}` });
+        }
+      }
+    }
+    return grants;
+  }
+
+  const byRoleAndSecret = (a: Grant, b: Grant) =>
+    `${a.role} ${a.secret}`.localeCompare(`${b.role} ${b.secret}`);
+
+  it("estate: each reader, created or existing, reads exactly the secrets it names, and no one reads a master secret", async () => {
+    const env = environmentFromFile(path.join(__dirname, "..", "..", "Pulumi.estate.yaml"));
+    const { runs } = await deployed(env);
+    const expected = intendedReads(env).sort(byRoleAndSecret);
+    // payments: api 3 + reporting 1, catalog: web 2 + indexer 3; each in two Regions.
+    assert.equal(expected.length, 18);
+    assert.deepEqual(effectiveReads(env, runs).sort(byRoleAndSecret), expected);
+    // Allowed everything by their own accounts, the readers, another role of each workload
+    // account and an outsider still read only what the secret policies name.
+    assert.deepEqual(
+      effectiveReads(env, runs, greedyReaders(env, runs)).sort(byRoleAndSecret),
+      expected,
+    );
+    // Each reader's identity policy names exactly its secrets' ARN patterns, in its Region
+    // and the DR Region, and nothing else.
+    for (const w of env.workloads) {
+      const run = runs.get(`${env.environment}-${w.name}`)!;
+      const roles = run.outputs.readerRoleArns as Record<string, string>;
+      for (const reader of w.readers) {
+        const roleName = roles[reader.name].slice(roles[reader.name].lastIndexOf("/") + 1);
+        const policy = ofType(run, "aws:iam/rolePolicy:RolePolicy").find(
+          (p) => p.inputs.role === roleName,
+        )!;
+        const names = reader.reads.map(
+          (n) => [...w.databases, ...w.secrets].find((d) => d.name === n)!.secretName,
+        );
+        assert.deepEqual(
+          [...list(policyOf(policy).Statement[0].Resource as string[])].sort(),
+          [env.central.region, env.replicaRegion]
+            .flatMap((r) =>
+              names.map(
+                (n) => `arn:aws:secretsmanager:${r}:${env.central.accountId}:secret:${n}-??????`,
+              ),
+            )
+            .sort(),
+        );
+      }
+      // The existing role keeps its own lifecycle: no role of that name is created.
+      for (const reader of w.readers.filter((r) => r.roleArn)) {
+        assert.ok(
+          !ofType(run, "aws:iam/role:Role").some(
+            (r) => r.inputs.name === reader.roleArn!.split("/").pop(),
+          ),
+        );
+      }
+    }
+  });
+
   it("@slow transit gateway shared with the organization: the key names the organization once; each role still reads only its own secret", async () => {
     const organizationArn = "arn:aws:organizations::111111111111:organization/o-abcdefghij";
     const env = environmentFromFile(
