@@ -11,7 +11,7 @@ import {
   secretReaderIdentityPolicy,
 } from "../../../components/iamDocuments";
 import { ROLE_NAME_MAX, readerRoleName, databaseResourceName } from "../../names";
-import { keyPath } from "../keyPath";
+import { type Path, keyPath } from "../keyPath";
 import type { DatabaseView, WorkloadView } from "../view";
 import { reportRepeats } from "./names";
 import type { Rule } from "./rule";
@@ -82,31 +82,25 @@ export const estateNamesUnique: Rule = {
 export const estateResourceNamesUnique: Rule = {
   name: "estate-resource-names-unique",
   check(env, report) {
-    // A repeated workload name is workload-names-unique's to report.
-    const first = env.workloads.filter(
-      (w, i) => env.workloads.findIndex((x) => x.name === w.name) === i,
-    );
-    reportRepeats(
-      first.flatMap((w) =>
-        w.name === undefined
-          ? []
-          : w.databases.flatMap((d) =>
-              d.name === undefined
-                ? []
-                : [
-                    {
-                      path: [...d.path, isShorthand(d) ? "engine" : "name"],
-                      value: databaseResourceName(w.name!, d.name, isShorthand(d)),
-                    },
-                  ],
-            ),
-      ),
-      (issue) =>
-        report({
-          ...issue,
-          message: `gives the central resources the name ${String(issue.input)}, which another workload's database already has (${issue.message.replace(/^repeats /, "").replace(/; each must be unique$/, "")}); rename the database or the workload`,
-        }),
-    );
+    // Within one workload, a repeated name is estate-names-unique's to report; a repeated
+    // workload name, workload-names-unique's.
+    const seen = new Map<string, { workload: string; path: Path }>();
+    for (const w of env.workloads) {
+      if (w.name === undefined || env.workloads.find((x) => x.name === w.name) !== w) continue;
+      for (const d of w.databases) {
+        if (d.name === undefined) continue;
+        const name = databaseResourceName(w.name, d.name, isShorthand(d));
+        const path = [...d.path, isShorthand(d) ? "engine" : "name"];
+        const first = seen.get(name);
+        if (first === undefined) seen.set(name, { workload: w.name, path });
+        else if (first.workload !== w.name)
+          report({
+            path,
+            input: name,
+            message: `gives the central resources the name ${name}, which another workload's database already has (${keyPath(first.path)}); rename the database or the workload`,
+          });
+      }
+    }
   },
 };
 
@@ -115,10 +109,13 @@ export const readersValid: Rule = {
   name: "readers-valid",
   check(env, report) {
     for (const workload of env.workloads) {
-      const known = itemNames(workload);
+      const known = [...new Set(itemNames(workload))];
+      // Without databases the workload is workload-estate-form's to report.
+      const listed =
+        workload.given.database !== undefined || workload.given.databases !== undefined;
       for (const reader of workload.readers ?? []) {
         for (const { name, index } of reader.reads) {
-          if (known.includes(name)) continue;
+          if (known.includes(name) || !listed) continue;
           report({
             path: [...reader.path, "reads", index],
             input: name,
