@@ -629,8 +629,26 @@ const rolePolicy: Rights = (s, registered) => {
     "iam:DeleteRolePolicy",
     "iam:ListRolePolicies",
   ];
+  // An inline policy names its role by name; a role's ARN carries its path. The roles the
+  // program creates have none; an existing reader role may (e.g. service-role/), and role
+  // names are unique in an account whatever the path, so `role/*/<name>` is that one role.
+  const names = inputs(registered, "role");
+  // (components/applicationRole.ts ExistingReader names its policy `<prefix>-read-secrets`.)
+  const existing = inputs(
+    registered.filter((r) => r.inputs.name === `${s.prefix}-read-secrets`),
+    "role",
+  );
   return s.kind === "workload"
-    ? [{ sid: "IamApplicationRoles", actions, resources: roleArns(s, inputs(registered, "role")) }]
+    ? [
+        {
+          sid: "IamReaderInlinePolicies",
+          actions,
+          resources: [
+            ...roleArns(s, names),
+            ...existing.map((n) => `arn:${s.partition}:iam::${s.accountId}:role/*/${n}`),
+          ],
+        },
+      ]
     : [
         {
           sid: "IamManageRotationRoles",
@@ -837,6 +855,18 @@ const analyzer: Rights = (s, registered) => [
   },
 ];
 
+/**
+ * A custom rotation function's permission for Secrets Manager (a non-database secret's
+ * `rotation.lambdaArn`): on exactly the functions the environment file names.
+ */
+const lambdaPermission: Rights = (_s, registered) => [
+  {
+    sid: "LambdaCustomRotationPermissions",
+    actions: ["lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy"],
+    resources: inputs(registered, "function"),
+  },
+];
+
 /** No AWS call: a provider resource, or a value generated on the machine that runs Pulumi. */
 const none: Rights = () => [];
 
@@ -877,6 +907,7 @@ export const RESOURCE_RIGHTS: Readonly<Record<string, Rights>> = {
   "aws:iam/role:Role": role,
   "aws:iam/rolePolicy:RolePolicy": rolePolicy,
   "aws:iam/instanceProfile:InstanceProfile": instanceProfile,
+  "aws:lambda/permission:Permission": lambdaPermission,
   "aws:rds/instance:Instance": rdsInstance,
   "aws:rds/subnetGroup:SubnetGroup": rdsSubnetGroup,
   "aws:cloudwatch/eventRule:EventRule": eventRule,

@@ -27,6 +27,7 @@ const NO_RESOURCE_TYPE = /(HasNoResourceType|HaveNoResourceType|HaveNoResourceLe
 const environments: Record<string, () => Environment> = {
   dev: () => environmentFromFile(DEV_FILE),
   adopt: () => environmentFromFile(ADOPT_FILE),
+  estate: () => environmentFromFile(path.join(ROOT, "Pulumi.estate.yaml")),
   "dev with a transit gateway": () =>
     environmentFromFile(editedDevFile((c) => (c["secrets-hub:connectivity"] = "transit-gateway"))),
 };
@@ -106,10 +107,28 @@ describe("deploy policies", () => {
               for (const r of s.Resource) {
                 const role = /^arn:aws:iam::\d{12}:role\/(.+)$/.exec(r)?.[1];
                 assert.ok(role, `${a.stack} ${action} on ${r}`);
+                // An existing reader role gets an inline policy, never created or deleted.
+                const existing = env.workloads.some((w) =>
+                  w.readers.some((x) => {
+                    const name = x.roleArn?.split("/").pop();
+                    return name !== undefined && (role === name || role === `*/${name}`);
+                  }),
+                );
                 const managed =
                   role === "serverlessrepo-*" // the rotation roles CloudFormation names
                     ? s.Condition !== undefined
-                    : env.workloads.some((w) => role === `${prefix}-${w.name}-app`);
+                    : existing
+                      ? action === "iam:PutRolePolicy"
+                      : env.workloads.some((w) =>
+                          w.readers.some(
+                            (x) =>
+                              !x.roleArn &&
+                              role ===
+                                (x.shorthand
+                                  ? `${prefix}-${w.name}-app`
+                                  : `${prefix}-${w.name}-${x.name}`),
+                          ),
+                        );
                 assert.ok(managed, `${a.stack} ${action} on ${r}`);
               }
             }
