@@ -511,7 +511,7 @@ export const environmentSchema = z
     }),
     workloads: z.array(workload).min(1, { error: "needs at least one workload" }).meta({
       description:
-        "Workload accounts, one stack each: the fields of central, plus name, applicationRole.trustedServices, secret (schedule, duration, description, tags of its secret) and database (engine postgres|mysql, rotationStrategy single-user|multi-user, secretName, dbName, username, optional engineVersion, instanceClass, allocatedStorage, port, multiAz, backupRetentionDays, applicationUsername, applicationUserCreated, extendedSupport, existing).",
+        "Workload accounts, one stack each: the fields of central, plus name; databases (each: name, engine, rotationStrategy single-user|multi-user, secretName, dbName, username, optional engineVersion, instanceClass, instances, allocatedStorage, port, multiAz, backupRetentionDays, applicationUsername, extendedSupport, allowFrom {securityGroupIds, cidrs}, secret, existing), or database (one, the same fields without name); secrets (non-database secrets: name, secretName, rotation none|{lambdaArn, schedule, duration}, valuePut, description, tags); readers (name, trustedServices or roleArn, reads), or applicationRole.trustedServices (one role reading every secret); secret (schedule, duration, description, tags: the default of each secret). See docs/estate.md.",
     }),
     replicaRegion: region.meta({
       description:
@@ -577,8 +577,10 @@ export type Database = Omit<NonNullable<ParsedWorkload["database"]>, "allowFrom"
   /** Unique among the workload's databases and secrets. */
   readonly name: string;
   /**
-   * Written as the `database:` shorthand: its resources keep the names they had before
-   * `databases:` existed (`<workload>-db`), so a file of an earlier release keeps its URNs.
+   * Written as the `database:` shorthand, or listed under the shorthand's name
+   * (`database`): its resources keep the names they had before `databases:` existed
+   * (`<workload>-db`), so a file of an earlier release keeps its URNs, and moving its
+   * database under `databases:` as `name: database` keeps them too.
    */
   readonly shorthand: boolean;
   readonly allowFrom: { readonly securityGroupIds: string[]; readonly cidrs: string[] };
@@ -595,7 +597,10 @@ export interface Reader {
   readonly roleArn?: string;
   /** Names of the databases and secrets it reads. */
   readonly reads: readonly string[];
-  /** The `applicationRole:` shorthand (or its default): the role keeps its name `<workload>-app`. */
+  /**
+   * The `applicationRole:` shorthand (or its default), or a created reader listed under its
+   * name (`app`): the role keeps its name `secrets-hub-<env>-<workload>-app` and its URN.
+   */
   readonly shorthand: boolean;
 }
 
@@ -639,7 +644,7 @@ function normalizeWorkload(parsed: ParsedWorkload): Workload {
       ]
     : (databases ?? []).map(({ secret, ...db }) => ({
         ...db,
-        shorthand: false,
+        shorthand: db.name === SHORTHAND_DATABASE,
         allowFrom: db.allowFrom ?? noAllowFrom,
         secret: { ...parsed.secret, ...secret, tags: { ...parsed.secret.tags, ...secret?.tags } },
       }));
@@ -648,7 +653,10 @@ function normalizeWorkload(parsed: ParsedWorkload): Workload {
     ...rest,
     databases: list,
     readers: readers
-      ? readers.map((r) => ({ ...r, shorthand: false }))
+      ? readers.map((r) => ({
+          ...r,
+          shorthand: r.name === SHORTHAND_READER && r.roleArn === undefined,
+        }))
       : [
           {
             name: SHORTHAND_READER,

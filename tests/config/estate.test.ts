@@ -3,7 +3,7 @@
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
 import { ConfigError, environmentFromFile } from "../../src/config";
-import { editedDevFile } from "../harness";
+import { DEV_FILE, deployed, editedDevFile } from "../harness";
 
 const ESTATE_FILE = path.join(__dirname, "..", "..", "Pulumi.estate.yaml");
 const W = "secrets-hub:workloads";
@@ -218,6 +218,32 @@ describe("estate keys", () => {
         [["app", true, ["database"]]],
       );
     }
+  });
+
+  it("the shorthand moved under databases: as name database (and reader app) keeps every resource, URN and input", async () => {
+    const urnsAndInputs = async (file: string) => {
+      const { runs } = await deployed(environmentFromFile(file));
+      return [...runs.values()].flatMap((run) =>
+        run.resources.map((r) => JSON.stringify([r.urn, r.inputs])),
+      );
+    };
+    const moved = editedDevFile((c) => {
+      for (const w of c[W]) {
+        w.databases = [{ name: "database", ...w.database }];
+        delete w.database;
+        w.readers = [
+          {
+            name: "app",
+            trustedServices: w.applicationRole?.trustedServices ?? ["ec2.amazonaws.com"],
+            reads: ["database"],
+          },
+        ];
+        delete w.applicationRole;
+      }
+    });
+    const before = await urnsAndInputs(DEV_FILE);
+    assert.ok(before.length > 100);
+    assert.deepEqual(await urnsAndInputs(moved), before);
   });
 
   it("a listed database's secret settings default to the workload's, tags added", () => {

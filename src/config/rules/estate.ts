@@ -14,6 +14,7 @@ import { ROLE_NAME_MAX, readerRoleName, databaseResourceName } from "../../names
 import { type Path, keyPath } from "../keyPath";
 import type { DatabaseView, WorkloadView } from "../view";
 import { reportRepeats } from "./names";
+import { SHORTHAND_DATABASE } from "../defaults";
 import type { Rule } from "./rule";
 
 /** `database:` or `databases:`, and `applicationRole:` or `readers:`: one of each pair. */
@@ -89,7 +90,7 @@ export const estateResourceNamesUnique: Rule = {
       if (w.name === undefined || env.workloads.find((x) => x.name === w.name) !== w) continue;
       for (const d of w.databases) {
         if (d.name === undefined) continue;
-        const name = databaseResourceName(w.name, d.name, isShorthand(d));
+        const name = databaseResourceName(w.name, d.name, d.name === SHORTHAND_DATABASE);
         const path = [...d.path, isShorthand(d) ? "engine" : "name"];
         const first = seen.get(name);
         if (first === undefined) seen.set(name, { workload: w.name, path });
@@ -310,6 +311,7 @@ export const customRotationInCentral: Rule = {
   },
 };
 
+/** Written as `database:` (the key path ends there). */
 function isShorthand(database: DatabaseView): boolean {
   return database.path[database.path.length - 1] === "database";
 }

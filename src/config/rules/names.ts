@@ -15,6 +15,7 @@ import {
 } from "../../names";
 import { Path, keyPath } from "../keyPath";
 import { accountsOf } from "../view";
+import { SHORTHAND_DATABASE } from "../defaults";
 import type { Report, Rule } from "./rule";
 
 export const accountIdsUnique: Rule = {
@@ -78,7 +79,7 @@ export const rdsIdentifierValid: Rule = {
     if (environment === undefined) return;
     for (const workload of env.workloads) {
       for (const { dbName, name, existing, path } of workload.databases) {
-        const shorthand = path[path.length - 1] === "database";
+        const shorthand = name === SHORTHAND_DATABASE;
         // The shorthand's identifier comes from its dbName, a listed database's from its name.
         const from = shorthand ? dbName : name;
         if (workload.name === undefined || from === undefined || existing) continue;
