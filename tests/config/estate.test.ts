@@ -99,8 +99,8 @@ const refused: [string, (w: any[], c: Record<string, any>) => void, RegExp][] = 
   [
     "database: and databases: together",
     (w) => {
-      const { name: _name, ...search } = w[1].databases[1];
-      w[1].database = { ...search, secretName: "estate/catalog/other-db" };
+      w[1].database = { ...w[1].databases[1], secretName: "estate/catalog/other-db" };
+      delete w[1].database.name;
     },
     /^secrets-hub:workloads\[1\]\.database: and secrets-hub:workloads\[1\]\.databases are both set/,
   ],

@@ -256,7 +256,9 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
         ),
       (e: ConfigError) =>
         e.problems.some((p) =>
-          p.startsWith("secrets-hub:workloads[0].existingVpc: is required with secrets-hub:workloads[0].database.existing"),
+          p.startsWith(
+            "secrets-hub:workloads[0].existingVpc: is required with secrets-hub:workloads[0].database.existing",
+          ),
         ),
     );
     assert.throws(

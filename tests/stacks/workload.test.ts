@@ -131,7 +131,10 @@ describe("workload stack", () => {
 
   it("exports the password only as a secret output", () => {
     assert.deepEqual(phase1.secretOutputNames, ["databaseInitialPasswords"]);
-    assert.equal(typeof (phase1.outputs.databaseInitialPasswords as Record<string, string>).database, "string");
+    assert.equal(
+      typeof (phase1.outputs.databaseInitialPasswords as Record<string, string>).database,
+      "string",
+    );
   });
 
   it("admits the database port only from the central rotation subnets (the central VPC before central exists)", () => {
@@ -200,14 +203,17 @@ describe("workload stack", () => {
       "subnet-0123456789abcdef0",
       "subnet-0123456789abcdef1",
     ]);
-    assert.deepEqual((run.outputs.databases as Record<string, { endpoint: unknown }>).database.endpoint, {
-      engine: "postgres",
-      host: "orders.cluster-abc.us-east-1.rds.amazonaws.com",
-      port: 5432,
-      dbname: "orders",
-      username: "orders_admin",
-      dbInstanceIdentifier: "orders-prod",
-    });
+    assert.deepEqual(
+      (run.outputs.databases as Record<string, { endpoint: unknown }>).database.endpoint,
+      {
+        engine: "postgres",
+        host: "orders.cluster-abc.us-east-1.rds.amazonaws.com",
+        port: 5432,
+        dbname: "orders",
+        username: "orders_admin",
+        dbInstanceIdentifier: "orders-prod",
+      },
+    );
     assert.equal("databaseInitialPassword" in run.outputs, false);
   });
 
