@@ -14,3 +14,6 @@ export const ROTATION_AWAITS_TAG = "secrets-hub:rotation-awaits";
  */
 export const ROTATION_NONE_TAG = "secrets-hub:rotation";
 export const ROTATION_NONE = "none";
+
+/** The default of `secret-not-rotated`'s `maxAgeDays`, which `npm run verify` checks too. */
+export const NOT_ROTATED_MAX_AGE_DAYS = 90;

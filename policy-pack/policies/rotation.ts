@@ -12,7 +12,12 @@ import {
   stackPolicy,
   unknownFinding,
 } from "./model";
-import { ROTATION_AWAITS_TAG, ROTATION_NONE, ROTATION_NONE_TAG } from "../lib/tags";
+import {
+  NOT_ROTATED_MAX_AGE_DAYS,
+  ROTATION_AWAITS_TAG,
+  ROTATION_NONE,
+  ROTATION_NONE_TAG,
+} from "../lib/tags";
 import {
   EVENT_RULE,
   EVENT_TARGET,
@@ -241,7 +246,7 @@ export function checkRotationAwaits(resources: PlainResource[]): Finding[] {
 
 /** Secrets that do not rotate by design, each with the age its value may reach. */
 export function checkNotRotated(resources: PlainResource[], config: Config): Finding[] {
-  const max = Number(config.maxAgeDays ?? 90);
+  const max = Number(config.maxAgeDays ?? NOT_ROTATED_MAX_AGE_DAYS);
   return resources
     .filter((r) => SECRET.includes(r.type) && notRotatedByDesign(r))
     .map((secret) => ({
@@ -260,7 +265,7 @@ export const rotationPolicies = [
       properties: {
         maxAgeDays: numberParam(
           "Longest a value that does not rotate may stay, in days, before it is replaced by hand.",
-          90,
+          NOT_ROTATED_MAX_AGE_DAYS,
           1,
           1000,
         ),

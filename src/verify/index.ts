@@ -35,6 +35,7 @@ import type { Environment, Workload } from "../config/schema";
 import { namePrefix, rotationFunctionName } from "../names";
 import { replicaRegions } from "../topology";
 import { partitionOf } from "../../kernel/partitions";
+import { NOT_ROTATED_MAX_AGE_DAYS } from "../../policy-pack/lib/tags";
 import { CheckId, Finding } from "./checks";
 import { modeOf } from "../connectivity";
 import type { Connectivity } from "../config/transitGateway";
@@ -47,8 +48,10 @@ export type { CheckId, Finding, Status } from "./checks";
 interface SecretSpec {
   workload: Workload;
   name: string;
-  engine: Engine;
-  strategy: RotationStrategy;
+  /** The AWS rotation application that rotates it; absent for a non-database secret. */
+  rotatedBy?: { engine: Engine; strategy: RotationStrategy };
+  /** A non-database secret with `rotation: none`: its value's age is checked instead. */
+  unrotated?: boolean;
   /** Rotation is expected on now; otherwise why not yet. */
   waiting?: string;
 }
@@ -65,8 +68,7 @@ function secretsOf(env: Environment): SecretSpec[] {
       specs.push({
         workload: w,
         name: db.secretName,
-        engine: db.engine,
-        strategy: db.rotationStrategy,
+        rotatedBy: { engine: db.engine, strategy: db.rotationStrategy },
         waiting:
           adoptedEmpty ??
           (multiUser && !db.applicationUserCreated
@@ -78,10 +80,21 @@ function secretsOf(env: Environment): SecretSpec[] {
         specs.push({
           workload: w,
           name: `${db.secretName}/master`,
-          engine: db.engine,
-          strategy: "single-user",
+          rotatedBy: { engine: db.engine, strategy: "single-user" },
           waiting: adoptedEmpty,
         });
+    }
+    for (const plain of w.secrets) {
+      const custom = plain.rotation !== "none";
+      specs.push({
+        workload: w,
+        name: plain.secretName,
+        unrotated: !custom,
+        waiting:
+          custom && !plain.valuePut
+            ? "its custom rotation is switched on once its first value is put (set valuePut: true and run central)"
+            : undefined,
+      });
     }
   }
   return specs;
@@ -350,9 +363,9 @@ export async function verifyEnvironment(
   const functions = [
     ...new Map(
       secrets
-        .filter((s) => !s.waiting)
-        .map((s) => {
-          const fn = rotationFunctionName(env.environment, s.engine, s.strategy);
+        .flatMap((s) => (!s.waiting && s.rotatedBy ? [s.rotatedBy] : []))
+        .map(({ engine, strategy }) => {
+          const fn = rotationFunctionName(env.environment, engine, strategy);
           return [fn, fn] as const;
         }),
     ).keys(),
@@ -476,6 +489,24 @@ function checkRotation(
 ) {
   const base = { account: "central", workload: spec.workload.name, subject: spec.name };
   const dates = `last rotated ${d.LastRotatedDate?.toISOString().slice(0, 10) ?? "never"}, next ${d.NextRotationDate?.toISOString().slice(0, 10) ?? "none"}`;
+  if (spec.unrotated) {
+    // Not rotated by design: the value's age against the pack's secret-not-rotated maximum.
+    const changed = d.LastChangedDate ?? d.CreatedDate;
+    const days = changed ? Math.floor((now.getTime() - changed.getTime()) / 86_400_000) : 0;
+    const old = days > NOT_ROTATED_MAX_AGE_DAYS;
+    add({
+      ...base,
+      check: "rotation-enabled",
+      status: old ? "unhealthy" : "ok",
+      detail: `not rotated by design (rotation: none); value last changed ${changed?.toISOString().slice(0, 10) ?? "never"}, ${days} days ago`,
+      ...(old
+        ? {
+            action: `put a new value (aws secretsmanager put-secret-value --secret-id ${spec.name}) and update what uses it: it is older than ${NOT_ROTATED_MAX_AGE_DAYS} days`,
+          }
+        : {}),
+    });
+    return;
+  }
   if (!d.RotationEnabled) {
     add(
       spec.waiting

@@ -381,6 +381,46 @@ describe("npm run verify (src/verify)", () => {
     assert.equal(exitStatus(findings), 0);
   });
 
+  it("estate: a secret with rotation none is judged by its value's age, and adds no rotation function", async () => {
+    const estate = healthy(
+      environmentFromFile(path.join(__dirname, "..", "..", "Pulumi.estate.yaml")),
+    );
+    const unrotated = ["estate/payments/stripe-api-key", "estate/catalog/algolia-api-key"];
+    const changed = { "estate/payments/stripe-api-key": "2026-10-01T00:00:00Z" } as const;
+    sm.on(DescribeSecretCommand).callsFake((input: { SecretId: string }) =>
+      unrotated.includes(input.SecretId)
+        ? {
+            ...healthySecret(input.SecretId),
+            RotationEnabled: false,
+            LastRotatedDate: undefined,
+            NextRotationDate: undefined,
+            LastChangedDate: new Date(
+              changed[input.SecretId as keyof typeof changed] ?? "2026-05-01T00:00:00Z",
+            ),
+          }
+        : healthySecret(input.SecretId),
+    );
+    const findings = await verifyEnvironment(estate, { sessions: SESSIONS(estate), now: NOW });
+    // algolia's value is 214 days old, past the 90 the pack's secret-not-rotated allows.
+    const bad = only(findings, "rotation-enabled");
+    assert.equal(bad.subject, "estate/catalog/algolia-api-key");
+    assert.match(
+      bad.detail,
+      /not rotated by design \(rotation: none\); value last changed 2026-05-01, 214 days ago/,
+    );
+    assert.match(bad.action!, /put-secret-value --secret-id estate\/catalog\/algolia-api-key/);
+    const stripe = findings.find(
+      (f) => f.check === "rotation-enabled" && f.subject === "estate/payments/stripe-api-key",
+    )!;
+    assert.equal(stripe.status, "ok");
+    // Neither has a first-rotation finding; the functions are the database engines' only.
+    assert.ok(!findings.some((f) => f.check === "first-rotation" && unrotated.includes(f.subject)));
+    assert.deepEqual(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input.AlarmNames, [
+      `${rotationFunctionName("estate", "postgres", "single-user")}-errors`,
+      `${rotationFunctionName("estate", "mysql", "single-user")}-errors`,
+    ]);
+  });
+
   // aws-sdk-client-mock replaces the clients' send, so the SDK's own retries (standard
   // mode: throttling errors retried with backoff, maxAttempts 3) do not run here: this is
   // what verify does once the SDK gives up.
