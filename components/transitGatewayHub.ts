@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** Whom the transit gateway is shared with through AWS RAM. */
 export type TransitGatewayShareTarget =
-  { kind: "organization"; organizationArn: string } | { kind: "accounts"; accountIds: string[] };
+  | { kind: "organization"; organizationArn: string }
+  /** Accounts: of the organization (no invitation, external principals off), or external ones (each accepts an invitation). */
+  | { kind: "accounts"; accountIds: string[]; external: boolean };
 
 /** Arguments of {@link TransitGatewayHub}. */
 export interface TransitGatewayHubArgs {
@@ -124,9 +126,10 @@ export class TransitGatewayHub extends pulumi.ComponentResource {
       `${name}-share`,
       {
         name: `${args.namePrefix}-transit-gateway`,
-        // Accounts outside the organization can only be reached this way; an organization
-        // share needs no external principal.
-        allowExternalPrincipals: !organization,
+        // Only accounts outside the organization need external principals: off otherwise,
+        // so that an SCP denying sharing outside the organization (ram:AllowsExternalPrincipals)
+        // allows this share. An update of this flag is in place (UpdateResourceShare).
+        allowExternalPrincipals: args.shareWith.kind === "accounts" && args.shareWith.external,
         tags: { ...args.tags, Name: `${name}-share` },
       },
       { parent: this },

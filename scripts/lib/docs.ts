@@ -475,6 +475,7 @@ export const BLOCKS: readonly Block[] = [
       const diagram = mermaidTopology({
         environment: env.environment,
         phases: run.phases,
+        connectivity: "",
         steps: run.steps,
         converged: true,
         drift: [],

@@ -550,7 +550,7 @@ export const environmentSchema = z
     }),
     transitGateway: transitGateway.prefault({}).meta({
       description:
-        "Transit gateway settings, read when connectivity is transit-gateway (any setting is refused in peering mode): optional amazonSideAsn (private ASN), summaryPrefixes (CIDRs covering every workload VPC and not the central one: central routes and rotation egress name these, a constant count), organizationArn (share with the organization instead of each account). {} for the defaults.",
+        "Transit gateway settings, read when connectivity is transit-gateway (any setting is refused in peering mode): optional amazonSideAsn (private ASN), summaryPrefixes (CIDRs covering every workload VPC and not the central one: central routes and rotation egress name these, a constant count), organizationArn (the organization of the workload accounts: the share and the secrets key name it), share (organization | organization-accounts | external-accounts: whom the RAM share names; default organization with organizationArn, else organization-accounts; see docs/connectivity.md). {} for the defaults.",
     }),
     protectStatefulResources: z.boolean().default(true).meta({
       description:

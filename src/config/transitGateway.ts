@@ -15,6 +15,24 @@ export const connectivity = z
   .enum(CONNECTIVITY_MODES, { error: `must be one of ${CONNECTIVITY_MODES.join(", ")}` })
   .default(CONNECTIVITY_DEFAULT);
 
+/**
+ * Whom the transit gateway is shared with, through AWS RAM, and so whether the workloads
+ * accept an invitation (the Pulumi registry's aws.ram.PrincipalAssociation, from AWS RAM:
+ * with RAM sharing with AWS Organizations enabled, the organization, its OUs and accounts of
+ * it get no invitation, resources are available at once; accounts outside it get one to
+ * accept; without it, only accounts can be named and each gets one. RAM ResourceShare
+ * AllowExternalPrincipals false: "can be shared with only accounts in the same organization"):
+ * - `organization`: the organization (`organizationArn`), no invitation; external principals
+ *   off, so an SCP that denies sharing outside the organization allows it;
+ * - `organization-accounts` (the default without `organizationArn`): each workload account,
+ *   inside the organization, no invitation, external principals off;
+ * - `external-accounts`: each workload account, outside any organization of the central
+ *   account (or without RAM sharing with AWS Organizations): external principals on, and
+ *   each workload accepts its invitation (`ResourceShareAccepter`, phase 3).
+ */
+export const SHARE_MODES = ["organization", "organization-accounts", "external-accounts"] as const;
+export type ShareMode = (typeof SHARE_MODES)[number];
+
 const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
 
 /** Any IPv4 network prefix (a summary may be wider than a VPC may be), network address exact. */
@@ -55,6 +73,8 @@ export const transitGateway = z.strictObject({
    * enabled: no invitation to accept). Default: share with each workload account, each of
    * which accepts the invitation.
    */
+  /** Whom the RAM share names (see {@link SHARE_MODES}); default: organization when organizationArn is set, else organization-accounts. */
+  share: z.enum(SHARE_MODES, { error: `must be one of ${SHARE_MODES.join(", ")}` }).optional(),
   organizationArn: z
     .string()
     .regex(ORGANIZATION_ARN, {
@@ -63,3 +83,8 @@ export const transitGateway = z.strictObject({
     .optional(),
 });
 export type TransitGatewaySettings = z.output<typeof transitGateway>;
+
+/** The share mode that applies: the one written, else by whether the organization is named. */
+export function shareModeOf(settings: { share?: ShareMode; organizationArn?: string }): ShareMode {
+  return settings.share ?? (settings.organizationArn ? "organization" : "organization-accounts");
+}

@@ -134,6 +134,8 @@ export interface ConnectivityMode {
   readonly name: Connectivity;
   /** The workloads central links in each round, in file order (one round without a pace). */
   rounds(env: Environment): Workload[][];
+  /** How central reaches the workloads in this environment, in one line (the plan says it). */
+  summary(env: Environment): string;
   /** The phases of `pulumi up` (README, "Deployment order"). */
   upPhases(env: Environment): ModePhase[];
   /** The phases of `destroy`: which side must go first for AWS to let the other go. */

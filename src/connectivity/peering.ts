@@ -106,6 +106,8 @@ function window<T extends ReadyWorkload>(env: Environment, ready: T[]): LinkWind
 export const peering: ConnectivityMode = {
   name: "peering",
   rounds,
+  summary: (env) =>
+    `VPC peering: central requests one connection per workload (at most ${env.maxPendingPeerings} pending at once), each workload accepts its own`,
   upPhases,
   destroyPhases,
   destroyOrder: "central first, then the workloads",

@@ -7,6 +7,7 @@
 import { QUOTAS } from "../../policy-pack/lib/quotas";
 import { databasePort } from "../../kernel/engines";
 import type { Environment } from "../config/schema";
+import { type ShareMode, shareModeOf } from "../config/transitGateway";
 import { type ConnectivityMode, type ModePhase, workloadTargets } from "./mode";
 
 /**
@@ -30,7 +31,10 @@ function upPhases(env: Environment): ModePhase[] {
       accounts: "central",
     },
     {
-      purpose: "workload share acceptance, transit gateway attachments, routes, identity policies",
+      purpose:
+        shareModeOf(env.transitGateway) === "external-accounts"
+          ? "workload share acceptance, transit gateway attachments, routes, identity policies"
+          : "workload transit gateway attachments, routes, identity policies",
       accounts: env.workloads,
     },
     {
@@ -62,9 +66,20 @@ function destroyPhases(env: Environment): ModePhase[] {
   ];
 }
 
+/** The RAM share of each mode, as the plan says it (src/config/transitGateway.ts). */
+const SHARE_SUMMARY: Record<ShareMode, string> = {
+  organization:
+    "shared through AWS RAM with the organization (transitGateway.share: organization): no invitation, needs RAM sharing with AWS Organizations enabled",
+  "organization-accounts":
+    "shared through AWS RAM with each workload account inside the organization (transitGateway.share: organization-accounts): no invitation, no external principals, needs RAM sharing with AWS Organizations enabled",
+  "external-accounts":
+    "shared through AWS RAM with each workload account as an external principal (transitGateway.share: external-accounts): each workload accepts its invitation in phase 3",
+};
+
 export const transitGateway: ConnectivityMode = {
   name: "transit-gateway",
   rounds: (env) => [env.workloads],
+  summary: (env) => `transit gateway in central, ${SHARE_SUMMARY[shareModeOf(env.transitGateway)]}`,
   upPhases,
   destroyPhases,
   destroyOrder: "the workloads first (their transit gateway attachments), then central",

@@ -9,6 +9,7 @@ import { TransitGatewayAttachment } from "../../components/transitGatewayAttachm
 import { TransitGatewayHub } from "../../components/transitGatewayHub";
 import { TransitGatewayMember } from "../../components/transitGatewayMember";
 import { namePrefix } from "../names";
+import { shareModeOf } from "../config/transitGateway";
 import type { ModeResources } from "./mode";
 
 export const transitGatewayResources: ModeResources = {
@@ -25,9 +26,14 @@ export const transitGatewayResources: ModeResources = {
         amazonSideAsn: settings.amazonSideAsn,
         // Every workload account of the file, from the first run: the share does not change
         // as workloads come and go through their phases.
-        shareWith: settings.organizationArn
-          ? { kind: "organization", organizationArn: settings.organizationArn }
-          : { kind: "accounts", accountIds: env.workloads.map((w) => w.accountId) },
+        shareWith:
+          shareModeOf(settings) === "organization"
+            ? { kind: "organization", organizationArn: settings.organizationArn! }
+            : {
+                kind: "accounts",
+                accountIds: env.workloads.map((w) => w.accountId),
+                external: shareModeOf(settings) === "external-accounts",
+              },
         tags,
       },
       opts,
@@ -64,15 +70,16 @@ export const transitGatewayResources: ModeResources = {
    * with accounts, the share to accept); nothing before.
    */
   workload: ({ env, network, tags, opts }, workload, central) => {
-    const organization = env.transitGateway.organizationArn !== undefined;
-    if (!central?.transitGatewayId || (!organization && !central.transitGatewayShareArn)) {
+    // Only an external account gets an invitation to accept (src/config/transitGateway.ts).
+    const invited = shareModeOf(env.transitGateway) === "external-accounts";
+    if (!central?.transitGatewayId || (invited && !central.transitGatewayShareArn)) {
       return {};
     }
     const attachment = new TransitGatewayAttachment(
       `${workload.name}-tgw`,
       {
         transitGatewayId: central.transitGatewayId,
-        shareArn: organization ? undefined : central.transitGatewayShareArn,
+        shareArn: invited ? central.transitGatewayShareArn : undefined,
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         centralCidr: central.vpcCidr,

@@ -14,6 +14,7 @@ import { QUOTAS, quotaExceeded } from "../../policy-pack/lib/quotas";
 import { PEERING } from "../../policy-pack/lib/types";
 import { Environment } from "../config";
 import { stackAccount, stackNames } from "../topology";
+import { modeOf } from "../connectivity";
 import { Step, runEnvironment } from "./environmentRun";
 import { Level, PackConfig, PolicyServer, Violation } from "./policyServer";
 import { RecordedResource, maskSecrets } from "./runStack";
@@ -34,6 +35,8 @@ export interface PlannedStack {
 export interface Plan {
   environment: string;
   phases: string[][];
+  /** How central reaches the workloads (the connectivity mode and, for a transit gateway, its share). */
+  connectivity: string;
   /** Every stack update in deploy order: what it creates, changes and deletes. */
   steps: Step[];
   converged: boolean;
@@ -121,6 +124,7 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
     return {
       environment: env.environment,
       phases: result.phases,
+      connectivity: modeOf(env).summary(env),
       steps: result.steps,
       converged: result.converged ?? false,
       drift: result.drift,
@@ -209,6 +213,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     paint(ok ? "green" : "red", verdict(plan)),
     "",
     paint("bold", `Environment ${plan.environment}`),
+    `Connectivity: ${plan.connectivity}`,
     "Phases:",
   ];
   plan.phases.forEach((phase, i) => lines.push(`  ${i + 1}. ${phase.join(", ")}`));

@@ -12,7 +12,7 @@ const hubArgs = (edit: Partial<TransitGatewayHubArgs>): TransitGatewayHubArgs =>
   vpcId: "vpc-0123456789abcdef0",
   subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
   routeTableIds: ["rtb-0aaaaaaaaaaaaaaaa"],
-  shareWith: { kind: "accounts", accountIds: ["222222222222"] },
+  shareWith: { kind: "accounts", accountIds: ["222222222222"], external: true },
   ...edit,
 });
 
@@ -22,7 +22,7 @@ describe("TransitGatewayHub component guards", () => {
     ["an empty routeTableIds", { routeTableIds: [] }, "routeTableIds"],
     [
       "a share with no account",
-      { shareWith: { kind: "accounts", accountIds: [] } },
+      { shareWith: { kind: "accounts", accountIds: [], external: true } },
       "shareWith.accountIds",
     ],
   ];

@@ -135,6 +135,7 @@ describe("connectivity modes", () => {
       mermaidTopology({
         environment: "dev",
         phases: [],
+        connectivity: "",
         steps: [],
         converged: true,
         drift: [],

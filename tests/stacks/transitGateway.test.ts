@@ -23,7 +23,8 @@ const tgwFile = (settings: Record<string, unknown>) =>
   });
 
 describe("@slow transit gateway connectivity", () => {
-  const env = environmentFromFile(tgwFile({}));
+  // External accounts: the share with invitations, the most steps of the three share modes.
+  const env = environmentFromFile(tgwFile({ share: "external-accounts" }));
   const summarized = environmentFromFile(tgwFile({ summaryPrefixes: SUMMARIES }));
   let runs: Map<string, StackRun>;
   let central: StackRun;
@@ -149,6 +150,26 @@ describe("@slow transit gateway connectivity", () => {
       ["10.1.0.0/16:3306", "10.1.0.0/16:5432", "10.2.0.0/15:3306", "10.2.0.0/15:5432"],
     );
     assert.equal(ofType(c, ROTATION).length, summarized.workloads.length);
+  });
+
+  it("by default shares with each account inside the organization: no external principals, no invitation to accept", async () => {
+    const inside = environmentFromFile(tgwFile({}));
+    const run = await deployed(inside, { converge: true });
+    assert.equal(run.converged, true, run.drift.join("; "));
+    const c = run.runs.get("dev-central")!;
+    assert.equal(one(c, SHARE).inputs.allowExternalPrincipals, false);
+    assert.deepEqual(
+      ofType(c, "aws:ram/principalAssociation:PrincipalAssociation")
+        .map((p) => p.inputs.principal)
+        .sort(),
+      inside.workloads.map((w) => w.accountId).sort(),
+    );
+    for (const w of inside.workloads) {
+      const wr = run.runs.get(`dev-${w.name}`)!;
+      assert.equal(ofType(wr, "aws:ram/resourceShareAccepter:ResourceShareAccepter").length, 0);
+      assert.equal(ofType(wr, ATTACHMENT).length, 1);
+    }
+    assert.equal(ofType(c, ROTATION).length, inside.workloads.length);
   });
 
   it("shares with the organization when organizationArn is set: no invitation to accept", async () => {

@@ -36,7 +36,7 @@ const transitGatewaySettingsNeedMode: Rule = {
   name: "transit-gateway-settings-need-mode",
   check(env, report) {
     const settings = env.transitGateway.given;
-    for (const key of ["summaryPrefixes", "organizationArn", "amazonSideAsn"]) {
+    for (const key of ["summaryPrefixes", "organizationArn", "amazonSideAsn", "share"]) {
       if (settings[key] !== undefined) {
         report({
           path: ["transitGateway", key],
@@ -114,6 +114,32 @@ const summaryPrefixesCoverWorkloads: Rule = {
 };
 
 /**
+ * The share mode fits the organization setting: `organization` names the organization
+ * (`organizationArn`); `external-accounts` cannot go with it, since the key policy would
+ * then grant decryption by that organization, which external accounts are not in.
+ */
+const transitGatewayShareFits: Rule = {
+  name: "transit-gateway-share-fits",
+  check(env, report) {
+    const share = env.transitGateway.given.share;
+    const organization = env.transitGateway.organizationArn;
+    if (share === "organization" && organization === undefined) {
+      report({
+        path: ["transitGateway", "organizationArn"],
+        input: undefined,
+        message: `is required with ${keyPath(["transitGateway", "share"])}: organization (the organization the transit gateway is shared with); or use share: organization-accounts`,
+      });
+    } else if (share === "external-accounts" && organization !== undefined) {
+      report({
+        path: ["transitGateway", "share"],
+        input: share,
+        message: `cannot go with ${keyPath(["transitGateway", "organizationArn"])}: the secrets key grants by that organization, which external accounts are not in; remove organizationArn, or share with organization-accounts`,
+      });
+    }
+  },
+};
+
+/**
  * The rules of each mode: `limits` run where the environment's size is checked, `settings`
  * after the adoption and rotation rules (the order the issues are listed in).
  */
@@ -121,7 +147,7 @@ const MODE_RULES: Record<Connectivity, { limits: readonly Rule[]; settings: read
   peering: { limits: [peeringHardLimit], settings: [transitGatewaySettingsNeedMode] },
   "transit-gateway": {
     limits: [],
-    settings: [transitGatewayOneRegion, summaryPrefixesCoverWorkloads],
+    settings: [transitGatewayOneRegion, summaryPrefixesCoverWorkloads, transitGatewayShareFits],
   },
 };
 
