@@ -36,7 +36,7 @@ export class PeeringAccepter extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    args.routeTableIds.forEach(
+    const routes = args.routeTableIds.map(
       (routeTableId, i) =>
         new aws.ec2.Route(
           `${name}-to-central-${i}`,
@@ -48,7 +48,12 @@ export class PeeringAccepter extends pulumi.ComponentResource {
           { parent: this },
         ),
     );
-    this.peeringConnectionId = accepter.id;
+    // Known only once every return route exists: central reads this export as "linked" and
+    // starts the first rotation, which needs the way back (issue 21: a failed route must not
+    // leave the id exported).
+    this.peeringConnectionId = pulumi
+      .all([accepter.id, ...routes.map((r) => r.id)])
+      .apply(([id]) => id);
     this.registerOutputs({ peeringConnectionId: this.peeringConnectionId });
   }
 }

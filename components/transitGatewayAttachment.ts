@@ -64,7 +64,7 @@ export class TransitGatewayAttachment extends pulumi.ComponentResource {
       // The gateway is visible to this account only once the share is accepted.
       { parent: this, dependsOn: accepter ? [accepter] : [] },
     );
-    args.routeTableIds.forEach(
+    const routes = args.routeTableIds.map(
       (routeTableId, i) =>
         new aws.ec2.Route(
           `${name}-to-central-${i}`,
@@ -77,7 +77,10 @@ export class TransitGatewayAttachment extends pulumi.ComponentResource {
           { parent: this, dependsOn: [attachment] },
         ),
     );
-    this.attachmentId = attachment.id;
+    // Known only once the routes to central exist: central reads this export as "attached".
+    this.attachmentId = pulumi
+      .all([attachment.id, ...routes.map((r) => r.id)])
+      .apply(([id]) => id);
     this.registerOutputs({ attachmentId: this.attachmentId });
   }
 }
