@@ -28,7 +28,8 @@ import {
 } from "../../components/rotationFunction";
 import type { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
-import { databasePort } from "../../kernel/engines";
+import { endpointIdentifier } from "../../components/database";
+import { ENGINE_SPECS, databasePort } from "../../kernel/engines";
 import type { Environment, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
@@ -39,21 +40,28 @@ import { modeOf, type ConnectivityMode } from "../connectivity";
 import type { ReadyWorkload } from "../connectivity/mode";
 import { type AccountNetwork, accountNetwork, secretsEndpoint } from "./network";
 
-/** The JSON the AWS rotation functions read (and write back on every rotation). */
+/**
+ * The JSON the AWS rotation functions read (and write back on every rotation), in AWS's
+ * secret structure for RDS and Aurora ("JSON structure of Secrets Manager secrets"): the
+ * engine family as `engine` (`postgres`/`mysql`, an Aurora cluster's too) and the database
+ * named by `dbInstanceIdentifier` or, for a cluster, `dbClusterIdentifier`, `host` being
+ * its writer endpoint.
+ */
 export function secretDocument(
   database: DatabaseEndpoint,
   password: pulumi.Output<string>,
   masterarn?: pulumi.Input<string>,
 ): pulumi.Output<string> {
+  const identifier = endpointIdentifier(database);
   return pulumi.secret(
     pulumi.jsonStringify({
-      engine: database.engine,
+      engine: ENGINE_SPECS[database.engine].family,
       host: database.host,
       port: database.port,
       username: database.username,
       password,
       dbname: database.dbname,
-      dbInstanceIdentifier: database.dbInstanceIdentifier,
+      [identifier.key]: identifier.value,
       // TLS, verified: without the key AWS's rotation functions try TLS and fall back to
       // plaintext (get_ssl_config in aws-samples/aws-secrets-manager-rotation-lambdas).
       ssl: true,
@@ -325,7 +333,7 @@ async function workloadSecret(
       {
         ...common,
         secretName: masterSecretName(db.secretName),
-        description: `Admin credentials of ${database.dbInstanceIdentifier}; rotated by secrets-hub`,
+        description: `Admin credentials of ${endpointIdentifier(database).value}; rotated by secrets-hub`,
         initialValue: secretDocument(database, peer.databaseInitialPassword),
         rotationLambdaArn: rotation.lambdaArnFor(db.engine, "single-user"),
         rotationDependsOn: [
