@@ -120,7 +120,11 @@ export class AuroraCluster extends pulumi.ComponentResource {
     const protect = args.protect ?? true;
     const port = databasePort(args);
 
-    const sg = databaseSecurityGroup(this, name, { ...args, port });
+    const sg = databaseSecurityGroup(this, name, {
+      ...args,
+      port,
+      description: `${args.engine} ${port} from the central rotation subnets and allowFrom`,
+    });
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,
       { name: `${args.identifier}-subnets`, subnetIds: args.subnetIds, tags: args.tags },

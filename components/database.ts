@@ -268,6 +268,8 @@ export function databaseSecurityGroup(
     rotationCidrs: string[];
     allowFrom?: AllowFrom;
     tags?: Record<string, string>;
+    /** The group's description (changing it replaces the group). Default: Database's. */
+    description?: string;
   },
 ): aws.ec2.SecurityGroup {
   const { engine, port } = args;
@@ -277,7 +279,7 @@ export function databaseSecurityGroup(
       vpcId: args.vpcId,
       // The description it always had: changing it replaces the group. It says what the
       // group was created for; the rules say what it admits now.
-      description: `${engine} ${port} from the central rotation subnets only`,
+      description: args.description ?? `${engine} ${port} from the central rotation subnets only`,
       revokeRulesOnDelete: true,
       tags: { ...args.tags, Name: `${name}-sg` },
     },

@@ -102,6 +102,11 @@ describe("AuroraCluster", () => {
   it("admits the port from the rotation subnets and from each allowFrom source, nothing else", async () => {
     const stack = await run();
     const group = one(stack, "aws:ec2/securityGroup:SecurityGroup");
+    assert.equal(group.inputs.vpcId, "vpc-0123");
+    assert.equal(
+      group.inputs.description,
+      "aurora-postgresql 5432 from the central rotation subnets and allowFrom",
+    );
     const rules = ofType(stack, INGRESS);
     assert.deepEqual(
       rules.map((r) => [r.name, r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId]),
