@@ -1,27 +1,60 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { Engine, databasePort } from "../kernel/engines";
+import { isIpv4Cidr } from "../kernel/cidr";
+import { ENGINE_SPECS, Engine, databasePort } from "../kernel/engines";
 
-/**
- * Connection facts of a workload database (no password: that travels separately, as a
- * secret). The stack contract (src/contract.ts) checks this shape with its schema.
- */
-export interface DatabaseEndpoint {
+/** Connection facts every workload database has, instance or cluster. */
+interface DatabaseEndpointFacts {
   engine: Engine;
-  /** DNS name of the instance. */
+  /** DNS name of the instance, or the writer (cluster) endpoint of an Aurora cluster. */
   host: string;
   port: number;
   /** Database the rotation function connects to. */
   dbname: string;
   /** Master user whose password is rotated. */
   username: string;
-  /** RDS instance identifier. */
-  dbInstanceIdentifier: string;
+}
+
+/**
+ * Connection facts of a workload database (no password: that travels separately, as a
+ * secret), naming it by exactly one identifier: `dbInstanceIdentifier` for an RDS
+ * instance, `dbClusterIdentifier` for an Aurora cluster (the engine's
+ * `ENGINE_SPECS[engine].identifierKey`; AWS's secret structure takes one or the other).
+ * The stack contract (src/contract.ts) checks this shape with its schema.
+ */
+export type DatabaseEndpoint = DatabaseEndpointFacts &
+  (
+    | { /** RDS instance identifier. */ dbInstanceIdentifier: string; dbClusterIdentifier?: never }
+    | {
+        /** Aurora cluster identifier. */ dbClusterIdentifier: string;
+        dbInstanceIdentifier?: never;
+      }
+  );
+
+/** The identifier an endpoint names its database by: the secret JSON key and its value. */
+export function endpointIdentifier(endpoint: DatabaseEndpoint): {
+  key: "dbInstanceIdentifier" | "dbClusterIdentifier";
+  value: string;
+} {
+  return endpoint.dbClusterIdentifier !== undefined
+    ? { key: "dbClusterIdentifier", value: endpoint.dbClusterIdentifier }
+    : { key: "dbInstanceIdentifier", value: endpoint.dbInstanceIdentifier };
+}
+
+/**
+ * Who else in the workload VPC may connect on the database port, besides the rotation
+ * subnets: the applications' security groups and CIDRs.
+ */
+export interface AllowFrom {
+  /** Security groups (`sg-…`) of the VPC admitted on the port. Default: none. */
+  securityGroupIds?: string[];
+  /** IPv4 CIDRs admitted on the port. Default: none. */
+  cidrs?: string[];
 }
 
 /** Generated passwords: RDS refuses '/', '@', '"' and spaces in passwords. */
-const PASSWORD_RULES: random.RandomPasswordArgs = {
+export const PASSWORD_RULES: random.RandomPasswordArgs = {
   length: 32,
   special: true,
   overrideSpecial: "!#$%&*()-_=+[]{}<>:?",
@@ -68,8 +101,13 @@ export interface DatabaseArgs {
   vpcId: pulumi.Input<string>;
   /** Private subnets (at least two zones) for the subnet group. */
   subnetIds: pulumi.Input<string>[];
-  /** The only sources admitted on the database port: the central rotation subnets. */
+  /** Sources admitted on the database port: the central rotation subnets. */
   rotationCidrs: string[];
+  /**
+   * Further sources admitted on the database port (one ingress rule each). Plain: it decides
+   * the rules created. Default: none.
+   */
+  allowFrom?: AllowFrom;
   /** Protect the instance and its password from replacement and deletion; turn off only in sandboxes. Default: true. */
   protect?: boolean;
   /** Tags. Default: none. */
@@ -78,7 +116,7 @@ export interface DatabaseArgs {
 
 /**
  * A private, encrypted RDS instance (PostgreSQL or MySQL) whose security group admits the
- * database port only from the central rotation subnets. The master password is generated
+ * database port only from the central rotation subnets and the `allowFrom` sources. The master password is generated
  * once by `random.RandomPassword` (stateful, secret) and is never written back after the
  * rotation function takes over (`ignoreChanges: ["password"]`).
  */
@@ -92,47 +130,16 @@ export class Database extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:workload:Database", name, {}, opts);
-    if (args.rotationCidrs.length === 0) {
-      throw new Error(`Database ${name}: rotationCidrs needs at least one CIDR`);
-    }
-    if (
-      args.backupRetentionDays !== undefined &&
-      (!Number.isInteger(args.backupRetentionDays) ||
-        args.backupRetentionDays < 1 ||
-        args.backupRetentionDays > 35)
-    ) {
+    if (ENGINE_SPECS[args.engine].deployment !== "instance") {
       throw new Error(
-        `Database ${name}: backupRetentionDays must be a whole number from 1 to 35, got ${args.backupRetentionDays}`,
+        `Database ${name}: engine ${args.engine} is an Aurora cluster engine; use AuroraCluster (components/auroraCluster.ts)`,
       );
     }
+    checkCommonArgs("Database", name, args);
     const protect = args.protect ?? true;
     const port = databasePort(args);
 
-    const sg = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      {
-        vpcId: args.vpcId,
-        description: `${args.engine} ${port} from the central rotation subnets only`,
-        revokeRulesOnDelete: true,
-        tags: { ...args.tags, Name: `${name}-sg` },
-      },
-      { parent: this },
-    );
-    args.rotationCidrs.forEach(
-      (cidr, i) =>
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-from-rotation-${i}`,
-          {
-            securityGroupId: sg.id,
-            cidrIpv4: cidr,
-            ipProtocol: "tcp",
-            fromPort: port,
-            toPort: port,
-            description: `${args.engine} from central rotation subnet ${cidr}`,
-          },
-          { parent: this },
-        ),
-    );
+    const sg = databaseSecurityGroup(this, name, { ...args, port });
 
     const subnetGroup = new aws.rds.SubnetGroup(
       `${name}-subnets`,
@@ -198,4 +205,123 @@ export class Database extends pulumi.ComponentResource {
     this.securityGroupId = sg.id;
     this.registerOutputs({ endpoint: this.endpoint, securityGroupId: this.securityGroupId });
   }
+}
+
+/** The arguments {@link Database} and AuroraCluster check alike. */
+export function checkCommonArgs(
+  component: string,
+  name: string,
+  args: { rotationCidrs: string[]; backupRetentionDays?: number; allowFrom?: AllowFrom },
+): void {
+  if (args.rotationCidrs.length === 0) {
+    throw new Error(`${component} ${name}: rotationCidrs needs at least one CIDR`);
+  }
+  if (
+    args.backupRetentionDays !== undefined &&
+    (!Number.isInteger(args.backupRetentionDays) ||
+      args.backupRetentionDays < 1 ||
+      args.backupRetentionDays > 35)
+  ) {
+    throw new Error(
+      `${component} ${name}: backupRetentionDays must be a whole number from 1 to 35, got ${args.backupRetentionDays}`,
+    );
+  }
+  const groups = args.allowFrom?.securityGroupIds ?? [];
+  const cidrs = args.allowFrom?.cidrs ?? [];
+  for (const id of groups) {
+    if (!/^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$/.test(id)) {
+      throw new Error(
+        `${component} ${name}: allowFrom.securityGroupIds must be security group ids (sg- and 8 or 17 hex digits), got '${id}'`,
+      );
+    }
+  }
+  for (const cidr of cidrs) {
+    if (!isIpv4Cidr(cidr)) {
+      throw new Error(`${component} ${name}: allowFrom.cidrs must be IPv4 CIDRs, got '${cidr}'`);
+    }
+  }
+  for (const [what, list] of [
+    ["securityGroupIds", groups],
+    ["cidrs", cidrs],
+  ] as const) {
+    const twice = list.find((v, i) => list.indexOf(v) !== i);
+    if (twice !== undefined) {
+      throw new Error(`${component} ${name}: allowFrom.${what} lists ${twice} twice`);
+    }
+  }
+}
+
+/**
+ * A database's security group: the port from each rotation CIDR (`<name>-from-rotation-<i>`,
+ * the names the rules always had) and from each `allowFrom` source, named by the source
+ * (`<name>-from-<sg id>`, `<name>-from-<cidr with dashes>`) so that adding, removing or
+ * reordering sources leaves the other rules in place. The group has no egress rule: a
+ * database answers on its connections, which security groups track.
+ */
+export function databaseSecurityGroup(
+  parent: pulumi.Resource,
+  name: string,
+  args: {
+    engine: Engine;
+    port: number;
+    vpcId: pulumi.Input<string>;
+    rotationCidrs: string[];
+    allowFrom?: AllowFrom;
+    tags?: Record<string, string>;
+    /** The group's description (changing it replaces the group). Default: Database's. */
+    description?: string;
+  },
+): aws.ec2.SecurityGroup {
+  const { engine, port } = args;
+  const sg = new aws.ec2.SecurityGroup(
+    `${name}-sg`,
+    {
+      vpcId: args.vpcId,
+      // The description it always had: changing it replaces the group. It says what the
+      // group was created for; the rules say what it admits now.
+      description: args.description ?? `${engine} ${port} from the central rotation subnets only`,
+      revokeRulesOnDelete: true,
+      tags: { ...args.tags, Name: `${name}-sg` },
+    },
+    { parent },
+  );
+  const rule = (
+    ruleName: string,
+    source: { cidrIpv4?: string; referencedSecurityGroupId?: string },
+    description: string,
+  ) =>
+    new aws.vpc.SecurityGroupIngressRule(
+      ruleName,
+      {
+        securityGroupId: sg.id,
+        ...source,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description,
+      },
+      { parent },
+    );
+  args.rotationCidrs.forEach((cidr, i) =>
+    rule(
+      `${name}-from-rotation-${i}`,
+      { cidrIpv4: cidr },
+      `${engine} from central rotation subnet ${cidr}`,
+    ),
+  );
+  for (const id of args.allowFrom?.securityGroupIds ?? []) {
+    rule(
+      `${name}-from-${id}`,
+      { referencedSecurityGroupId: id },
+      `${engine} from security group ${id}`,
+    );
+  }
+  for (const cidr of args.allowFrom?.cidrs ?? []) {
+    rule(
+      `${name}-from-${cidr.replace(/[./]/g, "-")}`,
+      { cidrIpv4: cidr },
+      `${engine} from ${cidr}`,
+    );
+  }
+  return sg;
 }

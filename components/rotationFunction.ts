@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   ENGINE_SPECS,
   Engine,
+  EngineFamily,
   RotationStrategy,
   rotationFunctionNameFor,
   rotationShortName,
@@ -48,8 +49,9 @@ export interface RotationFunctionArgs {
   /** Databases to rotate: egress to each CIDR on its port only. */
   targets: RotationTarget[];
   /**
-   * One application is deployed per distinct single-user engine, and per distinct
-   * engine and master secret for multi-user (listing one twice deploys it once).
+   * One application is deployed per distinct single-user engine family, and per distinct
+   * family and master secret for multi-user (listing one twice deploys it once; an Aurora
+   * engine and its RDS family share one).
    */
   applications: RotationApplication[];
   /** Pinned `semanticVersion` of the applications. */
@@ -143,9 +145,10 @@ export class RotationFunction extends pulumi.ComponentResource {
   }
 
   /**
-   * `RotationLambdaARN` of the application for `engine` and `strategy` (for multi-user, the
-   * one of `masterSecretArn`). Throws when that application was not among `applications`:
-   * a secret must not be rotated by another engine's (or another master's) function.
+   * `RotationLambdaARN` of the application for `engine`'s family and `strategy` (for
+   * multi-user, the one of `masterSecretArn`): an Aurora engine gets its family's function.
+   * Throws when that application was not among `applications`: a secret must not be
+   * rotated by another family's (or another master's) function.
    */
   public lambdaArnFor(
     engine: Engine,
@@ -177,7 +180,7 @@ export class RotationFunction extends pulumi.ComponentResource {
     if (!found) {
       const which = masterSecretArn ? ` and master secret ${masterSecretArn}` : "";
       throw new Error(
-        `RotationFunction ${this.componentName}: no rotation application for engine ${engine} and strategy ${strategy}${which}; add it to applications`,
+        `RotationFunction ${this.componentName}: no rotation application for engine ${engine} (family ${ENGINE_SPECS[engine].family}) and strategy ${strategy}${which}; add it to applications`,
       );
     }
     return found;
@@ -199,10 +202,15 @@ interface ApplicationContext {
   groupList: pulumi.Output<string>;
 }
 
+/**
+ * One application per engine family (an Aurora engine shares its family's: the same AWS
+ * application, kernel/engines.ts), strategy and, for multi-user, master secret.
+ */
 function applicationKey(a: RotationApplication): string {
+  const family = ENGINE_SPECS[a.engine].family;
   return a.strategy === "multi-user"
-    ? `${a.engine}/${a.strategy}/${a.masterSecretArn ?? ""}`
-    : `${a.engine}/${a.strategy}`;
+    ? `${family}/${a.strategy}/${a.masterSecretArn ?? ""}`
+    : `${family}/${a.strategy}`;
 }
 
 /** Checks the arguments; returns the rules one security group may hold. */
@@ -250,26 +258,27 @@ function validate(name: string, args: RotationFunctionArgs): number {
 interface PlannedApplication {
   key: string;
   application: RotationApplication;
-  /** `<engine>-<single|multi>[-n]`: the children's name part. */
+  /** `<family>-<single|multi>[-n]`: the children's name part. */
   short: string;
   /** Name of the CloudFormation stack and of its function. */
   stackName: string;
 }
 
 /**
- * The applications once each, named: the first multi-user application of an engine keeps
- * the names it always had; a further master of the same engine gets its own application,
+ * The applications once each, named: the first multi-user application of an engine family
+ * keeps the names it always had; a further master of the same family gets its own application,
  * numbered from 2 in file order.
  */
 function planApplications(args: RotationFunctionArgs): PlannedApplication[] {
   const planned = new Map<string, PlannedApplication>();
-  const multiUserCount: Partial<Record<Engine, number>> = {};
+  const multiUserCount: Partial<Record<EngineFamily, number>> = {};
   for (const application of args.applications) {
     const key = applicationKey(application);
     if (planned.has(key)) continue;
     const { engine, strategy } = application;
+    const family = ENGINE_SPECS[engine].family;
     const ordinal =
-      strategy === "multi-user" ? (multiUserCount[engine] = (multiUserCount[engine] ?? 0) + 1) : 1;
+      strategy === "multi-user" ? (multiUserCount[family] = (multiUserCount[family] ?? 0) + 1) : 1;
     const suffix = ordinal > 1 ? `-${ordinal}` : "";
     planned.set(key, {
       key,

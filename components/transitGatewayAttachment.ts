@@ -78,9 +78,7 @@ export class TransitGatewayAttachment extends pulumi.ComponentResource {
         ),
     );
     // Known only once the routes to central exist: central reads this export as "attached".
-    this.attachmentId = pulumi
-      .all([attachment.id, ...routes.map((r) => r.id)])
-      .apply(([id]) => id);
+    this.attachmentId = pulumi.all([attachment.id, ...routes.map((r) => r.id)]).apply(([id]) => id);
     this.registerOutputs({ attachmentId: this.attachmentId });
   }
 }

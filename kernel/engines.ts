@@ -7,9 +7,13 @@
  */
 import type { Partition } from "./partitions";
 
-/** Engines the program can create and rotate. */
-export const ENGINES = ["postgres", "mysql"] as const;
+/** Engines the program can create and rotate: RDS instances, then Aurora clusters. */
+export const ENGINES = ["postgres", "mysql", "aurora-postgresql", "aurora-mysql"] as const;
 export type Engine = (typeof ENGINES)[number];
+
+/** The engine families: what the rotation functions and the secret JSON's `engine` know. */
+export const ENGINE_FAMILIES = ["postgres", "mysql"] as const;
+export type EngineFamily = (typeof ENGINE_FAMILIES)[number];
 
 /** Rotation strategies with an AWS-published rotation application. */
 export const ROTATION_STRATEGIES = ["single-user", "multi-user"] as const;
@@ -51,8 +55,12 @@ export interface UserNameRule {
 export interface EngineSpec {
   /** The engine as the environment file names it (`database.engine`). */
   readonly engine: Engine;
-  /** The engine family, as the rotation functions read it from the secret JSON's `engine`. */
-  readonly family: "postgres" | "mysql";
+  /**
+   * The engine family: the secret JSON's `engine` (AWS's "JSON structure of Secrets Manager
+   * secrets" gives `"engine": "postgres"` / `"mysql"` for RDS and Aurora alike) and the
+   * rotation functions, deployed once per family and strategy whichever engines use them.
+   */
+  readonly family: EngineFamily;
   /** An RDS DB instance, or an Aurora DB cluster. */
   readonly deployment: "instance" | "cluster";
   readonly defaultPort: number;
@@ -73,10 +81,70 @@ export interface EngineSpec {
    * and what such names are called in messages.
    */
   readonly applicationUser: { readonly max: number; readonly names: string };
+  /**
+   * The instance classes RDS accepts for the engine, as one pattern and the words of a
+   * message; undefined where the program leaves the choice to RDS (an RDS instance's
+   * classes vary by Region and version, RDS's own error names them). See
+   * {@link instanceClassProblem}.
+   */
+  readonly instanceClasses?: { readonly pattern: RegExp; readonly allowed: string };
+  /**
+   * The engine versions the program accepts (`engineVersion`), as one pattern, the majors
+   * RDS still supports and the words of a message; undefined where any version RDS knows
+   * is passed through. See {@link engineVersionProblem}.
+   */
+  readonly engineVersions?: {
+    readonly pattern: RegExp;
+    /** The form, for messages: `16.6`. */
+    readonly form: string;
+    /** Supported majors, as the pattern's first group captures them. */
+    readonly majors: readonly string[];
+  };
 }
 
 /** The versions the CDK pins for the PostgreSQL and MySQL applications (all four alike). */
 const RDS_APPLICATION_VERSIONS = { aws: "1.1.671", "aws-cn": "1.1.440", "aws-us-gov": "1.1.397" };
+
+/** The AWS rotation applications of each family: Aurora uses its family's (see ENGINE_SPECS). */
+const FAMILY_APPLICATIONS: {
+  readonly [F in EngineFamily]: { readonly [S in RotationStrategy]: RotationApplication };
+} = {
+  postgres: {
+    "single-user": {
+      name: "SecretsManagerRDSPostgreSQLRotationSingleUser",
+      versions: RDS_APPLICATION_VERSIONS,
+    },
+    "multi-user": {
+      name: "SecretsManagerRDSPostgreSQLRotationMultiUser",
+      versions: RDS_APPLICATION_VERSIONS,
+    },
+  },
+  mysql: {
+    "single-user": {
+      name: "SecretsManagerRDSMySQLRotationSingleUser",
+      versions: RDS_APPLICATION_VERSIONS,
+    },
+    "multi-user": {
+      name: "SecretsManagerRDSMySQLRotationMultiUser",
+      versions: RDS_APPLICATION_VERSIONS,
+    },
+  },
+};
+
+/**
+ * Aurora instance classes (Aurora User Guide, "Supported DB engines for DB instance
+ * classes" / "DB instance class types"): memory-optimized db.r5, db.r6g, db.r6gd, db.r6i,
+ * db.r6id, db.r7g, db.r7i, db.r8g, db.r8gd and db.x2g in every size, and the burstable
+ * db.t3 and db.t4g in medium and large only (Aurora has no micro or small, and no db.m
+ * class). `db.serverless` (Aurora Serverless v2) is refused: it needs the cluster's
+ * `serverlessv2ScalingConfiguration`, which this program does not set.
+ */
+const AURORA_INSTANCE_CLASSES = {
+  pattern:
+    /^db\.(?:(?:r5|r6g|r6gd|r6i|r6id|r7g|r7i|r8g|r8gd|x2g)\.(?:large|\d*xlarge)|(?:t3|t4g)\.(?:medium|large))$/,
+  allowed:
+    "db.r5, db.r6g, db.r6gd, db.r6i, db.r6id, db.r7g, db.r7i, db.r8g, db.r8gd or db.x2g (large, xlarge, <n>xlarge), or db.t3/db.t4g medium or large",
+} as const;
 
 /**
  * The engines' records.
@@ -106,6 +174,26 @@ const RDS_APPLICATION_VERSIONS = { aws: "1.1.671", "aws-cn": "1.1.440", "aws-us-
  * PostgreSQL 63); `rdsadmin` stays refused (its password is RDS's, rotating it would lock RDS
  * out), `admin` is an ordinary PostgreSQL role there.
  *
+ * Aurora clusters (`aurora-postgresql`, `aurora-mysql`): the CreateDBCluster reference gives
+ * MasterUsername "1 to 16 letters or numbers" for every Aurora engine, with no per-engine
+ * longer form, so 16 holds for both (the same reasoning as MySQL's above). The reserved
+ * names are the family's: `admin` is refused on Aurora PostgreSQL as on RDS PostgreSQL (the
+ * CDK's default cluster user was `admin` until aws/aws-cdk#10597 reported exactly this).
+ * An existing cluster's user follows the engine's limits, as for an instance. The rotation
+ * functions accept the Aurora engines: each checks the secret's `engine` against
+ * `["postgres", "aurora-postgresql"]` / `["mysql", "aurora-mysql"]`
+ * (aws-samples/aws-secrets-manager-rotation-lambdas, every `lambda_function.py`), and the
+ * program writes the family, as AWS's secret structure for Aurora shows.
+ *
+ * Engine versions: Aurora PostgreSQL versions are `<major>.<minor>` (Aurora PostgreSQL
+ * Release Notes; `aws rds describe-db-engine-versions --engine aurora-postgresql`), majors
+ * 14 to 17 in standard support (13 left it on 2026-02-28: with extended support disabled, as
+ * this program's default, RDS refuses to create it). Aurora MySQL version 3 versions are
+ * `8.0.mysql_aurora.3.<minor>.<patch>` (Aurora MySQL Release Notes, "Aurora MySQL version
+ * numbers and special versions"; version 2, 5.7, left standard support on 2024-10-31).
+ * A full version, not a major: describe-db-engine-versions lists no major-only version for
+ * aurora-mysql.
+ *
  * Application users (`applicationUser`): the multi-user function alternates the user with
  * `<user>_clone`, so the clone's name must fit too: MySQL 16 characters (the function's own
  * USERNAME_CHARACTER_LIMIT default), PostgreSQL 63.
@@ -117,16 +205,7 @@ export const ENGINE_SPECS: { readonly [E in Engine]: EngineSpec & { readonly eng
     deployment: "instance",
     defaultPort: 5432,
     identifierKey: "dbInstanceIdentifier",
-    rotationApplications: {
-      "single-user": {
-        name: "SecretsManagerRDSPostgreSQLRotationSingleUser",
-        versions: RDS_APPLICATION_VERSIONS,
-      },
-      "multi-user": {
-        name: "SecretsManagerRDSPostgreSQLRotationMultiUser",
-        versions: RDS_APPLICATION_VERSIONS,
-      },
-    },
+    rotationApplications: FAMILY_APPLICATIONS.postgres,
     masterUser: {
       created: { max: 63, reserved: ["rdsadmin", "admin"] },
       existing: { max: 63, reserved: ["rdsadmin"] },
@@ -139,21 +218,50 @@ export const ENGINE_SPECS: { readonly [E in Engine]: EngineSpec & { readonly eng
     deployment: "instance",
     defaultPort: 3306,
     identifierKey: "dbInstanceIdentifier",
-    rotationApplications: {
-      "single-user": {
-        name: "SecretsManagerRDSMySQLRotationSingleUser",
-        versions: RDS_APPLICATION_VERSIONS,
-      },
-      "multi-user": {
-        name: "SecretsManagerRDSMySQLRotationMultiUser",
-        versions: RDS_APPLICATION_VERSIONS,
-      },
-    },
+    rotationApplications: FAMILY_APPLICATIONS.mysql,
     masterUser: {
       created: { max: 16, reserved: ["rdsadmin"] },
       existing: { max: 32, reserved: ["rdsadmin"] },
     },
     applicationUser: { max: 16, names: "MySQL user names" },
+  },
+  "aurora-postgresql": {
+    engine: "aurora-postgresql",
+    family: "postgres",
+    deployment: "cluster",
+    defaultPort: 5432,
+    identifierKey: "dbClusterIdentifier",
+    rotationApplications: FAMILY_APPLICATIONS.postgres,
+    masterUser: {
+      created: { max: 16, reserved: ["rdsadmin", "admin"] },
+      existing: { max: 63, reserved: ["rdsadmin"] },
+    },
+    applicationUser: { max: 63, names: "PostgreSQL role names" },
+    instanceClasses: AURORA_INSTANCE_CLASSES,
+    engineVersions: {
+      pattern: /^(\d+)\.\d+$/,
+      form: "<major>.<minor>, e.g. 16.6",
+      majors: ["14", "15", "16", "17"],
+    },
+  },
+  "aurora-mysql": {
+    engine: "aurora-mysql",
+    family: "mysql",
+    deployment: "cluster",
+    defaultPort: 3306,
+    identifierKey: "dbClusterIdentifier",
+    rotationApplications: FAMILY_APPLICATIONS.mysql,
+    masterUser: {
+      created: { max: 16, reserved: ["rdsadmin"] },
+      existing: { max: 32, reserved: ["rdsadmin"] },
+    },
+    applicationUser: { max: 16, names: "MySQL user names" },
+    instanceClasses: AURORA_INSTANCE_CLASSES,
+    engineVersions: {
+      pattern: /^8\.0\.mysql_aurora\.(3)\.\d{2}\.\d+$/,
+      form: "8.0.mysql_aurora.3.<minor>.<patch>, e.g. 8.0.mysql_aurora.3.08.2",
+      majors: ["3"],
+    },
   },
 };
 
@@ -195,14 +303,47 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-/** Short name of a rotation application, in its child's name and its function's: `postgres-single`. */
+/**
+ * Why RDS would refuse `instanceClass` for `engine`, naming what it accepts; undefined when
+ * the class is accepted or the engine's classes are left to RDS.
+ */
+export function instanceClassProblem(engine: Engine, instanceClass: string): string | undefined {
+  const rule = ENGINE_SPECS[engine].instanceClasses;
+  if (!rule || rule.pattern.test(instanceClass)) return undefined;
+  if (instanceClass === "db.serverless") {
+    return `${engine}: db.serverless (Aurora Serverless v2) is not supported by this program (it needs a Serverless v2 scaling configuration); use ${rule.allowed}`;
+  }
+  return `${engine} does not offer instance class ${instanceClass}; use ${rule.allowed}`;
+}
+
+/**
+ * Why `version` is not an engine version the program accepts for `engine` (its form, or a
+ * major out of standard support), naming what it accepts; undefined when it is accepted or
+ * the engine's versions are left to RDS.
+ */
+export function engineVersionProblem(engine: Engine, version: string): string | undefined {
+  const rule = ENGINE_SPECS[engine].engineVersions;
+  if (!rule) return undefined;
+  const major = rule.pattern.exec(version)?.[1];
+  if (major === undefined) return `${engine} engine version must be ${rule.form} (got ${version})`;
+  if (!rule.majors.includes(major)) {
+    return `${engine} major version ${major} is not supported; use one of ${rule.majors.join(", ")} (${rule.form})`;
+  }
+  return undefined;
+}
+
+/**
+ * Short name of a rotation application, in its child's name and its function's:
+ * `postgres-single`. Named by the engine's family: an Aurora PostgreSQL database is rotated
+ * by the same `postgres-single` application (same name, URN and function) as an RDS one.
+ */
 export function rotationShortName(engine: Engine, strategy: RotationStrategy): string {
-  return `${engine}-${strategy === "single-user" ? "single" : "multi"}`;
+  return `${ENGINE_SPECS[engine].family}-${strategy === "single-user" ? "single" : "multi"}`;
 }
 
 /**
  * Name of the CloudFormation stack of a rotation application and of its Lambda function:
- * `<namePrefix>-rotation-<engine>-<single|multi>`. Lambda allows at most 64 characters
+ * `<namePrefix>-rotation-<family>-<single|multi>`. Lambda allows at most 64 characters
  * (src/names.ts has the limits and the config check).
  */
 export function rotationFunctionNameFor(

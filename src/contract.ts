@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { DatabaseEndpoint } from "../components/database";
-import { ENGINES } from "../kernel/engines";
+import { ENGINES, ENGINE_SPECS } from "../kernel/engines";
 
 export type { DatabaseEndpoint };
 
@@ -17,14 +17,32 @@ const cidr = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/);
  * Checks the Database component's {@link DatabaseEndpoint} (no password: that travels
  * separately, as a secret). tests/contract.test.ts proves both read the same fields.
  */
-export const databaseEndpointSchema = z.object({
+const databaseEndpointFacts = z.object({
   engine: z.enum(ENGINES),
   host: z.string().min(1),
   port: z.number().int(),
   dbname: z.string().min(1),
   username: z.string().min(1),
-  dbInstanceIdentifier: z.string().min(1),
-}) satisfies z.ZodType<DatabaseEndpoint>;
+});
+/**
+ * Exactly one identifier, the one the engine's deployment names (ENGINE_SPECS[engine]
+ * .identifierKey): an instance engine with dbInstanceIdentifier, an Aurora engine with
+ * dbClusterIdentifier.
+ */
+export const databaseEndpointSchema = z
+  .union([
+    databaseEndpointFacts.extend({
+      dbInstanceIdentifier: z.string().min(1),
+      dbClusterIdentifier: z.undefined().optional(),
+    }),
+    databaseEndpointFacts.extend({
+      dbClusterIdentifier: z.string().min(1),
+      dbInstanceIdentifier: z.undefined().optional(),
+    }),
+  ])
+  .refine((e) => e[ENGINE_SPECS[e.engine].identifierKey] !== undefined, {
+    message: "names the database by the other identifier than its engine's",
+  }) satisfies z.ZodType<DatabaseEndpoint>;
 
 /** One database of a workload, as its stack exports it. */
 export const workloadDatabaseSchema = z.object({

@@ -25,4 +25,31 @@ describe("stack contract", () => {
       false,
     );
   });
+
+  it("names a database by exactly one identifier, its engine's", () => {
+    const cluster: DatabaseEndpoint = {
+      engine: "aurora-postgresql",
+      host: "ledger.cluster-abc.us-east-1.rds.amazonaws.com",
+      port: 5432,
+      dbname: "ledger",
+      username: "ledger_admin",
+      dbClusterIdentifier: "ledger-prod",
+    };
+    assert.deepEqual(databaseEndpointSchema.parse(cluster), cluster);
+    const parses = (value: unknown) => databaseEndpointSchema.safeParse(value).success;
+    assert.equal(parses({ ...cluster, dbInstanceIdentifier: "ledger-prod-1" }), false, "both");
+    const neither: Record<string, unknown> = { ...cluster };
+    delete neither.dbClusterIdentifier;
+    assert.equal(parses(neither), false, "neither");
+    assert.equal(
+      parses({ ...neither, dbInstanceIdentifier: "ledger-prod" }),
+      false,
+      "an instance id for a cluster engine",
+    );
+    assert.equal(
+      parses({ ...cluster, engine: "postgres" }),
+      false,
+      "a cluster id for an instance engine",
+    );
+  });
 });

@@ -81,3 +81,9 @@ export const TGW_PROPAGATION = [
   "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation",
   "aws-native:ec2:TransitGatewayRouteTablePropagation",
 ];
+
+/** RDS DB instances and Aurora DB clusters: what holds a database's storage and settings. */
+export const DB_INSTANCE = ["aws:rds/instance:Instance", "aws-native:rds:DbInstance"];
+export const DB_CLUSTER = ["aws:rds/cluster:Cluster", "aws-native:rds:DbCluster"];
+/** The instances of an Aurora cluster (aws-native models them as DB instances). */
+export const CLUSTER_INSTANCE = ["aws:rds/clusterInstance:ClusterInstance"];

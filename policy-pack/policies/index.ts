@@ -1,5 +1,6 @@
 import { accessPolicies } from "./access";
 import { cmkPolicies } from "./cmk";
+import { databasePolicies } from "./database";
 import { environmentPolicies } from "./environment";
 import { keyPolicies } from "./keys";
 import { privateDnsPolicies } from "./privateDns";
@@ -15,6 +16,7 @@ export const policyGroups = {
   access: accessPolicies,
   environment: environmentPolicies,
   transitGateway: transitGatewayPolicies,
+  database: databasePolicies,
 };
 
 export const allPolicies = Object.values(policyGroups).flat();

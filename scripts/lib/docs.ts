@@ -414,6 +414,48 @@ export const BLOCKS: readonly Block[] = [
     },
   },
   {
+    name: "engines",
+    file: "docs/rotation.md",
+    async render() {
+      const { ENGINES, ENGINE_SPECS, rotationShortName } = await import("../../kernel/engines");
+      return table(
+        [
+          "engine",
+          "deployment",
+          "secret `engine`",
+          "identifier key",
+          "port",
+          "rotation applications",
+          "master user (created)",
+          "instance classes",
+          "versions",
+        ],
+        ENGINES.map((engine) => {
+          const spec = ENGINE_SPECS[engine];
+          const created = spec.masterUser.created;
+          return [
+            code(engine),
+            spec.deployment === "instance" ? "RDS instance" : "Aurora cluster",
+            code(spec.family),
+            code(spec.identifierKey),
+            String(spec.defaultPort),
+            (["single-user", "multi-user"] as const)
+              .map(
+                (s) =>
+                  `${code(rotationShortName(engine, s))} (${spec.rotationApplications[s].name})`,
+              )
+              .join(", "),
+            `at most ${created.max}; not ${created.reserved.map(code).join(", ")}`,
+            spec.instanceClasses?.allowed ?? "left to RDS",
+            spec.engineVersions
+              ? `${spec.engineVersions.form}; majors ${spec.engineVersions.majors.join(", ")}`
+              : "left to RDS",
+          ];
+        }),
+      );
+    },
+  },
+  {
     name: "quotas",
     file: "docs/scale.md",
     async render() {

@@ -21,3 +21,6 @@ export const SHORTHAND_DATABASE = "database";
 
 /** The name the `applicationRole:` shorthand's (or the default) reader has. */
 export const SHORTHAND_READER = "app";
+
+/** Instances of an Aurora cluster that names none: a writer and a reader in another zone. */
+export const AURORA_INSTANCES_DEFAULT = 2;

@@ -15,6 +15,8 @@ import {
   CONFIGURABLE_ROTATION_STRATEGIES as ROTATION_STRATEGIES,
   DATABASE_NAME,
   ENGINES,
+  ENGINE_SPECS,
+  type Engine,
   MIN_ROTATION_APPLICATION_VERSION,
   compareVersions,
   RDS_INSTANCE_IDENTIFIER,
@@ -236,18 +238,23 @@ const database = z.strictObject({
   username: z.string().regex(DATABASE_NAME, {
     error: "must start with a letter and hold only letters, digits and _",
   }),
+  /** Engine version: `16` or `8.4` for RDS; Aurora's forms in `engineVersionProblem` (kernel/engines.ts). */
   engineVersion: z
     .string()
-    .regex(/^\d+(\.\d+)*$/, { error: "must be a version such as 16 or 8.0" })
+    .regex(/^\d+(\.\d+)*(\.mysql_aurora\.\d+(\.\d+)*)?$/, {
+      error: "must be a version such as 16, 8.0, 16.6 or 8.0.mysql_aurora.3.08.2",
+    })
     .optional(),
+  /** Instance class; default: db.t4g.micro for an RDS instance, db.t4g.medium for Aurora (its smallest). */
   instanceClass: z
     .string()
     .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an RDS class such as db.t4g.micro" })
-    .default("db.t4g.micro"),
-  allocatedStorage: z.number().int().min(20).max(65536).default(20),
+    .optional(),
+  /** GiB of gp3 storage of an RDS instance, 20-65536 (not for Aurora, whose storage grows by itself). Default: 20. */
+  allocatedStorage: z.number().int().min(20).max(65536).optional(),
   port: z.number().int().min(1150).max(65535).optional(),
-  /** Multi-AZ deployment of a created database. Default: false. */
-  multiAz: z.boolean().default(false),
+  /** Multi-AZ deployment of a created RDS instance (not for Aurora: its standby is a reader). Default: false. */
+  multiAz: z.boolean().optional(),
   /** Days of automated backups of a created database, 1-35. Default: 7. */
   backupRetentionDays: z
     .number()
@@ -275,7 +282,7 @@ const database = z.strictObject({
    * standard support (RDS's own default is to enrol). Default: false.
    */
   extendedSupport: z.boolean().default(false),
-  /** Aurora only: DB instances of the cluster, a writer and readers (1-16). Default: 2. */
+  /** Aurora only: DB instances of the cluster, a writer and readers (1-16). Default: 2 (AURORA_INSTANCES_DEFAULT). */
   instances: z
     .number()
     .int()
@@ -573,7 +580,16 @@ type ParsedWorkload = ParsedEnvironment["workloads"][number];
 type SecretSettings = ParsedWorkload["secret"];
 
 /** One database of a workload, whichever way the file wrote it. */
-export type Database = Omit<NonNullable<ParsedWorkload["database"]>, "allowFrom"> & {
+export type Database = Omit<
+  NonNullable<ParsedWorkload["database"]>,
+  "allowFrom" | "instanceClass" | "allocatedStorage" | "multiAz"
+> & {
+  /** GiB of an RDS instance's storage: the value written, else 20. */
+  readonly allocatedStorage: number;
+  /** A standby of an RDS instance: the value written, else false. */
+  readonly multiAz: boolean;
+  /** The class written, else the engine's default ({@link DEFAULT_INSTANCE_CLASS}). */
+  readonly instanceClass: string;
   /** Unique among the workload's databases and secrets. */
   readonly name: string;
   /**
@@ -629,13 +645,39 @@ export function normalizeEnvironment(parsed: ParsedEnvironment): Environment {
   return { ...parsed, workloads: parsed.workloads.map(normalizeWorkload) };
 }
 
+/** The instance class of a database that names none: RDS's smallest for the deployment. */
+export const DEFAULT_INSTANCE_CLASS = {
+  instance: "db.t4g.micro",
+  cluster: "db.t4g.medium",
+} as const;
+
+/** The settings whose default depends on the engine, filled in. */
+function sized<
+  T extends {
+    engine: Engine;
+    instanceClass?: string;
+    allocatedStorage?: number;
+    multiAz?: boolean;
+  },
+>(db: T): T & { instanceClass: string; allocatedStorage: number; multiAz: boolean } {
+  return {
+    ...db,
+    instanceClass: db.instanceClass ?? DEFAULT_INSTANCE_CLASS[ENGINE_SPECS[db.engine].deployment],
+    allocatedStorage: db.allocatedStorage ?? ALLOCATED_STORAGE_DEFAULT,
+    multiAz: db.multiAz ?? false,
+  };
+}
+
+/** GiB of an RDS instance's gp3 storage when the file names none (RDS's minimum for gp3). */
+export const ALLOCATED_STORAGE_DEFAULT = 20;
+
 function normalizeWorkload(parsed: ParsedWorkload): Workload {
   const { database, databases, applicationRole, readers, ...rest } = parsed;
   const noAllowFrom = { securityGroupIds: [], cidrs: [] };
   const list: Database[] = database
     ? [
         {
-          ...database,
+          ...sized(database),
           name: SHORTHAND_DATABASE,
           shorthand: true,
           allowFrom: database.allowFrom ?? noAllowFrom,
@@ -643,7 +685,7 @@ function normalizeWorkload(parsed: ParsedWorkload): Workload {
         },
       ]
     : (databases ?? []).map(({ secret, ...db }) => ({
-        ...db,
+        ...sized(db),
         shorthand: db.name === SHORTHAND_DATABASE,
         allowFrom: db.allowFrom ?? noAllowFrom,
         secret: { ...parsed.secret, ...secret, tags: { ...parsed.secret.tags, ...secret?.tags } },

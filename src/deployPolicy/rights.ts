@@ -713,6 +713,58 @@ const rdsInstance: Rights = (s, registered) => [
     ],
   },
 ];
+/**
+ * An Aurora cluster (components/auroraCluster.ts): CreateDBCluster is authorized on the
+ * cluster, its subnet group and the default cluster parameter group it uses; the final
+ * snapshot of a protected cluster is a cluster snapshot (Service Authorization Reference,
+ * Amazon RDS: resource types cluster, subgrp, cluster-pg, cluster-snapshot).
+ */
+const rdsCluster: Rights = (s, registered) => [
+  serviceLinkedRole(s, "rds.amazonaws.com", "AWSServiceRoleForRDS"),
+  {
+    sid: "RdsEnvironmentClusters",
+    actions: [
+      "rds:CreateDBCluster",
+      "rds:DescribeDBClusters",
+      "rds:ModifyDBCluster",
+      "rds:DeleteDBCluster",
+      "rds:AddTagsToResource",
+      "rds:RemoveTagsFromResource",
+      "rds:ListTagsForResource",
+      "rds:CreateDBClusterSnapshot",
+    ],
+    resources: [
+      ...inputs(registered, "clusterIdentifier").flatMap((id) => [
+        ...arns(s, "rds", `cluster:${id}`),
+        ...arns(s, "rds", `cluster-snapshot:${id}-final`),
+      ]),
+      ...inputs(registered, "dbSubnetGroupName").flatMap((n) => arns(s, "rds", `subgrp:${n}`)),
+      ...arns(s, "rds", "cluster-pg:default.*"),
+    ],
+  },
+];
+/** A cluster's instances: CreateDBInstance names its cluster too. */
+const rdsClusterInstance: Rights = (s, registered) => [
+  {
+    sid: "RdsEnvironmentClusterInstances",
+    actions: [
+      "rds:CreateDBInstance",
+      "rds:DescribeDBInstances",
+      "rds:ModifyDBInstance",
+      "rds:DeleteDBInstance",
+      "rds:RebootDBInstance",
+      "rds:AddTagsToResource",
+      "rds:RemoveTagsFromResource",
+      "rds:ListTagsForResource",
+    ],
+    resources: [
+      ...inputs(registered, "identifier").flatMap((id) => arns(s, "rds", `db:${id}`)),
+      ...inputs(registered, "clusterIdentifier").flatMap((id) => arns(s, "rds", `cluster:${id}`)),
+      ...inputs(registered, "dbSubnetGroupName").flatMap((n) => arns(s, "rds", `subgrp:${n}`)),
+      ...arns(s, "rds", "pg:default.*"),
+    ],
+  },
+];
 const rdsSubnetGroup: Rights = (s, registered) => [
   {
     sid: "RdsEnvironmentDatabases",
@@ -909,6 +961,8 @@ export const RESOURCE_RIGHTS: Readonly<Record<string, Rights>> = {
   "aws:iam/instanceProfile:InstanceProfile": instanceProfile,
   "aws:lambda/permission:Permission": lambdaPermission,
   "aws:rds/instance:Instance": rdsInstance,
+  "aws:rds/cluster:Cluster": rdsCluster,
+  "aws:rds/clusterInstance:ClusterInstance": rdsClusterInstance,
   "aws:rds/subnetGroup:SubnetGroup": rdsSubnetGroup,
   "aws:cloudwatch/eventRule:EventRule": eventRule,
   "aws:cloudwatch/eventTarget:EventTarget": eventRule,

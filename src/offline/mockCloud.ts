@@ -10,6 +10,8 @@ import {
   applicationStackDiffView,
   applicationStackReadBack,
 } from "../../components/rotationApplications";
+import { ENGINE_SPECS } from "../../kernel/engines";
+import { PARTITION_SPECS, partitionOf } from "../../kernel/partitions";
 
 /** Account and region a provider places its resources in. */
 export interface Placement {
@@ -193,6 +195,37 @@ export function mockResource(
       state.address = `${identifier}.${hex(seed + "dns", 12)}.${region}.rds.amazonaws.com`;
       state.endpoint = `${state.address as string}:${String(inputs.port)}`;
       state.arn = `arn:aws:rds:${region}:${account}:db:${identifier}`;
+      break;
+    }
+    case "aws:rds/cluster:Cluster": {
+      // The provider's id is the cluster identifier; the endpoints are
+      // <id>.cluster-<hash>.<region>.rds.<suffix> and <id>.cluster-ro-<hash>…, the hash
+      // being the account's and Region's (one per account and Region, as RDS has it).
+      const identifier = String(inputs.clusterIdentifier ?? `${args.name}-${hex(seed, 7)}`);
+      const partition = partitionOf(region);
+      const dns = `${hex(`${account}/${region}/rds`, 12)}.${region}.rds.${PARTITION_SPECS[partition].dnsSuffix}`;
+      id = identifier;
+      state.clusterIdentifier = identifier;
+      state.clusterResourceId = `cluster-${hex(seed, 26).toUpperCase()}`;
+      state.endpoint = `${identifier}.cluster-${dns}`;
+      state.readerEndpoint = `${identifier}.cluster-ro-${dns}`;
+      state.port =
+        inputs.port ??
+        (ENGINE_SPECS as Record<string, { defaultPort: number }>)[String(inputs.engine)]
+          ?.defaultPort;
+      state.arn = `arn:${partition}:rds:${region}:${account}:cluster:${identifier}`;
+      state.engineVersionActual = inputs.engineVersion;
+      break;
+    }
+    case "aws:rds/clusterInstance:ClusterInstance": {
+      const identifier = String(inputs.identifier ?? `${args.name}-${hex(seed, 7)}`);
+      const partition = partitionOf(region);
+      id = identifier;
+      state.identifier = identifier;
+      state.dbiResourceId = `db-${hex(seed, 26).toUpperCase()}`;
+      state.endpoint = `${identifier}.${hex(`${account}/${region}/rds`, 12)}.${region}.rds.${PARTITION_SPECS[partition].dnsSuffix}`;
+      state.arn = `arn:${partition}:rds:${region}:${account}:db:${identifier}`;
+      state.publiclyAccessible = inputs.publiclyAccessible ?? false;
       break;
     }
     case "random:index/randomPassword:RandomPassword": {

@@ -27,7 +27,8 @@ import {
 } from "../../components/rotationFunction";
 import type { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
-import { databasePort } from "../../kernel/engines";
+import { endpointIdentifier } from "../../components/database";
+import { ENGINE_SPECS, databasePort } from "../../kernel/engines";
 import * as aws from "@pulumi/aws";
 import type { Database as DatabaseConfig, Environment, PlainSecret, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
@@ -39,21 +40,28 @@ import { modeOf, type ConnectivityMode } from "../connectivity";
 import type { ReadyWorkload } from "../connectivity/mode";
 import { type AccountNetwork, accountNetwork, secretsEndpoint } from "./network";
 
-/** The JSON the AWS rotation functions read (and write back on every rotation). */
+/**
+ * The JSON the AWS rotation functions read (and write back on every rotation), in AWS's
+ * secret structure for RDS and Aurora ("JSON structure of Secrets Manager secrets"): the
+ * engine family as `engine` (`postgres`/`mysql`, an Aurora cluster's too) and the database
+ * named by `dbInstanceIdentifier` or, for a cluster, `dbClusterIdentifier`, `host` being
+ * its writer endpoint.
+ */
 export function secretDocument(
   database: DatabaseEndpoint,
   password: pulumi.Output<string>,
   masterarn?: pulumi.Input<string>,
 ): pulumi.Output<string> {
+  const identifier = endpointIdentifier(database);
   return pulumi.secret(
     pulumi.jsonStringify({
-      engine: database.engine,
+      engine: ENGINE_SPECS[database.engine].family,
       host: database.host,
       port: database.port,
       username: database.username,
       password,
       dbname: database.dbname,
-      dbInstanceIdentifier: database.dbInstanceIdentifier,
+      [identifier.key]: identifier.value,
       // TLS, verified: without the key AWS's rotation functions try TLS and fall back to
       // plaintext (get_ssl_config in aws-samples/aws-secrets-manager-rotation-lambdas).
       ssl: true,
@@ -402,7 +410,7 @@ async function databaseSecret(
       {
         ...common,
         secretName: masterSecretName(db.secretName),
-        description: `Admin credentials of ${databaseIdentifierIn(database)}; rotated by secrets-hub`,
+        description: `Admin credentials of ${endpointIdentifier(database).value}; rotated by secrets-hub`,
         initialValue: secretDocument(database, masterPassword),
         rotationLambdaArn: rotation.lambdaArnFor(db.engine, "single-user"),
         rotationDependsOn: [
@@ -510,11 +518,6 @@ function secretReplicaRegions(env: Environment, workload: Workload): string[] {
   return [env.replicaRegion, workload.region].filter(
     (r, i, all) => r !== env.central.region && all.indexOf(r) === i,
   );
-}
-
-/** The identifier a secret JSON names its database by (an instance's or a cluster's). */
-function databaseIdentifierIn(database: DatabaseEndpoint): string {
-  return database.dbInstanceIdentifier;
 }
 
 /**

@@ -8,7 +8,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ApplicationRole, ExistingReader } from "../../components/applicationRole";
 import { Database, type DatabaseEndpoint } from "../../components/database";
-import { databasePort } from "../../kernel/engines";
+import { AuroraCluster } from "../../components/auroraCluster";
+import { ENGINE_SPECS, databasePort } from "../../kernel/engines";
+import { AURORA_INSTANCES_DEFAULT } from "../config/defaults";
 import { DatabaseAccess } from "../../components/databaseAccess";
 import type { Database as DatabaseConfig, Environment, Reader, Workload } from "../config";
 import type { CentralPlainOutputs, WorkloadOutputs } from "../contract";
@@ -147,29 +149,45 @@ function workloadDatabase(
       securityGroupId: config.existing.securityGroupId,
     };
   }
-  const db = new Database(
-    name,
-    {
-      engine: config.engine,
-      engineVersion: config.engineVersion,
-      instanceClass: config.instanceClass,
-      allocatedStorage: config.allocatedStorage,
-      dbName: config.dbName,
-      username: config.username,
-      port: config.port,
-      extendedSupport: config.extendedSupport,
-      multiAz: config.multiAz,
-      backupRetentionDays: config.backupRetentionDays,
-      applicationPassword: config.rotationStrategy === "multi-user",
-      identifier: databaseIdentifierOf(env.environment, workload.name, config),
-      vpcId: network.vpcId,
-      subnetIds: network.privateSubnetIds,
-      rotationCidrs,
-      protect: args.protect,
-      tags: args.tags,
-    },
-    opts,
-  );
+  const common = {
+    engine: config.engine,
+    engineVersion: config.engineVersion,
+    instanceClass: config.instanceClass,
+    dbName: config.dbName,
+    username: config.username,
+    port: config.port,
+    extendedSupport: config.extendedSupport,
+    backupRetentionDays: config.backupRetentionDays,
+    applicationPassword: config.rotationStrategy === "multi-user",
+    identifier: databaseIdentifierOf(env.environment, workload.name, config),
+    vpcId: network.vpcId,
+    subnetIds: network.privateSubnetIds,
+    rotationCidrs,
+    allowFrom: config.allowFrom,
+    protect: args.protect,
+    tags: args.tags,
+  };
+  const db =
+    ENGINE_SPECS[config.engine].deployment === "cluster"
+      ? new AuroraCluster(
+          name,
+          {
+            ...common,
+            instances: config.instances ?? AURORA_INSTANCES_DEFAULT,
+            // A reader in another zone than the writer survives the loss of a zone.
+            availabilityZones: [...workload.availabilityZones],
+          },
+          opts,
+        )
+      : new Database(
+          name,
+          {
+            ...common,
+            allocatedStorage: config.allocatedStorage,
+            multiAz: config.multiAz,
+          },
+          opts,
+        );
   return {
     name: config.name,
     endpoint: db.endpoint,
@@ -251,13 +269,15 @@ function existingDatabaseEndpoint(
   config: DatabaseConfig,
   existing: NonNullable<DatabaseConfig["existing"]>,
 ): DatabaseEndpoint {
-  return {
+  const facts = {
     engine: config.engine,
     host: existing.host,
     port: databasePort(config),
     dbname: config.dbName,
     username: config.username,
-    // The config rule database-deployment requires the identifier the engine has.
-    dbInstanceIdentifier: existing.dbInstanceIdentifier!,
   };
+  // The config rule database-deployment requires exactly the identifier the engine has.
+  return ENGINE_SPECS[config.engine].identifierKey === "dbClusterIdentifier"
+    ? { ...facts, dbClusterIdentifier: existing.dbClusterIdentifier! }
+    : { ...facts, dbInstanceIdentifier: existing.dbInstanceIdentifier! };
 }

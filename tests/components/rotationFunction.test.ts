@@ -73,6 +73,46 @@ describe("RotationFunction.lambdaArnFor", () => {
     ));
 });
 
+describe("RotationFunction per engine family", () => {
+  it("rotates an Aurora database with its family's application: one stack, the names it always had", async () => {
+    const master = "arn:aws:secretsmanager:us-east-1:111111111111:secret:dev/orders/master-??????";
+    const run = await runComponent(() => {
+      const rotation = new RotationFunction("rotation", {
+        ...args,
+        applications: [
+          { engine: "postgres", strategy: "single-user" },
+          { engine: "aurora-postgresql", strategy: "single-user" },
+          { engine: "aurora-mysql", strategy: "multi-user", masterSecretArn: master },
+        ],
+      });
+      return {
+        rds: rotation.lambdaArnFor("postgres", "single-user"),
+        aurora: rotation.lambdaArnFor("aurora-postgresql", "single-user"),
+        mysql: rotation.lambdaArnFor("mysql", "multi-user", master),
+        auroraMysql: rotation.lambdaArnFor("aurora-mysql", "multi-user", master),
+      };
+    });
+    const stacks = ofType(run, "aws:serverlessrepository/cloudFormationStack:CloudFormationStack");
+    assert.deepEqual(
+      stacks.map((s) => [s.name, s.inputs.name, String(s.inputs.applicationId).split("/").pop()]),
+      [
+        [
+          "rotation-postgres-single",
+          "secrets-hub-test-rotation-postgres-single",
+          "SecretsManagerRDSPostgreSQLRotationSingleUser",
+        ],
+        [
+          "rotation-mysql-multi",
+          "secrets-hub-test-rotation-mysql-multi",
+          "SecretsManagerRDSMySQLRotationMultiUser",
+        ],
+      ],
+    );
+    assert.equal(run.outputs.aurora, run.outputs.rds);
+    assert.equal(run.outputs.auroraMysql, run.outputs.mysql);
+  });
+});
+
 describe("RotationFunction security groups", () => {
   const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
   const GROUP = "aws:ec2/securityGroup:SecurityGroup";

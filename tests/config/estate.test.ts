@@ -61,7 +61,35 @@ const refused: [string, (w: any[], c: Record<string, any>) => void, RegExp][] = 
   [
     "an engine AWS has no rotation for",
     (w) => (w[1].databases[1].engine = "oracle"),
-    /^secrets-hub:workloads\[1\]\.databases\[1\]\.engine: must be one of postgres, mysql/,
+    /^secrets-hub:workloads\[1\]\.databases\[1\]\.engine: must be one of postgres, mysql, aurora-postgresql, aurora-mysql/,
+  ],
+  [
+    "an instance class Aurora does not offer",
+    (w) => (w[0].databases[1].instanceClass = "db.t4g.micro"),
+    /^secrets-hub:workloads\[0\]\.databases\[1\]\.instanceClass: aurora-postgresql does not offer instance class db\.t4g\.micro; use /,
+  ],
+  [
+    "an Aurora PostgreSQL version out of support",
+    (w) => (w[0].databases[1].engineVersion = "12.9"),
+    /^secrets-hub:workloads\[0\]\.databases\[1\]\.engineVersion: aurora-postgresql major version 12 is not supported; use one of /,
+  ],
+  [
+    "an Aurora MySQL version in RDS MySQL's form",
+    (w) => {
+      w[1].databases[1].engine = "aurora-mysql";
+      w[1].databases[1].engineVersion = "8.0";
+    },
+    /^secrets-hub:workloads\[1\]\.databases\[1\]\.engineVersion: aurora-mysql engine version must be /,
+  ],
+  [
+    "allocated storage on an Aurora cluster",
+    (w) => (w[0].databases[1].allocatedStorage = 100),
+    /^secrets-hub:workloads\[0\]\.databases\[1\]\.allocatedStorage: applies to RDS instances only/,
+  ],
+  [
+    "more than 16 Aurora instances",
+    (w) => (w[0].databases[1].instances = 17),
+    /^secrets-hub:workloads\[0\]\.databases\[1\]\.instances: must be from 1 to 16/,
   ],
   [
     "an instance class that is not one",

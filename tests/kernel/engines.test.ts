@@ -8,6 +8,10 @@ import {
   applicationUsernameMax,
   compareVersions,
   databasePort,
+  engineVersionProblem,
+  instanceClassProblem,
+  rotationFunctionNameFor,
+  rotationShortName,
 } from "../../kernel/engines";
 import {
   PARTITIONS,
@@ -70,6 +74,91 @@ describe("kernel engines", () => {
     assert.equal(databasePort({ engine: "mysql" }), 3306);
     assert.equal(databasePort({ engine: "mysql", port: 3307 }), 3307);
     assert.equal(databasePort({ engine: "mysql", port: 3307, existing: { port: 3308 } }), 3308);
+  });
+});
+
+describe("kernel engines: Aurora", () => {
+  it("each Aurora engine is a cluster of its family, rotated by the family's applications", () => {
+    for (const [aurora, family] of [
+      ["aurora-postgresql", "postgres"],
+      ["aurora-mysql", "mysql"],
+    ] as const) {
+      const spec = ENGINE_SPECS[aurora];
+      assert.equal(spec.family, family);
+      assert.equal(spec.deployment, "cluster");
+      assert.equal(spec.identifierKey, "dbClusterIdentifier");
+      assert.equal(spec.defaultPort, ENGINE_SPECS[family].defaultPort);
+      assert.deepEqual(spec.rotationApplications, ENGINE_SPECS[family].rotationApplications);
+      assert.deepEqual(spec.applicationUser, ENGINE_SPECS[family].applicationUser);
+      // CreateDBCluster MasterUsername: 1 to 16 for every Aurora engine.
+      assert.equal(spec.masterUser.created.max, 16);
+    }
+    assert.deepEqual(ENGINE_SPECS["aurora-postgresql"].masterUser.created.reserved, [
+      "rdsadmin",
+      "admin",
+    ]);
+  });
+
+  it("rotation applications are named by family: the names RDS databases always had", () => {
+    assert.equal(rotationShortName("aurora-postgresql", "single-user"), "postgres-single");
+    assert.equal(rotationShortName("aurora-mysql", "multi-user"), "mysql-multi");
+    assert.equal(rotationShortName("postgres", "single-user"), "postgres-single");
+    assert.equal(
+      rotationFunctionNameFor("secrets-hub-dev", "aurora-postgresql", "multi-user"),
+      "secrets-hub-dev-rotation-postgres-multi",
+    );
+  });
+
+  it("instanceClassProblem: Aurora's classes pass, micro/small, db.m and db.serverless are refused with the allowed ones", () => {
+    for (const engine of ["aurora-postgresql", "aurora-mysql"] as const) {
+      for (const ok of [
+        "db.r7g.large",
+        "db.r6i.2xlarge",
+        "db.x2g.xlarge",
+        "db.t4g.medium",
+        "db.t3.large",
+        "db.r8g.48xlarge",
+      ]) {
+        assert.equal(instanceClassProblem(engine, ok), undefined, ok);
+      }
+      for (const refused of [
+        "db.t4g.micro",
+        "db.t3.small",
+        "db.m6g.large",
+        "db.r7g.medium",
+        "r7g.large",
+      ]) {
+        const problem = instanceClassProblem(engine, refused);
+        assert.ok(
+          problem?.includes(refused) && problem.includes("db.r7g"),
+          `${refused}: ${problem}`,
+        );
+      }
+      assert.match(instanceClassProblem(engine, "db.serverless") ?? "", /Serverless v2/);
+    }
+    // RDS instance classes are left to RDS.
+    assert.equal(instanceClassProblem("postgres", "db.t4g.micro"), undefined);
+  });
+
+  it("engineVersionProblem: the engine's form and supported majors, named in the message", () => {
+    assert.equal(engineVersionProblem("aurora-postgresql", "16.6"), undefined);
+    assert.equal(engineVersionProblem("aurora-postgresql", "14.15"), undefined);
+    assert.match(
+      engineVersionProblem("aurora-postgresql", "16") ?? "",
+      /<major>\.<minor>.*got 16\)/,
+    );
+    assert.match(
+      engineVersionProblem("aurora-postgresql", "13.20") ?? "",
+      /major version 13.*14, 15, 16, 17/,
+    );
+    assert.equal(engineVersionProblem("aurora-mysql", "8.0.mysql_aurora.3.08.2"), undefined);
+    assert.match(engineVersionProblem("aurora-mysql", "8.0") ?? "", /8\.0\.mysql_aurora\.3/);
+    assert.match(
+      engineVersionProblem("aurora-mysql", "5.7.mysql_aurora.2.12.4") ?? "",
+      /must be 8\.0\.mysql_aurora\.3/,
+    );
+    // RDS instance versions are passed through.
+    assert.equal(engineVersionProblem("postgres", "16"), undefined);
   });
 });
 

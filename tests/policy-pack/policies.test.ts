@@ -39,6 +39,13 @@ import {
   environmentPolicies,
 } from "../../policy-pack/policies/environment";
 import { transitGatewayPolicies } from "../../policy-pack/policies/transitGateway";
+import {
+  checkBackups,
+  checkDeletionProtection,
+  checkLifecycleExplicit,
+  checkNotPublic,
+  checkStorageEncrypted,
+} from "../../policy-pack/policies/database";
 import { ENVIRONMENT_POLICIES } from "../../policy-pack/lib/names";
 import { QUOTAS } from "../../policy-pack/lib/quotas";
 import { checkPendingPeeringSteps } from "../../src/offline/plan";
@@ -674,6 +681,109 @@ describe("policy functions", () => {
     assert.deepEqual(
       [...environmentPolicies, ...transitGatewayPolicies].map((p) => p.name).sort(),
       [...ENVIRONMENT_POLICIES].sort(),
+    );
+  });
+});
+
+describe("database policies: RDS instances and Aurora clusters alike", () => {
+  const INSTANCE = "aws:rds/instance:Instance";
+  const CLUSTER = "aws:rds/cluster:Cluster";
+  const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+  const compliant = {
+    engine: "aurora-postgresql",
+    storageEncrypted: true,
+    backupRetentionPeriod: 7,
+    deletionProtection: true,
+    engineLifecycleSupport: "open-source-rds-extended-support-disabled",
+  };
+
+  it("database-storage-encrypted", () => {
+    for (const type of [INSTANCE, CLUSTER]) {
+      ok(checkStorageEncrypted(compliant, {}, type));
+      violates(
+        checkStorageEncrypted({ ...compliant, storageEncrypted: false }, {}, type),
+        /not encrypted/,
+      );
+      violates(
+        checkStorageEncrypted({ engine: "postgres" }, {}, type),
+        /storageEncrypted is not true/,
+      );
+      unknown(checkStorageEncrypted({ ...compliant, storageEncrypted: UNKNOWN }, {}, type));
+    }
+    // An aws-native cluster member inherits its cluster's encryption.
+    ok(checkStorageEncrypted({ dbClusterIdentifier: "ledger" }, {}, "aws-native:rds:DbInstance"));
+  });
+
+  it("database-not-public: instances and Aurora cluster instances", () => {
+    ok(checkNotPublic({ publiclyAccessible: false }));
+    ok(checkNotPublic({}));
+    violates(checkNotPublic({ publiclyAccessible: true }), /public address/);
+    unknown(checkNotPublic({ publiclyAccessible: UNKNOWN }));
+  });
+
+  it("database-backups", () => {
+    ok(checkBackups(compliant, {}));
+    ok(checkBackups({}, {}));
+    violates(checkBackups({ backupRetentionPeriod: 0 }, {}), /backupRetentionPeriod is 0/);
+    violates(
+      checkBackups({ backupRetentionPeriod: 3 }, { minBackupRetentionDays: 7 }),
+      /at least 7 days/,
+    );
+    unknown(checkBackups({ backupRetentionPeriod: UNKNOWN }, {}));
+  });
+
+  it("database-lifecycle-explicit", () => {
+    for (const engine of ["postgres", "mysql", "aurora-postgresql", "aurora-mysql"]) {
+      ok(checkLifecycleExplicit({ ...compliant, engine }));
+      ok(
+        checkLifecycleExplicit({
+          ...compliant,
+          engine,
+          engineLifecycleSupport: "open-source-rds-extended-support",
+        }),
+      );
+      violates(checkLifecycleExplicit({ engine }), /not set.*Extended Support/);
+      violates(checkLifecycleExplicit({ engine, engineLifecycleSupport: "forever" }), /not one of/);
+    }
+    ok(checkLifecycleExplicit({ engine: "oracle-ee" }));
+    unknown(checkLifecycleExplicit({ ...compliant, engineLifecycleSupport: UNKNOWN }));
+  });
+
+  it("database-deletion-protection: a protected instance or cluster, not a sandbox's", () => {
+    const db = (
+      type: string,
+      name: string,
+      props: Record<string, unknown>,
+      protect: boolean,
+    ): PlainResource => ({
+      ...res(type, name, props),
+      protect,
+    });
+    ok(
+      checkDeletionProtection([
+        db(CLUSTER, "ledger", compliant, true),
+        db(INSTANCE, "orders", compliant, true),
+      ]),
+    );
+    ok(
+      checkDeletionProtection([
+        db(CLUSTER, "sandbox", { ...compliant, deletionProtection: false }, false),
+      ]),
+    );
+    for (const type of [CLUSTER, INSTANCE]) {
+      violates(
+        checkDeletionProtection([
+          db(type, "ledger", { ...compliant, deletionProtection: false }, true),
+        ]),
+        /ledger: protected by the program but deletionProtection is not true/,
+      );
+    }
+    // Cluster instances have no deletion protection of their own: the cluster's holds.
+    ok(checkDeletionProtection([db(CLUSTER_INSTANCE, "ledger-1", {}, true)]));
+    unknown(
+      checkDeletionProtection([
+        db(CLUSTER, "ledger", { ...compliant, deletionProtection: UNKNOWN }, true),
+      ]),
     );
   });
 });

@@ -9,7 +9,10 @@ import {
   policyOf,
   runStackOf,
 } from "../harness";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseEndpoint } from "../../components/database";
 import { environmentFromFile } from "../../src/config";
+import { secretDocument } from "../../src/stacks/central";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
 
 const env = devEnvironment();
@@ -437,5 +440,60 @@ describe("central stack", () => {
     assert.equal(db.protect, false);
     assert.equal(db.inputs.deletionProtection, false);
     assert.equal(db.inputs.skipFinalSnapshot, true);
+  });
+});
+
+describe("secretDocument", () => {
+  const documentOf = (endpoint: DatabaseEndpoint) =>
+    new Promise<string>((resolve) =>
+      secretDocument(endpoint, pulumi.output("first-password")).apply(resolve),
+    ).then((text) => JSON.parse(text) as Record<string, unknown>);
+
+  it("an Aurora cluster: the family as engine, dbClusterIdentifier, the writer endpoint as host", async () => {
+    const document = await documentOf({
+      engine: "aurora-postgresql",
+      host: "ledger.cluster-abc.us-east-1.rds.amazonaws.com",
+      port: 5432,
+      dbname: "ledger",
+      username: "ledger_admin",
+      dbClusterIdentifier: "dev-workload-a-ledger",
+    });
+    assert.deepEqual(Object.keys(document), [
+      "engine",
+      "host",
+      "port",
+      "username",
+      "password",
+      "dbname",
+      "dbClusterIdentifier",
+      "ssl",
+    ]);
+    assert.equal(document.engine, "postgres");
+    assert.equal(document.dbClusterIdentifier, "dev-workload-a-ledger");
+    assert.equal(document.host, "ledger.cluster-abc.us-east-1.rds.amazonaws.com");
+  });
+
+  it("an RDS instance: the document it always had", async () => {
+    const document = await documentOf({
+      engine: "mysql",
+      host: "orders.abc.us-east-1.rds.amazonaws.com",
+      port: 3306,
+      dbname: "orders",
+      username: "orders_admin",
+      dbInstanceIdentifier: "orders-prod",
+    });
+    assert.equal(
+      JSON.stringify(document),
+      JSON.stringify({
+        engine: "mysql",
+        host: "orders.abc.us-east-1.rds.amazonaws.com",
+        port: 3306,
+        username: "orders_admin",
+        password: "first-password",
+        dbname: "orders",
+        dbInstanceIdentifier: "orders-prod",
+        ssl: true,
+      }),
+    );
   });
 });

@@ -3,7 +3,12 @@
  * (`secrets:`) and who reads them (`applicationRole:` or `readers:`). The names the readers'
  * `reads` refer to, the roles, the `allowFrom` sources and what AWS allows of each.
  */
-import { ENGINES, ENGINE_SPECS } from "../../../kernel/engines";
+import {
+  ENGINES,
+  ENGINE_SPECS,
+  engineVersionProblem,
+  instanceClassProblem,
+} from "../../../kernel/engines";
 import { cidrRange } from "../../../policy-pack/lib/cidr";
 import { partitionOf } from "../../../kernel/partitions";
 import {
@@ -274,6 +279,36 @@ export const databaseDeployment: Rule = {
           input: database.given.instances,
           message: `applies to Aurora clusters only (engine ${clusters.join(" or ") || "aurora-*"}); an RDS ${database.engine} instance is one instance (multiAz adds a standby)`,
         });
+      }
+      const given = database.given;
+      if (typeof given.instanceClass === "string") {
+        const problem = instanceClassProblem(database.engine, given.instanceClass);
+        if (problem)
+          report({
+            path: [...database.path, "instanceClass"],
+            input: given.instanceClass,
+            message: problem,
+          });
+      }
+      if (typeof given.engineVersion === "string") {
+        const problem = engineVersionProblem(database.engine, given.engineVersion);
+        if (problem)
+          report({
+            path: [...database.path, "engineVersion"],
+            input: given.engineVersion,
+            message: problem,
+          });
+      }
+      if (spec.deployment === "cluster") {
+        // Aurora storage grows by itself and a cluster's availability is its instances.
+        for (const key of ["allocatedStorage", "multiAz"]) {
+          if (given[key] === undefined) continue;
+          report({
+            path: [...database.path, key],
+            input: given[key],
+            message: `applies to RDS instances only: an Aurora cluster's storage grows by itself, and its standby is a reader (instances: 2 or more)`,
+          });
+        }
       }
       const existing = database.given.existing;
       if (typeof existing !== "object" || existing === null) continue;

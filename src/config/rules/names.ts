@@ -3,7 +3,7 @@
  * from them (roles, RDS identifiers, central names) within AWS's limits, deploy roles of the
  * right account and partition, and the key policy that names every application role.
  */
-import { RDS_INSTANCE_IDENTIFIER } from "../../../kernel/engines";
+import { ENGINE_SPECS, RDS_INSTANCE_IDENTIFIER } from "../../../kernel/engines";
 import type { Engine, RotationStrategy } from "../../../kernel/engines";
 import { partitionOf } from "../../../kernel/partitions";
 import { organizationIdOf, secretsKeyPolicy } from "../../../components/iamDocuments";
@@ -78,17 +78,21 @@ export const rdsIdentifierValid: Rule = {
     const environment = env.environment;
     if (environment === undefined) return;
     for (const workload of env.workloads) {
-      for (const { dbName, name, existing, path } of workload.databases) {
+      for (const { dbName, name, engine, existing, path } of workload.databases) {
         const shorthand = name === SHORTHAND_DATABASE;
         // The shorthand's identifier comes from its dbName, a listed database's from its name.
         const from = shorthand ? dbName : name;
         if (workload.name === undefined || from === undefined || existing) continue;
         const id = databaseIdentifier(environment, workload.name, from);
-        if (RDS_INSTANCE_IDENTIFIER.test(id)) continue;
+        // A cluster's instances are `<cluster>-<n>` (components/auroraCluster.ts), n up to 16:
+        // the cluster identifier keeps room for `-16` within RDS's 63.
+        const cluster = engine !== undefined && ENGINE_SPECS[engine].deployment === "cluster";
+        const max = cluster ? 63 - "-16".length : 63;
+        if (RDS_INSTANCE_IDENTIFIER.test(id) && id.length <= max) continue;
         report({
           path: [...path, shorthand ? "dbName" : "name"],
           input: from,
-          message: `makes the RDS identifier ${id} invalid (at most 63 letters, digits and single hyphens, ending in a letter or digit); shorten it or the workload name`,
+          message: `makes the RDS identifier ${id} invalid (at most ${max} letters, digits and single hyphens${cluster ? ", leaving room for the instances' -<n>" : ""}, ending in a letter or digit); shorten it or the workload name`,
         });
       }
     }
