@@ -517,7 +517,7 @@ export const BLOCKS: readonly Block[] = [
       const diagram = mermaidTopology({
         environment: env.environment,
         phases: run.phases,
-        connectivity: "",
+        linkSummary: "",
         steps: run.steps,
         converged: true,
         drift: [],

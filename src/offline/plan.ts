@@ -36,7 +36,7 @@ export interface Plan {
   environment: string;
   phases: string[][];
   /** How central reaches the workloads (the connectivity mode and, for a transit gateway, its share). */
-  connectivity: string;
+  linkSummary: string;
   /** Every stack update in deploy order: what it creates, changes and deletes. */
   steps: Step[];
   converged: boolean;
@@ -124,7 +124,7 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
     return {
       environment: env.environment,
       phases: result.phases,
-      connectivity: modeOf(env).summary(env),
+      linkSummary: modeOf(env).summary(env),
       steps: result.steps,
       converged: result.converged ?? false,
       drift: result.drift,
@@ -213,7 +213,7 @@ export function formatPlan(plan: Plan, options: { color?: boolean } = {}): strin
     paint(ok ? "green" : "red", verdict(plan)),
     "",
     paint("bold", `Environment ${plan.environment}`),
-    `Connectivity: ${plan.connectivity}`,
+    `Connectivity: ${plan.linkSummary}`,
     "Phases:",
   ];
   plan.phases.forEach((phase, i) => lines.push(`  ${i + 1}. ${phase.join(", ")}`));

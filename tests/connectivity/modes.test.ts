@@ -135,7 +135,7 @@ describe("connectivity modes", () => {
       mermaidTopology({
         environment: "dev",
         phases: [],
-        connectivity: "",
+        linkSummary: "",
         steps: [],
         converged: true,
         drift: [],

@@ -7,7 +7,7 @@ function planOf(extra: Partial<Plan> = {}): Plan {
   return {
     environment: "dev",
     phases: [["dev-workload-a"], ["dev-central"]],
-    connectivity: "VPC peering",
+    linkSummary: "VPC peering",
     steps: [
       { phase: 1, stack: "dev-workload-a", adds: [], changes: [], removes: [] },
       { phase: 2, stack: "dev-central", adds: [], changes: [], removes: [] },
