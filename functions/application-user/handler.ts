@@ -312,13 +312,24 @@ async function readSecret(
   return value as DatabaseSecretValue;
 }
 
-/** `text` with each secret (and its escaped forms) replaced by `***`. */
+/**
+ * `text` with each secret replaced by `***`: as given, and in the forms a statement would
+ * carry it (PostgreSQL's `''` and `E'…\\…'`, MySQL's backslash escapes, JSON), and any
+ * literal after `PASSWORD` or `IDENTIFIED BY`, should a driver quote a statement.
+ */
 export function mask(text: string, secrets: readonly string[]): string {
-  let out = text;
+  let out = text.replace(/(PASSWORD|IDENTIFIED BY)\s+E?'(?:[^'\\]|''|\\.)*'/gi, "$1 ***");
   for (const secret of secrets) {
     if (!secret) continue;
-    for (const form of [secret, secret.replace(/'/g, "''"), JSON.stringify(secret).slice(1, -1)])
-      out = out.split(form).join("***");
+    const backslashed = secret.replace(/\\/g, "\\\\");
+    const forms = [
+      secret,
+      secret.replace(/'/g, "''"),
+      backslashed.replace(/'/g, "''"),
+      backslashed.replace(/'/g, "\\'"),
+      JSON.stringify(secret).slice(1, -1),
+    ];
+    for (const form of forms) out = out.split(form).join("***");
   }
   return out;
 }
