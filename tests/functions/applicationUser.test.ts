@@ -53,7 +53,7 @@ function fakeMysql(existing: boolean) {
   const session: MysqlSession = {
     async query(sql, values) {
       log.push(sql);
-      formatted.push(mysql.format(sql, values ?? []));
+      formatted.push(mysql.format(sql, (values ?? []) as never));
       return [sql.startsWith("SELECT") && existing ? [{ 1: 1 }] : [], undefined];
     },
     escapeId: (name) => mysql.escapeId(name, true),
