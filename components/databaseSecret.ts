@@ -65,6 +65,16 @@ export interface DatabaseSecretArgs {
   protect?: boolean;
   /** Resources the first rotation needs (the Secrets Manager endpoint, peering routes). */
   rotationDependsOn?: pulumi.Input<pulumi.Resource>[];
+  /**
+   * Resources that must exist between the secret's first value and its rotation (the
+   * application user of a multi-user database, created by ApplicationUserSetup): called once
+   * the secret and its first version are registered, with both; the rotation depends on what
+   * it returns. Requires initialValue. Default: none.
+   */
+  beforeRotation?: (secret: {
+    arn: pulumi.Output<string>;
+    version: pulumi.Resource;
+  }) => pulumi.Resource[];
   /** Tags for every taggable child. Default: none. */
   tags?: Record<string, string>;
 }
@@ -81,6 +91,10 @@ export class DatabaseSecret extends pulumi.ComponentResource {
   public readonly replicaArn: pulumi.Output<string>;
   /** ARN of every replica, by Region. */
   public readonly replicaArns: Record<string, pulumi.Output<string>>;
+  /** The first version, when the program wrote the first value. */
+  public readonly initialVersion: aws.secretsmanager.SecretVersion | undefined;
+  /** The rotation, when it is switched on. */
+  public readonly rotation: aws.secretsmanager.SecretRotation | undefined;
 
   constructor(name: string, args: DatabaseSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("secrets-hub:central:DatabaseSecret", name, {}, opts);
@@ -97,6 +111,11 @@ export class DatabaseSecret extends pulumi.ComponentResource {
     if (clash !== undefined) {
       throw new Error(
         `DatabaseSecret ${name}: replicas must name Regions other than region (${args.region}), once each (got ${clash} again)`,
+      );
+    }
+    if (args.beforeRotation && !args.initialValue) {
+      throw new Error(
+        `DatabaseSecret ${name}: beforeRotation needs initialValue (it runs after the first version)`,
       );
     }
     const protect = args.protect ?? true;
@@ -160,8 +179,11 @@ export class DatabaseSecret extends pulumi.ComponentResource {
       typeof args.schedule === "number"
         ? { automaticallyAfterDays: args.schedule, duration: args.duration }
         : { scheduleExpression: args.schedule, duration: args.duration };
+    const before =
+      version && args.beforeRotation ? args.beforeRotation({ arn: secret.arn, version }) : [];
+    this.initialVersion = version;
     if (args.rotationAwaits === undefined && args.rotationLambdaArn !== undefined) {
-      new aws.secretsmanager.SecretRotation(
+      this.rotation = new aws.secretsmanager.SecretRotation(
         `${name}-rotation`,
         {
           secretId: secret.id,
@@ -173,7 +195,7 @@ export class DatabaseSecret extends pulumi.ComponentResource {
         },
         {
           parent: this,
-          dependsOn: [...(args.rotationDependsOn ?? []), ...(version ? [version] : [])],
+          dependsOn: [...(args.rotationDependsOn ?? []), ...(version ? [version] : []), ...before],
         },
       );
     }

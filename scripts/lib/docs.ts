@@ -456,6 +456,55 @@ export const BLOCKS: readonly Block[] = [
     },
   },
   {
+    name: "application-user",
+    file: "docs/rotation.md",
+    async render() {
+      const {
+        POSTGRES_APPLICATION_RIGHTS: pg,
+        MYSQL_APPLICATION_RIGHTS,
+        MYSQL_USER_HOST,
+      } = await import("../../functions/application-user/rights");
+      const account = `'<user>'@'${MYSQL_USER_HOST}'`;
+      return table(
+        ["engine", "statement (as the master)", "when"],
+        [
+          ["PostgreSQL", code("SELECT 1 FROM pg_roles WHERE rolname = $1"), "always"],
+          [
+            "PostgreSQL",
+            code('CREATE ROLE "<user>" WITH LOGIN PASSWORD ***'),
+            "the role is absent",
+          ],
+          [
+            "PostgreSQL",
+            code("SELECT pg_has_role(current_user, $1, 'MEMBER WITH ADMIN OPTION')"),
+            "the role exists, PostgreSQL 16 or later: refused without ADMIN OPTION",
+          ],
+          [
+            "PostgreSQL",
+            code(`GRANT ${pg.database.join(", ")} ON DATABASE "<dbname>" TO "<user>"`),
+            "always",
+          ],
+          [
+            "PostgreSQL",
+            code(`GRANT ${pg.schemaRights.join(", ")} ON SCHEMA "${pg.schema}" TO "<user>"`),
+            "always",
+          ],
+          ["MySQL", code("SELECT 1 FROM mysql.user WHERE User = ? AND Host = ?"), "always"],
+          [
+            "MySQL",
+            code(`CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY *** REQUIRE SSL`),
+            "the user is absent",
+          ],
+          [
+            "MySQL",
+            code(`GRANT ${MYSQL_APPLICATION_RIGHTS.join(", ")} ON <dbname>.* TO ${account}`),
+            "always (`<dbname>` quoted as an identifier)",
+          ],
+        ],
+      );
+    },
+  },
+  {
     name: "quotas",
     file: "docs/scale.md",
     async render() {

@@ -599,6 +599,87 @@ const cloudFormationStack: Rights = (s, registered) => [
   },
 ];
 
+// ------------------------------------------------ application-user function (central)
+
+/**
+ * The component name central gives ApplicationUserSetup's children (`<name>-role`, …) and the
+ * name of its function and role, `<prefix>-application-user`.
+ */
+const APPLICATION_USER_COMPONENT = "application-user";
+const applicationUserRole = (s: AccountScope) => [
+  `arn:${s.partition}:iam::${s.accountId}:role/${s.prefix}-application-user`,
+];
+const applicationUserFunction = (s: AccountScope) =>
+  arns(s, "lambda", `function:${s.prefix}-application-user`);
+
+/**
+ * The setup function: what the provider calls to create, read, update and delete it
+ * (terraform-provider-aws internal/service/lambda/function.go: GetFunction,
+ * GetFunctionCodeSigningConfig, ListVersionsByFunction, GetFunctionRecursionConfig,
+ * GetRuntimeManagementConfig on read), passing its role to Lambda only, and the VPC reads
+ * Lambda makes with the caller's rights for a VPC function (Lambda Developer Guide,
+ * "Giving Lambda functions access to resources in an Amazon VPC").
+ */
+const lambdaFunction: Rights = (s) => [
+  {
+    sid: "LambdaApplicationUserFunction",
+    actions: [
+      "lambda:CreateFunction",
+      "lambda:GetFunction",
+      "lambda:GetFunctionConfiguration",
+      "lambda:GetFunctionCodeSigningConfig",
+      "lambda:GetFunctionRecursionConfig",
+      "lambda:GetRuntimeManagementConfig",
+      "lambda:ListVersionsByFunction",
+      "lambda:UpdateFunctionCode",
+      "lambda:UpdateFunctionConfiguration",
+      "lambda:DeleteFunction",
+      "lambda:TagResource",
+      "lambda:UntagResource",
+      "lambda:ListTags",
+    ],
+    resources: applicationUserFunction(s),
+  },
+  {
+    sid: "IamPassApplicationUserRoleToLambda",
+    actions: ["iam:PassRole"],
+    resources: applicationUserRole(s),
+    condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } },
+  },
+  describe("DescribeSecurityGroups", "DescribeSubnets", "DescribeVpcs"),
+];
+/** The Invocation resource: one synchronous Invoke of the setup function, on create. */
+const lambdaInvocation: Rights = (s) => [
+  {
+    sid: "LambdaInvokeApplicationUserFunction",
+    actions: ["lambda:InvokeFunction"],
+    resources: applicationUserFunction(s),
+  },
+];
+/** The setup function's log group, `/aws/lambda/<function>`, with its retention. */
+const logGroup: Rights = (s, registered) => [
+  {
+    sid: "LogsApplicationUserLogGroup",
+    actions: [
+      "logs:CreateLogGroup",
+      "logs:DeleteLogGroup",
+      "logs:PutRetentionPolicy",
+      "logs:DeleteRetentionPolicy",
+      "logs:TagResource",
+      "logs:UntagResource",
+      "logs:ListTagsForResource",
+    ],
+    resources: inputs(registered, "name").flatMap((n) => arns(s, "logs", `log-group:${n}`)),
+  },
+  {
+    // DescribeLogGroups is authorized on every log group of the Region (Service
+    // Authorization Reference, CloudWatch Logs: resource type log-group*).
+    sid: "LogsDescribeLogGroups",
+    actions: ["logs:DescribeLogGroups"],
+    resources: arns(s, "logs", "log-group:*"),
+  },
+];
+
 // ---------------------------------------------------------------------------- IAM
 
 const roleArns = (s: AccountScope, names: string[]) =>
@@ -656,6 +737,11 @@ const rolePolicy: Rights = (s, registered) => {
           resources: rotationRoles(s),
           condition: taggedWith(s),
         },
+        // The application-user function's role (components/applicationUser.ts), named by
+        // the program: its inline policies, on that role alone.
+        ...(registered.some((r) => r.name.startsWith(APPLICATION_USER_COMPONENT))
+          ? [{ sid: "IamApplicationUserRole", actions, resources: applicationUserRole(s) }]
+          : []),
       ];
 };
 const instanceProfile: Rights = (s, registered) => [
@@ -957,6 +1043,9 @@ export const RESOURCE_RIGHTS: Readonly<Record<string, Rights>> = {
   "aws:secretsmanager/secretRotation:SecretRotation": secretRotation,
   "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": cloudFormationStack,
   "aws:iam/role:Role": role,
+  "aws:lambda/function:Function": lambdaFunction,
+  "aws:lambda/invocation:Invocation": lambdaInvocation,
+  "aws:cloudwatch/logGroup:LogGroup": logGroup,
   "aws:iam/rolePolicy:RolePolicy": rolePolicy,
   "aws:iam/instanceProfile:InstanceProfile": instanceProfile,
   "aws:lambda/permission:Permission": lambdaPermission,

@@ -253,6 +253,20 @@ export function mockResource(
       id = String(inputs.name ?? args.name);
       state.arn = `arn:aws:cloudwatch:${region}:${account}:alarm:${id}`;
       break;
+    // The application-user setup (components/applicationUser.ts). The provider reads a log
+    // group's ARN back with a trailing `:*`.
+    case "aws:cloudwatch/logGroup:LogGroup":
+      id = String(inputs.name ?? args.name);
+      state.arn = `arn:aws:logs:${region}:${account}:log-group:${id}:*`;
+      break;
+    case "aws:lambda/function:Function":
+      id = String(inputs.name ?? args.name);
+      state.arn = `arn:aws:lambda:${region}:${account}:function:${id}`;
+      break;
+    case "aws:lambda/invocation:Invocation":
+      id = `${String(inputs.functionName)}_$LATEST_${hex(seed, 32)}`;
+      state.result = JSON.stringify({ created: true });
+      break;
     case "aws-native:accessanalyzer:Analyzer":
       state.arn = `arn:aws:access-analyzer:${region}:${account}:analyzer/${String(inputs.analyzerName ?? args.name)}`;
       id = state.arn as string;
