@@ -27,6 +27,7 @@ import {
 } from "../../components/rotationFunction";
 import type { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
+import { ApplicationUserSetup } from "../../components/applicationUser";
 import { endpointIdentifier } from "../../components/database";
 import { ENGINE_SPECS, databasePort } from "../../kernel/engines";
 import * as aws from "@pulumi/aws";
@@ -126,7 +127,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
   const tags = { ...env.tags };
   const regions = replicaRegions(env);
 
-  const { network, key, rotation, endpoint } = await foundation(env, {
+  const { network, key, rotation, endpoint, applicationUsers } = await foundation(env, {
     ready,
     rotationTargets: mode.rotationTargets(env, requested),
     regions,
@@ -146,6 +147,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     const secrets = await workloadSecrets(env, r, {
       key,
       rotation,
+      applicationUsers,
       // The first rotation runs at once: it needs the Secrets Manager endpoint and both
       // sides of the path (the workload's side and its return routes are in place: it
       // exported what the mode links by), and this side's (with a transit gateway, also the
@@ -227,6 +229,7 @@ async function foundation(
   key: SecretsKey;
   rotation: RotationFunction;
   endpoint: SecretsEndpoint | undefined;
+  applicationUsers: ApplicationUserSetup | undefined;
 }> {
   const { ready, regions, tags, opts } = args;
   const central = env.central;
@@ -298,7 +301,32 @@ async function foundation(
       opts,
     );
   }
-  return { network, key, rotation, endpoint };
+  // Multi-user databases: the function that creates each application user, in the rotation
+  // functions' subnets and security groups (their network path to the databases and to
+  // Secrets Manager), reading exactly the master and application secrets it serves.
+  const multiUser = ready.flatMap((r) =>
+    r.workload.databases.filter((d) => d.rotationStrategy === "multi-user"),
+  );
+  const applicationUsers =
+    multiUser.length === 0
+      ? undefined
+      : new ApplicationUserSetup(
+          "application-user",
+          {
+            namePrefix: prefix,
+            region: central.region,
+            subnetIds: network.privateSubnetIds,
+            securityGroupIds: rotation.securityGroupIds,
+            kmsKeyArn: key.keyArn,
+            secrets: multiUser.map((d) => ({
+              masterSecretArn: masterOf(env, d)!,
+              userSecretArn: secretArnPattern(env, d.secretName, central.region),
+            })),
+            tags,
+          },
+          opts,
+        );
+  return { network, key, rotation, endpoint, applicationUsers };
 }
 
 /** What every secret of one workload shares. */
@@ -309,6 +337,7 @@ interface SecretContext {
   key: SecretsKey;
   rotation: RotationFunction;
   common: Omit<DatabaseSecretArgs, "secretName" | "rotationLambdaArn">;
+  applicationUsers: ApplicationUserSetup | undefined;
   opts: pulumi.ComponentResourceOptions;
 }
 
@@ -324,6 +353,7 @@ async function workloadSecrets(
   args: {
     key: SecretsKey;
     rotation: RotationFunction;
+    applicationUsers: ApplicationUserSetup | undefined;
     rotationDependsOn: pulumi.Resource[];
     tags: Record<string, string>;
     opts: pulumi.ComponentResourceOptions;
@@ -337,6 +367,7 @@ async function workloadSecrets(
     key,
     rotation,
     opts,
+    applicationUsers: args.applicationUsers,
     common: {
       region: env.central.region,
       kmsKeyArn: key.keyArn,
@@ -395,7 +426,7 @@ async function databaseSecret(
   db: DatabaseConfig,
   database: DatabaseEndpoint,
 ): Promise<DatabaseSecret> {
-  const { env, workload, peer, rotation, common, opts } = context;
+  const { env, workload, peer, rotation, common, applicationUsers, opts } = context;
   if (database.port !== databasePort(db)) {
     await pulumi.log.warn(
       `${workload.name}: the port database ${db.name} exports (${database.port}) differs from the environment file`,
@@ -422,20 +453,40 @@ async function databaseSecret(
     );
   }
   const masterArn = masterOf(env, db);
+  const initialValue = initialValueOf(db, peer, database, master);
+  // Multi-user: the program creates the application user once both first values exist
+  // (the master's admin credentials, the user's password), before the user's rotation.
+  const setup = master && initialValue && applicationUsers ? applicationUsers : undefined;
   return new DatabaseSecret(
     name,
     {
       ...common,
       secretName: db.secretName,
       description: db.secret.description,
-      initialValue: initialValueOf(db, peer, database, master),
+      initialValue,
       readerRoleArns: readersOf(context, db.name),
+      ...(setup && master
+        ? {
+            beforeRotation: (secret: { arn: pulumi.Output<string>; version: pulumi.Resource }) => [
+              setup.invocationFor(
+                name,
+                { masterSecretArn: master.arn, userSecretArn: secret.arn },
+                [
+                  ...(common.rotationDependsOn ?? []),
+                  master.initialVersion!,
+                  ...(master.rotation ? [master.rotation] : []),
+                  secret.version,
+                ],
+              ),
+            ],
+          }
+        : {}),
       rotationLambdaArn: rotation.lambdaArnFor(db.engine, db.rotationStrategy, masterArn),
       rotationDependsOn: [
         ...(common.rotationDependsOn ?? []),
         ...rotation.grantsFor(db.engine, db.rotationStrategy, masterArn),
       ],
-      rotationAwaits: rotationAwaits(db),
+      rotationAwaits: rotationAwaits(db, setup !== undefined),
       // An existing database's value was put by the operator: rotate at once, as for ours.
       ...(db.existing ? { rotateImmediately: true } : {}),
     },
@@ -540,10 +591,14 @@ function initialValueOf(
   return password ? secretDocument(database, password) : undefined;
 }
 
-/** Why a database's secret cannot rotate yet, if an operator must act first. */
-function rotationAwaits(db: DatabaseConfig): string | undefined {
+/**
+ * Why a database's secret cannot rotate yet, if an operator must act first: an existing
+ * database's first value. (A multi-user application user is the program's to create:
+ * `userSetUp`; without its first values there is no secret value to rotate yet either.)
+ */
+function rotationAwaits(db: DatabaseConfig, userSetUp: boolean): string | undefined {
   if (db.existing && !db.existing.valuePut) return "first-value";
-  if (db.rotationStrategy === "multi-user" && !db.applicationUserCreated) return "application-user";
+  if (db.rotationStrategy === "multi-user" && !userSetUp) return "application-user";
   return undefined;
 }
 
