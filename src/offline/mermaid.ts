@@ -100,8 +100,10 @@ export function mermaidTopology(plan: Plan, options: DiagramOptions = {}): strin
     for (const secret of of(central, T.secret)) {
       const name = String(secret.inputs.name);
       const replicas = (secret.inputs.replicas ?? []) as { region?: string }[];
-      for (const region of [central.region, ...replicas.map((r) => String(r.region))])
-        byRegion.set(region, [...(byRegion.get(region) ?? []), name]);
+      for (const region of [central.region, ...replicas.map((r) => String(r.region))]) {
+        if (!byRegion.has(region)) byRegion.set(region, []);
+        byRegion.get(region)!.push(name);
+      }
     }
     const replicaKeys = of(central, T.replicaKey);
     for (const region of byRegion.keys()) {
