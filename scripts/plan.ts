@@ -28,6 +28,7 @@ interface Options {
   env: string;
   configFile?: string;
   format: "text" | "json" | "mermaid";
+  diagram: "auto" | "full";
   json: boolean;
   output?: string;
   preview: boolean;
@@ -53,6 +54,14 @@ const command = newCommand(
       .default("text"),
   )
   .addOption(new Option("--json", "same as --format json").default(false))
+  .addOption(
+    new Option(
+      "--diagram <detail>",
+      "with --format mermaid: full draws every workload; auto groups them by Region when there are too many to read (docs/plan.md)",
+    )
+      .choices(["auto", "full"])
+      .default("auto"),
+  )
   .option("--output <file>", `write the plan to FILE instead of stdout${defaultText("stdout")}`)
   .addOption(new Option("--preview", "record each stack as a first preview sees it").default(false))
   .option(
@@ -136,7 +145,7 @@ async function main(options: Options): Promise<number> {
           2,
         )
       : format === "mermaid"
-        ? mermaidTopology(plan)
+        ? mermaidTopology(plan, { full: options.diagram === "full" })
         : formatPlan(plan, { color }) + (deployed ? formatFindings(deployed.file, findings!) : "");
   if (options.output) fs.writeFileSync(options.output, `${text}\n`);
   else process.stdout.write(`${text}\n`);

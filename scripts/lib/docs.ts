@@ -560,7 +560,8 @@ export const BLOCKS: readonly Block[] = [
         name,
         ...stackAccount(env, name),
         resources: run.runs.get(name)!.resources,
-        outputs: {},
+        // The diagram reads an adopted VPC's id and CIDR from the outputs.
+        outputs: run.runs.get(name)!.outputs,
         warnings: [],
       }));
       const diagram = mermaidTopology({

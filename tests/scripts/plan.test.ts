@@ -88,7 +88,8 @@ describe("npm run plan", function () {
       );
       assert.match(
         chart,
-        new RegExp(`dev_${w.replace("-", "_")}_role0 -- reads --> dev_central_secret`),
+        // The copy in the workload's own Region (us-east-1, central's: the primary).
+        new RegExp(`dev_${w.replace("-", "_")}_reader0 -- reads --> dev_central_us_east_1_secret`),
       );
     }
     assert.deepEqual(
