@@ -242,12 +242,20 @@ function workloadView(stack: PlannedStack): WorkloadView {
       ? outputs.vpcCidr
       : undefined;
   const policies = of(stack, T.rolePolicy);
-  const readers = of(stack, T.role).flatMap((role): Reader[] => {
-    const name = String(role.inputs.name ?? role.name);
+  // Roles the stack creates, then existing roles it only gives an inline policy (a reader
+  // with roleArn: the policy names a role no resource of the stack creates).
+  const created = of(stack, T.role).map((role) => String(role.inputs.name ?? role.name));
+  const existing = [...new Set(policies.map((p) => String(p.inputs.role)))].filter(
+    (name) => !created.includes(name),
+  );
+  const readers = [
+    ...created.map((name) => ({ name, label: name })),
+    ...existing.map((name) => ({ name, label: `${name} (existing role)` })),
+  ].flatMap(({ name, label }): Reader[] => {
     const secrets = policies
       .filter((p) => p.inputs.role === name)
       .flatMap((p) => readableSecrets(p, stack.region));
-    return secrets.length > 0 ? [{ name, secrets: [...new Set(secrets)] }] : [];
+    return secrets.length > 0 ? [{ name: label, secrets: [...new Set(secrets)] }] : [];
   });
   return {
     stack,

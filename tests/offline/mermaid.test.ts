@@ -28,6 +28,7 @@ async function planOf(env: Environment): Promise<Plan> {
   return {
     environment: env.environment,
     phases: run.phases,
+    linkSummary: "",
     steps: run.steps,
     converged: true,
     drift: [],
@@ -132,6 +133,25 @@ describe("the plan's diagram", function () {
       const read = reads.find((e) => e.from.startsWith(`adopt_${w}_reader`))!;
       assert.match(chart, new RegExp(String.raw`${read.to}\["secret adopt/${w}/${w}-db"\]`));
       assert.equal(parent.get(read.to), "adopt_central_us_east_1");
+    }
+  });
+
+  it("the estate: every reader drawn, an existing role as such, each reading exactly its secrets' copies in its Region", async () => {
+    const env = environmentFromFile(path.join(ROOT, "Pulumi.estate.yaml"));
+    const chart = mermaidTopology(await planOf(env));
+    const readers = [...chart.matchAll(/^\s+(\w+_reader\d+)\(\["reader ([^"]+)"\]\)$/gm)];
+    assert.deepEqual(readers.map((m) => m[2]).sort(), [
+      "reporting (existing role)",
+      "search-indexer (existing role)",
+      "secrets-hub-estate-catalog-web",
+      "secrets-hub-estate-payments-api",
+    ]);
+    // One "reads" edge per secret a reader names (3 + 1 + 2 + 3), none to a master secret.
+    const reads = [...chart.matchAll(/^\s+\w+_reader\d+ -- reads --> (\w+)$/gm)].map((m) => m[1]);
+    assert.equal(reads.length, 9);
+    for (const target of reads) {
+      const node = new RegExp(`^\\s+${target}\\["secret ([^"]+)"\\]$`, "m").exec(chart);
+      assert.ok(node && !node[1].endsWith("/master"), target);
     }
   });
 
