@@ -9,6 +9,7 @@
 import { CONNECTIVITY_MODES } from "../config/transitGateway";
 import { connectivityMode } from "../connectivity";
 import type { Plan, PlannedStack } from "./plan";
+import { arnPrefix } from "../../kernel/partitions";
 
 type Resource = PlannedStack["resources"][number];
 
@@ -69,7 +70,7 @@ export function mermaidTopology(plan: Plan): string {
       for (const [i, role] of of(stack, T.role).entries()) {
         const node = `${s}_role${i}`;
         const name = String(role.inputs.name ?? role.name);
-        roles.set(`arn:aws:iam::${stack.accountId}:role/${name}`, node);
+        roles.set(`${arnPrefix(stack.region)}:iam::${stack.accountId}:role/${name}`, node);
         lines.push(`    ${node}([${label(`role ${name}`)}])`);
       }
       for (const link of LINKS) {
