@@ -13,6 +13,8 @@ import { ConfigError, SourcePosition } from "./errors";
 import { CONFIG_KEYS, Environment, environmentSchema, keyPath } from "./schema";
 
 export * from "./schema";
+export { optInRegionNotes } from "./rules/regions";
+export { environmentView } from "./view";
 export { ConfigError } from "./errors";
 
 export const PROJECT = "secrets-hub";

@@ -113,3 +113,24 @@ export const rotationVersionInPartition: Rule = {
     }
   },
 };
+
+/**
+ * One note per opt-in Region of the environment (not an error): each account deploying
+ * there must enable the Region first (AWS Account Management reference guide, "Enable or
+ * disable AWS Regions in your account"), or its stack fails at its first call.
+ */
+export function optInRegionNotes(env: EnvironmentView): string[] {
+  const notes: string[] = [];
+  for (const { path, region } of regionKeys(env)) {
+    if (!regionSpec(region)?.optIn) continue;
+    const account = path[0] === "replicaRegion" ? env.central : accountAt(env, path);
+    notes.push(
+      `${keyPath(path)}: ${region} is an opt-in Region: account ${account?.accountId ?? "(its account)"} must enable it first (aws account enable-region --region-name ${region})`,
+    );
+  }
+  return notes;
+}
+
+function accountAt(env: EnvironmentView, path: Path) {
+  return path[0] === "central" ? env.central : env.workloads[Number(path[1])];
+}
