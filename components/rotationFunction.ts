@@ -216,6 +216,15 @@ function validate(name: string, args: RotationFunctionArgs): number {
       `RotationFunction ${name}: applicationVersion must be pinned (x.y.z), got '${args.applicationVersion}'`,
     );
   }
+  const partition = partitionOf(args.region);
+  for (const a of args.applications) {
+    const { name: application, versions } = ENGINE_SPECS[a.engine].rotationApplications[a.strategy];
+    if (partition !== "aws" && args.applicationVersion !== versions.aws) {
+      throw new Error(
+        `RotationFunction ${name}: applicationVersion ${args.applicationVersion} of ${application} has no known counterpart in ${partition}; the program deploys ${versions[partition]} there, the AWS CDK's pin that goes with ${versions.aws}`,
+      );
+    }
+  }
   if (args.endpointCidrs.length === 0)
     throw new Error(`RotationFunction ${name}: endpointCidrs must not be empty`);
   for (const a of args.applications) {
@@ -405,7 +414,8 @@ function securityGroups(
  * The application's ARN and version in the partition of `args.region`: in aws, the pinned
  * `applicationVersion`; in aws-cn and aws-us-gov, the version the kernel pins there (the AWS
  * CDK's `additionalSemanticVersions`), which exists only alongside the commercial pin the
- * kernel names (the config rule `rotation-version-in-partition` refuses another).
+ * kernel names (`validate` and the config rule `rotation-version-in-partition` refuse
+ * another).
  */
 function applicationOf(
   engine: Engine,
@@ -414,11 +424,6 @@ function applicationOf(
 ): { applicationId: string; semanticVersion: string } {
   const partition = partitionOf(args.region);
   const { name, versions } = ENGINE_SPECS[engine].rotationApplications[strategy];
-  if (partition !== "aws" && args.applicationVersion !== versions.aws) {
-    throw new Error(
-      `RotationFunction: ${name} ${args.applicationVersion} has no known counterpart in ${partition}; the program deploys ${versions[partition]} there, the AWS CDK's pin that goes with ${versions.aws}`,
-    );
-  }
   return {
     applicationId: rotationApplicationArn(partition, name),
     semanticVersion: partition === "aws" ? args.applicationVersion : versions[partition],
