@@ -6,16 +6,21 @@
  * to 20,480 characters).
  */
 import type * as aws from "@pulumi/aws";
+import { accountRootArn, serviceEndpoint } from "../kernel/partitions";
 
 export type PolicyDocument = aws.iam.PolicyDocument;
 
-/** `secretsmanager.<region>.amazonaws.com`: the only service allowed to use the key for workloads. */
+/**
+ * `secretsmanager.<region>.<DNS suffix>` (`.amazonaws.com.cn` in China): the only service
+ * allowed to use the key for workloads, as `kms:ViaService` names it (kernel/partitions.ts).
+ */
 export function secretsManagerService(region: string): string {
-  return `secretsmanager.${region}.amazonaws.com`;
+  return serviceEndpoint("secretsmanager", region);
 }
 
-export function accountRoot(accountId: string): string {
-  return `arn:aws:iam::${accountId}:root`;
+/** `arn:<partition of region>:iam::<account>:root`. */
+export function accountRoot(region: string, accountId: string): string {
+  return accountRootArn(region, accountId);
 }
 
 /** Arguments of {@link secretsKeyPolicy}. */
@@ -66,7 +71,7 @@ export function secretsKeyPolicy(args: KeyPolicyArgs): PolicyDocument {
     {
       Sid: "AccountRootAdministration",
       Effect: "Allow",
-      Principal: { AWS: accountRoot(args.accountId) },
+      Principal: { AWS: accountRoot(args.region, args.accountId) },
       Action: "kms:*",
       Resource: "*",
     },

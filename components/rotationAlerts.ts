@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountRootArn, arnPrefix } from "../kernel/partitions";
 
 /** Where the alerts go: a topic this component creates (with e-mail subscriptions), or one that exists. */
 export type AlertDestination =
@@ -62,7 +63,11 @@ export class RotationAlerts extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const alarmArnPattern = `arn:aws:cloudwatch:${args.region}:${args.accountId}:alarm:${args.namePrefix}-*`;
+    // ARNs in the Region's partition (arn:aws-us-gov:…, arn:aws-cn:…); the service
+    // principals below are <service>.amazonaws.com in every partition (AWS CDK region-info
+    // default.ts: "Service principals are now globally <SERVICE>.amazonaws.com", its
+    // exceptions being codedeploy, logs, states and elasticmapreduce, none used here).
+    const alarmArnPattern = `${arnPrefix(args.region)}:cloudwatch:${args.region}:${args.accountId}:alarm:${args.namePrefix}-*`;
 
     let topicArn: pulumi.Output<string>;
     if (args.destination.kind === "existing") {
@@ -89,7 +94,7 @@ export class RotationAlerts extends pulumi.ComponentResource {
               {
                 Sid: "AccountRootAdministration",
                 Effect: "Allow",
-                Principal: { AWS: `arn:aws:iam::${args.accountId}:root` },
+                Principal: { AWS: accountRootArn(args.region, args.accountId) },
                 Action: "kms:*",
                 Resource: "*",
               },
@@ -222,6 +227,7 @@ export const ROTATION_FAILURE_PATTERN = {
   source: ["aws.secretsmanager"],
   "detail-type": ["AWS Service Event via CloudTrail", "AWS API Call via CloudTrail"],
   detail: {
+    // CloudTrail's eventSource is the service's global name in every partition.
     eventSource: ["secretsmanager.amazonaws.com"],
     eventName: ["RotationFailed", "RotationAbandoned", "TestRotationFailed"],
   },

@@ -43,6 +43,8 @@ import type { RotationStrategy } from "../kernel/engines";
 const SINGLE_USER_PARAMETERS = {
   functionName: undefined,
   endpoint: undefined,
+  // The same in every partition: service principals are `<service>.amazonaws.com` in aws-cn
+  // and aws-us-gov too (AWS CDK region-info/lib/default.ts, `Default.servicePrincipal`).
   invokingServicePrincipal: "secretsmanager.amazonaws.com",
   kmsKeyArn: "",
   vpcSubnetIds: "",

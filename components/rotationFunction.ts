@@ -8,7 +8,7 @@ import {
   rotationFunctionNameFor,
   rotationShortName,
 } from "../kernel/engines";
-import { rotationApplicationArn } from "../kernel/partitions";
+import { partitionOf, rotationApplicationArn, serviceEndpoint } from "../kernel/partitions";
 import { PolicyDocument, replicaKeyUsePolicy } from "./iamDocuments";
 import { APPLICATION_CAPABILITIES, shapeApplicationParameters } from "./rotationApplications";
 import { toJson } from "./policyJson";
@@ -54,7 +54,11 @@ export interface RotationFunctionArgs {
    * engine and its RDS family share one).
    */
   applications: RotationApplication[];
-  /** Pinned `semanticVersion` of the applications. */
+  /**
+   * Pinned `semanticVersion` of the applications in the commercial partition; in aws-cn and
+   * aws-us-gov the kernel's pin of that partition is deployed instead (it must then be the
+   * kernel's commercial pin).
+   */
   applicationVersion: string;
   /** The CMK the secrets (and their master secrets) are encrypted with. */
   kmsKeyArn: pulumi.Input<string>;
@@ -219,6 +223,15 @@ function validate(name: string, args: RotationFunctionArgs): number {
     throw new Error(
       `RotationFunction ${name}: applicationVersion must be pinned (x.y.z), got '${args.applicationVersion}'`,
     );
+  }
+  const partition = partitionOf(args.region);
+  for (const a of args.applications) {
+    const { name: application, versions } = ENGINE_SPECS[a.engine].rotationApplications[a.strategy];
+    if (partition !== "aws" && args.applicationVersion !== versions.aws) {
+      throw new Error(
+        `RotationFunction ${name}: applicationVersion ${args.applicationVersion} of ${application} has no known counterpart in ${partition}; the program deploys ${versions[partition]} there, the AWS CDK's pin that goes with ${versions.aws}`,
+      );
+    }
   }
   if (args.endpointCidrs.length === 0)
     throw new Error(`RotationFunction ${name}: endpointCidrs must not be empty`);
@@ -406,6 +419,26 @@ function securityGroups(
   return groups;
 }
 
+/**
+ * The application's ARN and version in the partition of `args.region`: in aws, the pinned
+ * `applicationVersion`; in aws-cn and aws-us-gov, the version the kernel pins there (the AWS
+ * CDK's `additionalSemanticVersions`), which exists only alongside the commercial pin the
+ * kernel names (`validate` and the config rule `rotation-version-in-partition` refuse
+ * another).
+ */
+function applicationOf(
+  engine: Engine,
+  strategy: RotationStrategy,
+  args: RotationFunctionArgs,
+): { applicationId: string; semanticVersion: string } {
+  const partition = partitionOf(args.region);
+  const { name, versions } = ENGINE_SPECS[engine].rotationApplications[strategy];
+  return {
+    applicationId: rotationApplicationArn(partition, name),
+    semanticVersion: partition === "aws" ? args.applicationVersion : versions[partition],
+  };
+}
+
 /** One rotation application, its function's ARN, and the grants its role needs beyond the template's. */
 function deployApplication(
   context: ApplicationContext,
@@ -418,20 +451,17 @@ function deployApplication(
     `${name}-${short}`,
     {
       name: stackName,
-      // The commercial partition's publisher, whatever the Region, as before the kernel
-      // existed (kernel/partitions.ts has each partition's; reading the Region's partition
-      // here would change the plan of aws-cn and aws-us-gov environments).
-      applicationId: rotationApplicationArn(
-        "aws",
-        ENGINE_SPECS[engine].rotationApplications[strategy].name,
-      ),
-      semanticVersion: args.applicationVersion,
+      // The publisher and version of the Region's partition, as the AWS CDK's SecretRotation
+      // picks them (its SARMapping over aws, aws-cn, aws-us-gov).
+      ...applicationOf(engine, strategy, args),
       capabilities: [...APPLICATION_CAPABILITIES],
       // Shaped as the provider reads them back (no default value), so that a re-run is no
       // change (components/rotationApplications.ts).
       parameters: shapeApplicationParameters<pulumi.Input<string>>(strategy, {
         functionName: stackName,
-        endpoint: `https://secretsmanager.${args.region}.amazonaws.com`,
+        // `https://secretsmanager.<region>.<partition's DNS suffix>`, as the CDK passes it
+        // (`Stack.urlSuffix`: amazonaws.com.cn in China).
+        endpoint: `https://${serviceEndpoint("secretsmanager", args.region)}`,
         kmsKeyArn: args.kmsKeyArn,
         vpcSubnetIds: context.subnetList,
         vpcSecurityGroupIds: context.groupList,

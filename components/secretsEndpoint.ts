@@ -93,6 +93,9 @@ export class SecretsEndpoint extends pulumi.ComponentResource {
       `${name}-endpoint`,
       {
         vpcId: args.vpcId,
+        // `com.amazonaws.` in every partition for Secrets Manager: the AWS CDK lists the
+        // services whose China endpoints are `cn.com.amazonaws.…` (aws-ec2/lib/vpc-endpoint.ts,
+        // getDefaultEndpointPrefix) and secretsmanager is not among them.
         serviceName: `com.amazonaws.${args.region}.secretsmanager`,
         vpcEndpointType: "Interface",
         // The provider defaults to false (the console to true): set it explicitly.

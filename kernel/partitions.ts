@@ -47,7 +47,11 @@ export const PARTITION_SPECS: { readonly [P in Partition]: PartitionSpec & { par
   },
 };
 
-/** The AWS partition of a Region (`aws`, `aws-cn`, `aws-us-gov`), for ARNs. */
+/**
+ * The AWS partition of a Region (`aws`, `aws-cn`, `aws-us-gov`), for ARNs. Regions the
+ * program does not know are placed by their prefix (kernel/regions.ts lists the known ones,
+ * and the config refuses a Region it does not list).
+ */
 export function partitionOf(region: string): Partition {
   if (region.startsWith("cn-")) return "aws-cn";
   if (region.startsWith("us-gov-")) return "aws-us-gov";
@@ -62,4 +66,28 @@ export function partitionOf(region: string): Partition {
 export function rotationApplicationArn(partition: Partition, applicationName: string): string {
   const { account, region } = PARTITION_SPECS[partition].rotationApplicationPublisher;
   return `arn:${partition}:serverlessrepo:${region}:${account}:applications/${applicationName}`;
+}
+
+/**
+ * The partition's ARN prefix, `arn:<partition>`: every ARN the program builds starts with
+ * it (AWS General Reference, "Amazon Resource Names": `arn:partition:service:region:account`).
+ */
+export function arnPrefix(region: string): string {
+  return `arn:${partitionOf(region)}`;
+}
+
+/** `arn:<partition>:iam::<account>:root` of the account, in the Region's partition. */
+export function accountRootArn(region: string, accountId: string): string {
+  return `${arnPrefix(region)}:iam::${accountId}:root`;
+}
+
+/**
+ * A service's Regional endpoint host, `<service>.<region>.<dnsSuffix>`: what SDKs call and
+ * what KMS's `kms:ViaService` condition compares ("the service's endpoint name", AWS KMS
+ * developer guide, conditions-kms.html; `secretsmanager.cn-north-1.amazonaws.com.cn` in
+ * China, whose endpoints are listed in docs.amazonaws.cn/en_us/general/latest/gr/
+ * endpoints-arns.html).
+ */
+export function serviceEndpoint(service: string, region: string): string {
+  return `${service}.${region}.${PARTITION_SPECS[partitionOf(region)].dnsSuffix}`;
 }

@@ -137,11 +137,14 @@ async function main(options: Options): Promise<number> {
   const mode = options.destroy ? "destroy" : options.preview ? "preview" : "up";
 
   // Loaded once the arguments are good: these bring the Pulumi SDK.
-  const { environmentNamed } = await import("../src/config");
+  const { environmentNamed, environmentView, optInRegionNotes } = await import("../src/config");
   const { checkGuardConfig } = await import("./lib/policyConfigFile");
   const orchestrator = await import("../src/deploy/orchestrator");
   const secrets = await import("../src/deploy/secretsProvider");
   const { env, file: configFile } = environmentNamed(options.env, file);
+  // Not errors: each opt-in Region must be enabled in its account before a stack runs there.
+  for (const note of optInRegionNotes(environmentView(env)))
+    process.stderr.write(`note: ${note}\n`);
   await checkGuardConfig(options.policyConfig);
   if (mode !== "preview" && !options.yes && !interactive())
     throw new UsageError(

@@ -112,9 +112,12 @@ async function main(options: Options): Promise<number> {
     Error.stackTraceLimit = 0;
   }
   // Loaded once the arguments are good: these bring the Pulumi SDK.
-  const { environmentNamed } = await import("../src/config");
+  const { environmentNamed, environmentView, optInRegionNotes } = await import("../src/config");
   const { checkGuardConfig } = await import("./lib/policyConfigFile");
   const env = environmentNamed(options.env, file).env;
+  // Not errors: each opt-in Region must be enabled in its account before a stack runs there.
+  for (const note of optInRegionNotes(environmentView(env)))
+    process.stderr.write(`note: ${note}\n`);
   // Checked before any stack runs: a bad policy config fails in a second, not after the plan.
   const { config: policyConfig } = await checkGuardConfig(options.policyConfig);
   // Every further pack started and configured before any stack runs, for the same reason.

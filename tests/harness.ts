@@ -194,3 +194,22 @@ export function runScript(
     );
   });
 }
+
+/** Every account and the replica Region moved to `region` (zones a and b), ARNs to its partition. */
+export function movedTo(
+  region: string,
+  replicaRegion: string,
+  partition: string,
+): (config: Record<string, any>) => void {
+  return (c) => {
+    c["secrets-hub:replicaRegion"] = replicaRegion;
+    for (const account of [c["secrets-hub:central"], ...c["secrets-hub:workloads"]]) {
+      account.region = region;
+      account.availabilityZones = [`${region}a`, `${region}b`];
+      account.deployRoleArn = String(account.deployRoleArn).replace(
+        /^arn:aws:/,
+        `arn:${partition}:`,
+      );
+    }
+  };
+}

@@ -456,6 +456,22 @@ export const BLOCKS: readonly Block[] = [
     },
   },
   {
+    name: "regions",
+    file: "docs/regions.md",
+    async render() {
+      const { REGIONS, zoneNames } = await import("../../kernel/regions");
+      return table(
+        ["Region", "partition", "opt-in", "zones (in some account)"],
+        REGIONS.map((r) => [
+          code(r.name),
+          r.partition,
+          r.optIn ? "yes: the account enables it first" : "no",
+          zoneNames(r).join(", "),
+        ]),
+      );
+    },
+  },
+  {
     name: "application-user",
     file: "docs/rotation.md",
     async render() {
@@ -501,6 +517,45 @@ export const BLOCKS: readonly Block[] = [
             "always (`<dbname>` quoted as an identifier)",
           ],
         ],
+      );
+    },
+  },
+  {
+    name: "excluded-regions",
+    file: "docs/regions.md",
+    async render() {
+      const { EXCLUDED_REGIONS } = await import("../../kernel/regions");
+      return table(
+        ["Region", "why the program does not deploy there"],
+        Object.entries(EXCLUDED_REGIONS).map(([name, why]) => [code(name), why]),
+      );
+    },
+  },
+  {
+    name: "partitions",
+    file: "docs/regions.md",
+    async render() {
+      const { PARTITIONS, PARTITION_SPECS, rotationApplicationArn } =
+        await import("../../kernel/partitions");
+      const { ENGINE_SPECS, ENGINES, ROTATION_STRATEGIES } = await import("../../kernel/engines");
+      return table(
+        ["partition", "DNS suffix", "rotation application", "ARN", "version deployed"],
+        PARTITIONS.flatMap((partition) =>
+          ENGINES.flatMap((engine) =>
+            ROTATION_STRATEGIES.map((strategy) => {
+              const app = ENGINE_SPECS[engine].rotationApplications[strategy];
+              return [
+                partition,
+                PARTITION_SPECS[partition].dnsSuffix,
+                app.name,
+                code(rotationApplicationArn(partition, app.name)),
+                partition === "aws"
+                  ? `rotation.applicationVersion (the kernel pins ${app.versions.aws})`
+                  : `${app.versions[partition]} (with applicationVersion ${app.versions.aws})`,
+              ];
+            }),
+          ),
+        ),
       );
     },
   },

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import YAML, { LineCounter, isNode } from "yaml";
 import { z } from "zod";
+import { distance } from "fastest-levenshtein";
 import { closest } from "../policyConfig";
 import { ConfigError, SourcePosition } from "./errors";
 import {
@@ -18,6 +19,8 @@ import {
 } from "./schema";
 
 export * from "./schema";
+export { optInRegionNotes } from "./rules/regions";
+export { environmentView } from "./view";
 export { ConfigError } from "./errors";
 
 export const PROJECT = "secrets-hub";
@@ -25,6 +28,37 @@ const PREFIX = `${PROJECT}:`;
 const DISABLE_DEFAULT_PROVIDERS = "pulumi:disable-default-providers";
 /** The folder of Pulumi.yaml (and of the shipped environment files). */
 const PROJECT_ROOT = path.join(__dirname, "..", "..");
+
+/**
+ * Namespaces an environment file legitimately holds: the program's own, the CLI's
+ * (`pulumi:`), and the providers' the program uses (`aws:`, `aws-native:`, `random:`).
+ */
+const KNOWN_NAMESPACES = [PROJECT, "pulumi", "aws", "aws-native", "random"];
+
+/**
+ * A key whose namespace is a misspelling of a known one (`secret-hub:accessAnalyzer`,
+ * `secretshub:tags`): the CLI keeps it and the program never reads it, so the setting would
+ * be silently lost. A namespace far from every known one (another tool's) is left alone.
+ */
+function mistypedNamespace(key: string): string | undefined {
+  const colon = key.indexOf(":");
+  if (colon <= 0) return undefined;
+  const namespace = key.slice(0, colon);
+  if (KNOWN_NAMESPACES.includes(namespace)) return undefined;
+  const normalized = namespace.toLowerCase().replace(/[^a-z]/g, "");
+  let best: { known: string; d: number } | undefined;
+  for (const known of KNOWN_NAMESPACES) {
+    const d = Math.min(distance(namespace, known), distance(normalized, known.replace(/-/g, "")));
+    if (d <= Math.max(1, Math.floor(known.length / 4)) && (!best || d < best.d))
+      best = { known, d };
+  }
+  if (!best) return undefined;
+  return `${key}: unknown namespace ${namespace}; did you mean ${best.known}:${key.slice(colon + 1)}? (the program reads ${PREFIX} keys; ${KNOWN_NAMESPACES.filter(
+    (n) => n !== PROJECT,
+  )
+    .map((n) => `${n}:`)
+    .join(", ")} are the CLI's and the providers')`;
+}
 
 /** Validates the project's config keys (namespace stripped) into one frozen Environment. */
 export function parseEnvironment(raw: Record<string, unknown>): Environment {
@@ -47,6 +81,10 @@ export function environmentFromConfig(
     if (key.startsWith(PREFIX)) raw[key.slice(PREFIX.length)] = value;
   }
   const problems: string[] = [];
+  for (const key of Object.keys(config)) {
+    const mistyped = mistypedNamespace(key);
+    if (mistyped !== undefined) problems.push(mistyped);
+  }
   // The CLI refuses a stack whose config lacks a key Pulumi.yaml declares without a default:
   // refuse it here too, so that the offline plan accepts only what `pulumi up` accepts.
   for (const key of requiredProjectKeys()) {

@@ -21,6 +21,7 @@ import {
   compareVersions,
   RDS_INSTANCE_IDENTIFIER,
 } from "../../kernel/engines";
+import { REGION_NAME_FORM } from "../../kernel/regions";
 import { PROGRAM_TAG_KEYS } from "../../kernel/tags";
 import {
   DURATION,
@@ -40,7 +41,8 @@ export { databasePort } from "../../kernel/engines";
 export { ENGINES, ROTATION_STRATEGIES };
 
 const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+/** The form of a Region name; whether it exists is the `regions-exist` rule's (kernel/regions.ts). */
+const REGION = REGION_NAME_FORM;
 const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const ENV_NAME = /^[a-z][a-z0-9]*$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]+$/;

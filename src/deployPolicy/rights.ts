@@ -20,6 +20,7 @@
  * the account and Region. A resource type the program registers that has no entry here is
  * an error (tests/deployPolicy), so a new type cannot ship without its deploy rights.
  */
+import { serviceEndpoint } from "../../kernel/partitions";
 import type { Account, Environment } from "../config";
 import type { RecordedResource } from "../offline/runStack";
 import type { Condition } from "./document";
@@ -438,7 +439,8 @@ const secretsKeyUse = (s: AccountScope): Grant => ({
   resources: kmsKeys(s),
   condition: {
     StringEquals: { [`aws:ResourceTag/${ENV_TAG}`]: s.env.environment },
-    StringLike: { "kms:ViaService": s.regions.map((r) => `secretsmanager.${r}.amazonaws.com`) },
+    // The endpoint name in the Region's partition (`.amazonaws.com.cn` in China).
+    StringLike: { "kms:ViaService": s.regions.map((r) => serviceEndpoint("secretsmanager", r)) },
   },
 });
 

@@ -1,11 +1,13 @@
 /**
  * A deterministic stand-in for AWS behind Pulumi's mocks: ids and ARNs shaped as AWS
- * shapes them (`vpc-…`, `pcx-…`, `arn:aws:kms:<region>:<account>:key/…`), derived from the
- * stack, type and name so that a second run of the same program yields the same values
- * (the fixed-point check of the offline plan relies on it).
+ * shapes them (`vpc-…`, `pcx-…`, `arn:<partition>:kms:<region>:<account>:key/…`, in the
+ * partition of the Region), derived from the stack, type and name so that a second run of
+ * the same program yields the same values (the fixed-point check of the offline plan
+ * relies on it).
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { arnPrefix, serviceEndpoint } from "../../kernel/partitions";
 import {
   applicationStackDiffView,
   applicationStackReadBack,
@@ -71,7 +73,7 @@ export function mockResource(
 
   switch (args.type) {
     case "aws:ec2/vpc:Vpc":
-      state.arn = `arn:aws:ec2:${region}:${account}:vpc/${id}`;
+      state.arn = `${arnPrefix(region)}:ec2:${region}:${account}:vpc/${id}`;
       state.ownerId = account;
       break;
     case "aws:ec2/subnet:Subnet":
@@ -84,7 +86,7 @@ export function mockResource(
         "aws:ec2/routeTable:RouteTable": "route-table",
         "aws:ec2/vpcEndpoint:VpcEndpoint": "vpc-endpoint",
       }[args.type];
-      state.arn = `arn:aws:ec2:${region}:${account}:${kind}/${id}`;
+      state.arn = `${arnPrefix(region)}:ec2:${region}:${account}:${kind}/${id}`;
       state.ownerId = account;
       break;
     }
@@ -98,12 +100,12 @@ export function mockResource(
       state.peerOwnerId = account;
       break;
     case "aws:ec2transitgateway/transitGateway:TransitGateway":
-      state.arn = `arn:aws:ec2:${region}:${account}:transit-gateway/${id}`;
+      state.arn = `${arnPrefix(region)}:ec2:${region}:${account}:transit-gateway/${id}`;
       state.ownerId = account;
       state.amazonSideAsn = inputs.amazonSideAsn ?? 64512;
       break;
     case "aws:ec2transitgateway/routeTable:RouteTable":
-      state.arn = `arn:aws:ec2:${region}:${account}:transit-gateway-route-table/${id}`;
+      state.arn = `${arnPrefix(region)}:ec2:${region}:${account}:transit-gateway-route-table/${id}`;
       break;
     case "aws:ec2transitgateway/vpcAttachment:VpcAttachment":
       state.vpcOwnerId = account;
@@ -115,7 +117,7 @@ export function mockResource(
       state.resourceType = "vpc";
       break;
     case "aws:ram/resourceShare:ResourceShare":
-      id = `arn:aws:ram:${region}:${account}:resource-share/${hex(seed, 8)}-${hex(seed + "a", 4)}-${hex(seed + "b", 4)}-${hex(seed + "c", 4)}-${hex(seed + "d", 12)}`;
+      id = `${arnPrefix(region)}:ram:${region}:${account}:resource-share/${hex(seed, 8)}-${hex(seed + "a", 4)}-${hex(seed + "b", 4)}-${hex(seed + "c", 4)}-${hex(seed + "d", 12)}`;
       state.arn = id;
       break;
     case "aws:ram/resourceAssociation:ResourceAssociation":
@@ -132,22 +134,22 @@ export function mockResource(
     case "aws:kms/key:Key": {
       id = `${inputs.multiRegion ? "mrk-" : ""}${hex(seed, 32)}`;
       state.keyId = id;
-      state.arn = `arn:aws:kms:${region}:${account}:key/${id}`;
+      state.arn = `${arnPrefix(region)}:kms:${region}:${account}:key/${id}`;
       break;
     }
     case "aws:kms/replicaKey:ReplicaKey": {
       id = String(inputs.primaryKeyArn).split("/").pop() ?? id;
       state.keyId = id;
-      state.arn = `arn:aws:kms:${region}:${account}:key/${id}`;
+      state.arn = `${arnPrefix(region)}:kms:${region}:${account}:key/${id}`;
       break;
     }
     case "aws:kms/alias:Alias":
       id = String(inputs.name);
-      state.arn = `arn:aws:kms:${region}:${account}:${id}`;
+      state.arn = `${arnPrefix(region)}:kms:${region}:${account}:${id}`;
       state.targetKeyArn = inputs.targetKeyId;
       break;
     case "aws:secretsmanager/secret:Secret": {
-      id = `arn:aws:secretsmanager:${region}:${account}:secret:${String(inputs.name)}-${hex(seed, 6)}`;
+      id = `${arnPrefix(region)}:secretsmanager:${region}:${account}:secret:${String(inputs.name)}-${hex(seed, 6)}`;
       state.arn = id;
       break;
     }
@@ -164,9 +166,9 @@ export function mockResource(
     case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": {
       const parameters = (inputs.parameters ?? {}) as Record<string, string>;
       Object.assign(state, readBack(args.type, inputs));
-      id = `arn:aws:cloudformation:${region}:${account}:stack/serverlessrepo-${String(inputs.name)}/${hex(seed, 8)}`;
+      id = `${arnPrefix(region)}:cloudformation:${region}:${account}:stack/serverlessrepo-${String(inputs.name)}/${hex(seed, 8)}`;
       state.outputs = {
-        RotationLambdaARN: `arn:aws:lambda:${region}:${account}:function:${parameters.functionName}`,
+        RotationLambdaARN: `${arnPrefix(region)}:lambda:${region}:${account}:function:${parameters.functionName}`,
       };
       break;
     }
@@ -175,7 +177,7 @@ export function mockResource(
       const name = String(inputs.name ?? `${args.name}-${hex(seed, 7)}`);
       id = name;
       state.name = name;
-      state.arn = `arn:aws:iam::${account}:${args.type.endsWith("Role") ? "role" : "instance-profile"}/${name}`;
+      state.arn = `${arnPrefix(region)}:iam::${account}:${args.type.endsWith("Role") ? "role" : "instance-profile"}/${name}`;
       state.uniqueId = `AROA${hex(seed, 17).toUpperCase()}`;
       break;
     }
@@ -185,16 +187,16 @@ export function mockResource(
     case "aws:rds/subnetGroup:SubnetGroup":
       id = String(inputs.name ?? `${args.name}-${hex(seed, 7)}`);
       state.name = id;
-      state.arn = `arn:aws:rds:${region}:${account}:subgrp:${id}`;
+      state.arn = `${arnPrefix(region)}:rds:${region}:${account}:subgrp:${id}`;
       break;
     case "aws:rds/instance:Instance": {
       const identifier = String(inputs.identifier ?? `${args.name}-${hex(seed, 7)}`);
       id = `db-${hex(seed, 26).toUpperCase()}`;
       state.identifier = identifier;
       state.resourceId = id;
-      state.address = `${identifier}.${hex(seed + "dns", 12)}.${region}.rds.amazonaws.com`;
+      state.address = `${identifier}.${hex(seed + "dns", 12)}.${serviceEndpoint("rds", region)}`;
       state.endpoint = `${state.address as string}:${String(inputs.port)}`;
-      state.arn = `arn:aws:rds:${region}:${account}:db:${identifier}`;
+      state.arn = `${arnPrefix(region)}:rds:${region}:${account}:db:${identifier}`;
       break;
     }
     case "aws:rds/cluster:Cluster": {
@@ -238,7 +240,7 @@ export function mockResource(
       break;
     }
     case "aws:sns/topic:Topic":
-      id = `arn:aws:sns:${region}:${account}:${String(inputs.name ?? args.name)}`;
+      id = `${arnPrefix(region)}:sns:${region}:${account}:${String(inputs.name ?? args.name)}`;
       state.arn = id;
       break;
     case "aws:sns/topicSubscription:TopicSubscription":
@@ -247,11 +249,11 @@ export function mockResource(
       break;
     case "aws:cloudwatch/eventRule:EventRule":
       id = String(inputs.name ?? args.name);
-      state.arn = `arn:aws:events:${region}:${account}:rule/${id}`;
+      state.arn = `${arnPrefix(region)}:events:${region}:${account}:rule/${id}`;
       break;
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       id = String(inputs.name ?? args.name);
-      state.arn = `arn:aws:cloudwatch:${region}:${account}:alarm:${id}`;
+      state.arn = `${arnPrefix(region)}:cloudwatch:${region}:${account}:alarm:${id}`;
       break;
     // The application-user setup (components/applicationUser.ts). The provider reads a log
     // group's ARN back with a trailing `:*`.
@@ -268,7 +270,7 @@ export function mockResource(
       state.result = JSON.stringify({ created: true });
       break;
     case "aws-native:accessanalyzer:Analyzer":
-      state.arn = `arn:aws:access-analyzer:${region}:${account}:analyzer/${String(inputs.analyzerName ?? args.name)}`;
+      state.arn = `${arnPrefix(region)}:access-analyzer:${region}:${account}:analyzer/${String(inputs.analyzerName ?? args.name)}`;
       id = state.arn as string;
       break;
     default:
@@ -324,9 +326,9 @@ export function mockInvoke(
       // CloudFormation names a role <stack name, truncated>-<logical id>-<random>, at most 64.
       const role = `${`serverlessrepo-${functionName}`.slice(0, 30)}-LambdaRole-${hex(arn, 12).toUpperCase()}`;
       return {
-        arn: `arn:aws:lambda:${region}:${account}:function:${functionName}`,
+        arn: `${arnPrefix(region)}:lambda:${region}:${account}:function:${functionName}`,
         functionName,
-        role: `arn:aws:iam::${account}:role/${role}`,
+        role: `${arnPrefix(region)}:iam::${account}:role/${role}`,
         runtime: "python3.12",
       };
     }

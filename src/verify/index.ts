@@ -34,7 +34,7 @@ import type { Engine, RotationStrategy } from "../../kernel/engines";
 import type { Environment, Workload } from "../config/schema";
 import { namePrefix, rotationFunctionName } from "../names";
 import { replicaRegions } from "../topology";
-import { partitionOf } from "../../kernel/partitions";
+import { partitionOf, serviceEndpoint } from "../../kernel/partitions";
 import { NOT_ROTATED_MAX_AGE_DAYS } from "../../policy-pack/lib/tags";
 import { CheckId, Finding } from "./checks";
 import { modeOf } from "../connectivity";
@@ -353,7 +353,7 @@ export async function verifyEnvironment(
                   .join("; ")
               : "none found",
             action: existing
-              ? `turn private DNS on for ${existing} (the rotation resolves secretsmanager.${region}.amazonaws.com through it)`
+              ? `turn private DNS on for ${existing} (the rotation resolves ${serviceEndpoint("secretsmanager", region)} through it)`
               : `run npm run deploy: the ${account} stack creates the endpoint in its first phase`,
           },
     );

@@ -1,6 +1,6 @@
 /**
- * The environment-wide config rules, split by concern (network, names, database, rotation,
- * adoption, connectivity, alerts), and the one entry point that runs them. Each rule reports issues
+ * The environment-wide config rules, split by concern (network, regions, names, database,
+ * rotation, adoption, connectivity, alerts), and the one entry point that runs them. Each rule reports issues
  * with the key path, the offending input and advice.
  */
 import { environmentView } from "../view";
@@ -11,6 +11,7 @@ import * as database from "./database";
 import * as estate from "./estate";
 import * as names from "./names";
 import * as network from "./network";
+import * as regions from "./regions";
 import * as rotation from "./rotation";
 import type { Report, Rule } from "./rule";
 
@@ -22,15 +23,18 @@ export * from "./database";
 export * from "./estate";
 export * from "./names";
 export * from "./network";
+export * from "./regions";
 export * from "./rotation";
 
 /** Every environment-wide rule, in the order their issues are listed. */
 export const RULES: readonly Rule[] = [
+  regions.regionsExist,
   network.replicaRegionDiffers,
   network.vpcCidrsDisjoint,
   names.accountIdsUnique,
   names.workloadNamesUnique,
   network.zonesInRegion,
+  regions.zonesExist,
   network.zonesDistinct,
   network.subnetsFitVpc,
   names.roleNameFits,
@@ -58,6 +62,7 @@ export const RULES: readonly Rule[] = [
   rotation.rotationUsers,
   connectivity.connectivitySettings,
   alerts.alertsTopicInCentralRegion,
+  regions.rotationVersionInPartition,
 ];
 
 /** Runs every rule on `value` (the environment, valid or not). */
