@@ -5,6 +5,7 @@
  * of workloads.
  */
 import { QUOTAS } from "../../policy-pack/lib/quotas";
+import { aggregateCidrs } from "../../kernel/cidr";
 import { databasePort } from "../../kernel/engines";
 import type { Environment } from "../config/schema";
 import type { ConnectivityMode, ModePhase } from "./mode";
@@ -62,6 +63,17 @@ function destroyPhases(env: Environment): ModePhase[] {
   ];
 }
 
+/**
+ * The prefixes central's private route tables send to the transit gateway: the summary
+ * prefixes when given, else the exact aggregate of the workload CIDRs (the smallest set of
+ * prefixes covering exactly them: it never covers the central CIDR, which no workload
+ * overlaps). A workload added beside the others widens a prefix rather than adding one.
+ */
+export function centralDestinations(env: Environment): string[] {
+  const prefixes = env.transitGateway.summaryPrefixes;
+  return prefixes ? [...prefixes] : aggregateCidrs(env.workloads.map((w) => w.vpcCidr));
+}
+
 export const transitGateway: ConnectivityMode = {
   name: "transit-gateway",
   rounds: (env) => [env.workloads],
@@ -83,20 +95,24 @@ export const transitGateway: ConnectivityMode = {
   unlinkedWarning: (stacks) =>
     `${stacks.join(", ")}: not attached to the transit gateway yet: their secrets and rotation follow once they have attached (run them, then this stack again).`,
   /**
-   * With summary prefixes: each prefix on each database port of the environment (a constant
-   * number of rules); without: one rule per workload CIDR and port, as with peering.
+   * Each prefix central routes to the transit gateway, on each database port it serves: with
+   * summary prefixes, every prefix on every port of the environment; without, per port, the
+   * exact aggregate of the CIDRs of the workloads on that port (no address of another
+   * workload's port opened). Over every workload of the file, like the routes: the rules do
+   * not change as workloads come and go through their phases, and their number stays small
+   * for any contiguous address plan.
    */
-  rotationTargets: (env, requested) => {
+  rotationTargets: (env) => {
     const prefixes = env.transitGateway.summaryPrefixes;
-    if (!prefixes)
-      return requested.map((r) => ({
-        cidr: r.workload.vpcCidr,
-        port: r.peer.outputs.database.port,
-      }));
     const ports = [...new Set(env.workloads.map((w) => databasePort(w.database)))].sort(
       (a, b) => a - b,
     );
-    return prefixes.flatMap((cidr) => ports.map((port) => ({ cidr, port })));
+    if (prefixes) return prefixes.flatMap((cidr) => ports.map((port) => ({ cidr, port })));
+    return ports.flatMap((port) =>
+      aggregateCidrs(
+        env.workloads.filter((w) => databasePort(w.database) === port).map((w) => w.vpcCidr),
+      ).map((cidr) => ({ cidr, port })),
+    );
   },
   diagram: {
     resourceType: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
