@@ -56,7 +56,8 @@ describe("TransitGatewayAttachment component guards", () => {
 });
 
 describe("TransitGatewayHub routes", () => {
-  const former = "urn:pulumi:components::secrets-hub::secrets-hub:central:TransitGatewayMember$aws:ec2/route:Route::orders-tgw-route-1";
+  const former =
+    "urn:pulumi:components::secrets-hub::secrets-hub:central:TransitGatewayMember$aws:ec2/route:Route::orders-tgw-route-1";
   const routes = async () =>
     ofType(
       await runComponent(() => {
@@ -88,15 +89,12 @@ describe("TransitGatewayHub routes", () => {
   });
 
   it("a route with a former URN is aliased to it, and no other", async () => {
-    assert.deepEqual(
-      Object.fromEntries((await routes()).map((r) => [r.name, r.aliases])),
-      {
-        "central-tgw-10-1-0-0-16-0": [],
-        "central-tgw-10-1-0-0-16-1": [former],
-        "central-tgw-10-2-0-0-15-0": [],
-        "central-tgw-10-2-0-0-15-1": [],
-      },
-    );
+    assert.deepEqual(Object.fromEntries((await routes()).map((r) => [r.name, r.aliases])), {
+      "central-tgw-10-1-0-0-16-0": [],
+      "central-tgw-10-1-0-0-16-1": [former],
+      "central-tgw-10-2-0-0-15-0": [],
+      "central-tgw-10-2-0-0-15-1": [],
+    });
   });
 });
 
