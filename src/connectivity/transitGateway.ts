@@ -95,24 +95,19 @@ export const transitGateway: ConnectivityMode = {
   unlinkedWarning: (stacks) =>
     `${stacks.join(", ")}: not attached to the transit gateway yet: their secrets and rotation follow once they have attached (run them, then this stack again).`,
   /**
-   * Each prefix central routes to the transit gateway, on each database port it serves: with
-   * summary prefixes, every prefix on every port of the environment; without, per port, the
-   * exact aggregate of the CIDRs of the workloads on that port (no address of another
-   * workload's port opened). Over every workload of the file, like the routes: the rules do
-   * not change as workloads come and go through their phases, and their number stays small
-   * for any contiguous address plan.
+   * Each prefix central routes to the transit gateway (the summary prefixes, or the exact
+   * aggregate of the workload CIDRs) on each database port of the environment, as the
+   * routes, over every workload of the file: the rules do not change as workloads come and
+   * go through their phases, and their number stays small for any contiguous address plan.
+   * Not one aggregate per port: workloads of alternating engines would leave each port's
+   * CIDRs unmergeable, one rule per workload again; each workload's database group admits
+   * only its own port (DatabaseAccess), as with summary prefixes.
    */
   rotationTargets: (env) => {
-    const prefixes = env.transitGateway.summaryPrefixes;
     const ports = [...new Set(env.workloads.map((w) => databasePort(w.database)))].sort(
       (a, b) => a - b,
     );
-    if (prefixes) return prefixes.flatMap((cidr) => ports.map((port) => ({ cidr, port })));
-    return ports.flatMap((port) =>
-      aggregateCidrs(
-        env.workloads.filter((w) => databasePort(w.database) === port).map((w) => w.vpcCidr),
-      ).map((cidr) => ({ cidr, port })),
-    );
+    return centralDestinations(env).flatMap((cidr) => ports.map((port) => ({ cidr, port })));
   },
   diagram: {
     resourceType: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
