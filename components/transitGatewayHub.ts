@@ -159,9 +159,13 @@ export class TransitGatewayHub extends pulumi.ComponentResource {
     );
 
     // Pulumi creates a resource with a new name when the program registers it and deletes
-    // the ones it no longer registers at the end of the update, so a widened prefix is routed
-    // before the narrower ones go: EC2 accepts overlapping, non-identical destinations in one
-    // table (the longest prefix wins) and the traffic to every workload stays routed.
+    // the ones it no longer registers at the end of the update (pulumi/pulumi
+    // pkg/resource/deploy/step_generator.go, GenerateDeletes: "resources … not registered in
+    // the new snapshot", once the program is done), so a widened prefix is routed before the
+    // narrower ones go. EC2 accepts overlapping, non-identical destinations in one table and
+    // sends traffic by the longest prefix (VPC User Guide, "How route priority works"); an
+    // identical destination is refused with RouteAlreadyExists (terraform-provider-aws PR
+    // #36512's acceptance test), hence names from the prefix and `formerRoute`.
     const routes = args.destinations.flatMap((cidr) =>
       args.routeTableIds.map((routeTableId, i) => {
         const former = args.formerRoute?.(cidr, i);
