@@ -5,10 +5,10 @@
  * of workloads.
  */
 import { QUOTAS } from "../../policy-pack/lib/quotas";
-import { aggregateCidrs } from "../../kernel/cidr";
 import { databasePort } from "../../kernel/engines";
 import type { Environment } from "../config/schema";
 import type { ConnectivityMode, ModePhase } from "./mode";
+import { centralDestinations } from "./transitGatewayRoutes";
 
 /**
  * The phases of `pulumi up`:
@@ -61,17 +61,6 @@ function destroyPhases(env: Environment): ModePhase[] {
     { purpose: "workloads", accounts: env.workloads },
     { purpose: "central", accounts: "central" },
   ];
-}
-
-/**
- * The prefixes central's private route tables send to the transit gateway: the summary
- * prefixes when given, else the exact aggregate of the workload CIDRs (the smallest set of
- * prefixes covering exactly them: it never covers the central CIDR, which no workload
- * overlaps). A workload added beside the others widens a prefix rather than adding one.
- */
-export function centralDestinations(env: Environment): string[] {
-  const prefixes = env.transitGateway.summaryPrefixes;
-  return prefixes ? [...prefixes] : aggregateCidrs(env.workloads.map((w) => w.vpcCidr));
 }
 
 export const transitGateway: ConnectivityMode = {

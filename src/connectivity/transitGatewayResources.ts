@@ -10,7 +10,7 @@ import { TransitGatewayHub } from "../../components/transitGatewayHub";
 import { TransitGatewayMember } from "../../components/transitGatewayMember";
 import { namePrefix } from "../names";
 import type { ModeResources } from "./mode";
-import { centralDestinations } from "./transitGateway";
+import { centralDestinations } from "./transitGatewayRoutes";
 
 export const transitGatewayResources: ModeResources = {
   central: ({ env, network, tags, opts }) => {
