@@ -18,10 +18,17 @@ export interface TransitGatewayHubArgs {
   /** Central private route tables: each gets a route per entry of `destinations`. */
   routeTableIds: pulumi.Input<string>[];
   /**
-   * Summary prefixes routed from every central route table to the transit gateway. Default:
-   * none (each workload's CIDR is routed by its {@link TransitGatewayMember}).
+   * Prefixes routed from every central route table to the transit gateway: the summary
+   * prefixes, or the aggregate of the workload CIDRs. Each route is named from its prefix and
+   * route table index, so a prefix that stays keeps its route when others change.
    */
-  destinations?: string[];
+  destinations: string[];
+  /**
+   * The URN a route to `cidr` in the `routeTableIndex`-th table had before it was named from
+   * its prefix, given as its alias (a route that moves keeps its identity: EC2 refuses a
+   * second route to an identical destination). Default: none.
+   */
+  formerRoute?: (cidr: string, routeTableIndex: number) => pulumi.Input<string> | undefined;
   /** Private ASN of the transit gateway. Default: AWS's (64512). */
   amazonSideAsn?: number;
   /** The organization, or the workload accounts (each accepts an invitation). */
@@ -64,6 +71,8 @@ export class TransitGatewayHub extends pulumi.ComponentResource {
       throw new Error(`TransitGatewayHub ${name}: subnetIds must not be empty`);
     if (args.routeTableIds.length === 0)
       throw new Error(`TransitGatewayHub ${name}: routeTableIds must not be empty`);
+    if (args.destinations.length === 0)
+      throw new Error(`TransitGatewayHub ${name}: destinations must not be empty`);
     if (args.shareWith.kind === "accounts" && args.shareWith.accountIds.length === 0)
       throw new Error(`TransitGatewayHub ${name}: shareWith.accountIds must not be empty`);
 
@@ -152,16 +161,28 @@ export class TransitGatewayHub extends pulumi.ComponentResource {
         ),
     );
 
-    const routes = (args.destinations ?? []).flatMap((cidr) =>
-      args.routeTableIds.map(
-        (routeTableId, i) =>
-          new aws.ec2.Route(
-            `${name}-${cidr.replace(/[./]/g, "-")}-${i}`,
-            { routeTableId, destinationCidrBlock: cidr, transitGatewayId: gateway.id },
-            // A VPC route to a transit gateway needs the VPC attached to it.
-            { parent: this, dependsOn: [this.centralAttachment] },
-          ),
-      ),
+    // Pulumi creates a resource with a new name when the program registers it and deletes
+    // the ones it no longer registers at the end of the update (pulumi/pulumi
+    // pkg/resource/deploy/step_generator.go, GenerateDeletes: "resources … not registered in
+    // the new snapshot", once the program is done), so a widened prefix is routed before the
+    // narrower ones go. EC2 accepts overlapping, non-identical destinations in one table and
+    // sends traffic by the longest prefix (VPC User Guide, "How route priority works"); an
+    // identical destination is refused with RouteAlreadyExists (terraform-provider-aws PR
+    // #36512's acceptance test), hence names from the prefix and `formerRoute`.
+    const routes = args.destinations.flatMap((cidr) =>
+      args.routeTableIds.map((routeTableId, i) => {
+        const former = args.formerRoute?.(cidr, i);
+        return new aws.ec2.Route(
+          `${name}-${cidr.replace(/[./]/g, "-")}-${i}`,
+          { routeTableId, destinationCidrBlock: cidr, transitGatewayId: gateway.id },
+          // A VPC route to a transit gateway needs the VPC attached to it.
+          {
+            parent: this,
+            dependsOn: [this.centralAttachment],
+            aliases: former === undefined ? undefined : [former],
+          },
+        );
+      }),
     );
 
     this.transitGatewayId = gateway.id;

@@ -8,7 +8,7 @@
  * checked. Unlike the CLI, a policy name the pack does not have is refused (a typo would
  * otherwise silently configure nothing). Every problem is reported at once. SDK-free.
  */
-import Ajv from "ajv";
+import Ajv, { type ValidateFunction } from "ajv";
 import { closest as closestOf, distance } from "fastest-levenshtein";
 
 export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
@@ -127,7 +127,6 @@ export function reconcilePolicyConfig(
     given.set(key, { level: enforcementLevel, properties });
   }
 
-  const ajv = new Ajv({ allErrors: true, strict: false });
   const all = given.get("all")?.level;
   const effective: Record<string, PolicyConfig> = {};
   for (const policy of policies) {
@@ -137,12 +136,7 @@ export function reconcilePolicyConfig(
     const mine = given.get(policy.name);
     Object.assign(properties, mine?.properties ?? {});
     const enforcementLevel = mine?.level ?? all ?? policy.enforcementLevel;
-    // As the CLI builds it (convertSchema): no additionalProperties constraint of its own.
-    const validate = ajv.compile({
-      type: "object",
-      properties: policy.configSchema?.properties ?? {},
-      required: policy.configSchema?.required ?? [],
-    });
+    const validate = validatorOf(policy);
     if (!validate(properties)) {
       for (const e of validate.errors ?? []) {
         const parameter = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
@@ -156,6 +150,31 @@ export function reconcilePolicyConfig(
   }
   if (problems.length > 0) throw new PolicyConfigError(problems, source);
   return effective;
+}
+
+/**
+ * One Ajv for the process and one compiled validator per policy schema: compiling is most
+ * of the cost (Ajv generates and evaluates code per schema), and the pack's schemas are the
+ * same objects on every call.
+ */
+let ajv: Ajv | undefined;
+const validators = new WeakMap<object, ValidateFunction>();
+const NO_SCHEMA = {};
+
+function validatorOf(policy: PolicyInfo): ValidateFunction {
+  const schema = policy.configSchema ?? NO_SCHEMA;
+  let validate = validators.get(schema);
+  if (validate === undefined) {
+    ajv ??= new Ajv({ allErrors: true, strict: false });
+    // As the CLI builds it (convertSchema): no additionalProperties constraint of its own.
+    validate = ajv.compile({
+      type: "object",
+      properties: policy.configSchema?.properties ?? {},
+      required: policy.configSchema?.required ?? [],
+    });
+    validators.set(schema, validate);
+  }
+  return validate;
 }
 
 function levelMessage(value: unknown): string {

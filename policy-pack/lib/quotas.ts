@@ -139,12 +139,24 @@ export function howToRaise(quota: Quota): string {
   return `raise "${quota.name}"${upTo} with ${code}, then set the raised value in the policy config`;
 }
 
-/** One line that names the quota, the count, the limit and the way out. */
-export function quotaExceeded(quota: Quota, count: number, limit: number, where: string): string {
+/**
+ * One line that names the quota, the count, the limit and the way out: a raise while AWS
+ * grants one, and `remedy`, the design change that needs none (default: fewer per VPC, or
+ * transit gateway connectivity), once AWS grants no more or beside the raise when given.
+ */
+export function quotaExceeded(
+  quota: Quota,
+  count: number,
+  limit: number,
+  where: string,
+  remedy?: string,
+): string {
   const code = quota.quotaCode ? ` (${quota.serviceCode} ${quota.quotaCode})` : "";
   const way =
     quota.maximum !== undefined && limit >= quota.maximum
-      ? `AWS grants at most ${quota.maximum}: change the design (fewer per VPC, or transit gateway connectivity)`
-      : howToRaise(quota);
+      ? `AWS grants at most ${quota.maximum}: ${remedy ?? "change the design (fewer per VPC, or transit gateway connectivity)"}`
+      : remedy === undefined
+        ? howToRaise(quota)
+        : `${howToRaise(quota)}; or ${remedy}`;
   return `${where}: ${count} exceed the quota "${quota.name}" of ${limit}${code}; ${way}`;
 }

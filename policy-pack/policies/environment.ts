@@ -33,6 +33,9 @@ import {
 } from "../lib/types";
 import { add, countAgainst, limitOf, referenceOf, shortName } from "./counting";
 
+/** What serves more workloads than peering can: a transit gateway, one attachment each. */
+const PEERING_REMEDY = `route the workloads through a transit gateway (secrets-hub:connectivity: transit-gateway; ${QUOTAS.attachmentsPerTransitGateway.maximum} attachments per transit gateway)`;
+
 /** Active peering connections per VPC (L-7E9ECCDB): every request of the VPC may become active. */
 export function checkPeeringQuota(resources: PlainResource[], config: Config): Finding[] {
   const quota = QUOTAS.activePeeringsPerVpc;
@@ -43,7 +46,13 @@ export function checkPeeringQuota(resources: PlainResource[], config: Config): F
     add(counts, referenceOf(p, "vpcId") ?? p.urn, 1, p.urn);
   }
   return countAgainst(counts, { n: 0, what: "" }, limit, (vpc, n) =>
-    quotaExceeded(quota, n, limit, `${n} peering connections from VPC ${shortName(vpc)}`),
+    quotaExceeded(
+      quota,
+      n,
+      limit,
+      `${n} peering connections from VPC ${shortName(vpc)}`,
+      PEERING_REMEDY,
+    ),
   );
 }
 
@@ -75,19 +84,26 @@ export function checkRouteTableQuota(resources: PlainResource[], config: Config)
   const quota = QUOTAS.routesPerRouteTable;
   const limit = limitOf(config, QUOTA_PARAM.routeTableQuota, quota);
   const counts = new Map<string, { n: number; urn: string }>();
+  // What the routes of each table lead to: the remedy is the connectivity mode's own.
+  const targets = new Map<string, Set<RouteTarget>>();
   let unattributed = 0;
   let firstUnattributed: string | undefined;
   const family = (route: Props) => (route.destinationIpv6CidrBlock !== undefined ? "IPv6" : "IPv4");
+  const count = (key: string, route: Props, urn: string) => {
+    add(counts, key, 1, urn);
+    const target = routeTarget(route);
+    if (target) targets.set(key, (targets.get(key) ?? new Set()).add(target));
+  };
   for (const r of resources) {
     if (ROUTE.includes(r.type)) {
       const table = referenceOf(r, "routeTableId");
       if (table === undefined) {
         unattributed++;
         firstUnattributed ??= r.urn;
-      } else add(counts, `${table}|${family(r.props)}`, 1, r.urn);
+      } else count(`${table}|${family(r.props)}`, r.props, r.urn);
     } else if (ROUTE_TABLE.includes(r.type) && Array.isArray(r.props.routes)) {
       for (const route of r.props.routes as Props[])
-        add(counts, `${r.urn}|${family(route ?? {})}`, 1, r.urn);
+        count(`${r.urn}|${family(route ?? {})}`, route ?? {}, r.urn);
     }
   }
   return countAgainst(
@@ -100,15 +116,34 @@ export function checkRouteTableQuota(resources: PlainResource[], config: Config)
     limit,
     (key, n) => {
       const [table, fam] = key.split("|");
+      const to = [...(targets.get(key) ?? [])];
       return quotaExceeded(
         quota,
         n,
         limit,
         `${n} ${fam} routes in route table ${shortName(table)}`,
+        to.length === 1 ? ROUTE_REMEDY[to[0]] : undefined,
       );
     },
   );
 }
+
+type RouteTarget = "peering" | "transit-gateway";
+
+function routeTarget(route: Props): RouteTarget | undefined {
+  if (route.vpcPeeringConnectionId !== undefined) return "peering";
+  if (route.transitGatewayId !== undefined) return "transit-gateway";
+  return undefined;
+}
+
+/** The design change that takes routes out of a table, by what its routes lead to. */
+const ROUTE_REMEDY: Record<RouteTarget, string> = {
+  // One route per peered workload; a transit gateway takes one route per prefix instead.
+  peering: `${PEERING_REMEDY}, which takes one route per prefix of their aggregate`,
+  // One route per prefix of the aggregate (or per summary prefix).
+  "transit-gateway":
+    "route fewer, wider prefixes: give the workloads contiguous CIDRs (without secrets-hub:transitGateway.summaryPrefixes central routes their exact aggregate) or set summaryPrefixes that cover them",
+};
 
 type Direction = "inbound" | "outbound";
 
@@ -427,7 +462,7 @@ export const environmentPolicies = [
   }),
   stackPolicy({
     name: ENVIRONMENT_POLICY.routeTableQuota,
-    description: `Routes per route table stay under the quota "${QUOTAS.routesPerRouteTable.name}" (${QUOTAS.routesPerRouteTable.quotaCode}; default ${QUOTAS.routesPerRouteTable.defaultValue}, at most ${QUOTAS.routesPerRouteTable.maximum}). Every peering adds one route to each central private route table.`,
+    description: `Routes per route table stay under the quota "${QUOTAS.routesPerRouteTable.name}" (${QUOTAS.routesPerRouteTable.quotaCode}; default ${QUOTAS.routesPerRouteTable.defaultValue}, at most ${QUOTAS.routesPerRouteTable.maximum}). Every peering adds one route to each central private route table; with a transit gateway, each prefix of the workloads' aggregate (or each summary prefix) is one route there.`,
     configSchema: {
       properties: {
         [QUOTA_PARAM.routeTableQuota]: quotaParam(

@@ -4,6 +4,7 @@
  * registers them in one line each; their environment-wide rules are rules/connectivity.ts.
  */
 import { z } from "zod";
+import { QUOTAS } from "../../policy-pack/lib/quotas";
 import { readBlock } from "../../kernel/cidr";
 import { CONNECTIVITY_DEFAULT } from "./defaults";
 
@@ -35,6 +36,8 @@ export type ShareMode = (typeof SHARE_MODES)[number];
 
 const ORGANIZATION_ARN = /^arn:aws[a-z-]*:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}$/;
 
+const ROUTE_QUOTA = QUOTAS.routesPerRouteTable;
+
 /** Any IPv4 network prefix (a summary may be wider than a VPC may be), network address exact. */
 const summaryPrefix = z.string().refine(
   (v) => {
@@ -61,12 +64,17 @@ export const transitGateway = z.strictObject({
   /**
    * Prefixes that together cover every workload VPC CIDR (and not the central one): central
    * routes and the rotation security group's egress name these instead of each workload CIDR,
-   * so their count stays constant as workloads are added. Default: one per workload.
+   * so their count stays constant as workloads are added. Default: the exact aggregate of the
+   * workload CIDRs (the smallest set of prefixes covering exactly them). Each prefix is a
+   * route in every central private route table: at most what AWS grants per route table
+   * (the policy pack's route-table quota holds them to your accounts' value).
    */
   summaryPrefixes: z
     .array(summaryPrefix)
     .min(1, { error: "needs at least one prefix (or leave summaryPrefixes out)" })
-    .max(10, { error: "allows at most 10 prefixes" })
+    .max(ROUTE_QUOTA.maximum, {
+      error: `allows at most ${ROUTE_QUOTA.maximum} prefixes (each is a route in every central route table: AWS grants at most ${ROUTE_QUOTA.maximum} "${ROUTE_QUOTA.name}", ${ROUTE_QUOTA.serviceCode} ${ROUTE_QUOTA.quotaCode})`,
+    })
     .optional(),
   /**
    * Share the transit gateway with this organization (AWS RAM, sharing with AWS Organizations

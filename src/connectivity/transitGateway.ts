@@ -8,7 +8,8 @@ import { QUOTAS } from "../../policy-pack/lib/quotas";
 import { databasePort } from "../../kernel/engines";
 import type { Environment } from "../config/schema";
 import { type ShareMode, shareModeOf } from "../config/transitGateway";
-import { type ConnectivityMode, type ModePhase, workloadTargets } from "./mode";
+import type { ConnectivityMode, ModePhase } from "./mode";
+import { centralDestinations } from "./transitGatewayRoutes";
 
 /**
  * The phases of `pulumi up`:
@@ -98,16 +99,19 @@ export const transitGateway: ConnectivityMode = {
   unlinkedWarning: (stacks) =>
     `${stacks.join(", ")}: not attached to the transit gateway yet: their secrets and rotation follow once they have attached (run them, then this stack again).`,
   /**
-   * With summary prefixes: each prefix on each database port of the environment (a constant
-   * number of rules); without: one rule per workload CIDR and port, as with peering.
+   * Each prefix central routes to the transit gateway (the summary prefixes, or the exact
+   * aggregate of the workload CIDRs) on each database port of the environment, as the
+   * routes, over every workload of the file: the rules do not change as workloads come and
+   * go through their phases, and their number stays small for any contiguous address plan.
+   * Not one aggregate per port: workloads of alternating engines would leave each port's
+   * CIDRs unmergeable, one rule per workload again; each workload's database group admits
+   * only its own port (DatabaseAccess), as with summary prefixes.
    */
-  rotationTargets: (env, requested) => {
-    const prefixes = env.transitGateway.summaryPrefixes;
-    if (!prefixes) return requested.flatMap(workloadTargets);
+  rotationTargets: (env) => {
     const ports = [
       ...new Set(env.workloads.flatMap((w) => w.databases.map((d) => databasePort(d)))),
     ].sort((a, b) => a - b);
-    return prefixes.flatMap((cidr) => ports.map((port) => ({ cidr, port })));
+    return centralDestinations(env).flatMap((cidr) => ports.map((port) => ({ cidr, port })));
   },
   diagram: {
     resourceType: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",

@@ -11,6 +11,7 @@ import { TransitGatewayMember } from "../../components/transitGatewayMember";
 import { namePrefix } from "../names";
 import { shareModeOf } from "../config/transitGateway";
 import type { ModeResources } from "./mode";
+import { centralDestinations } from "./transitGatewayRoutes";
 
 export const transitGatewayResources: ModeResources = {
   central: ({ env, network, tags, opts }) => {
@@ -22,7 +23,22 @@ export const transitGatewayResources: ModeResources = {
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         routeTableIds: network.privateRouteTableIds,
-        destinations: settings.summaryPrefixes ? [...settings.summaryPrefixes] : undefined,
+        destinations: centralDestinations(env),
+        // Until this release, without summary prefixes, each workload's TransitGatewayMember
+        // routed its own CIDR (`<workload>-tgw-route-<i>`). An aggregate prefix identical to
+        // a workload CIDR takes over that route instead of a second one: EC2 refuses a route
+        // whose destination a route of the table already has (RouteAlreadyExists), and a
+        // new name is created before the old one is deleted.
+        formerRoute: (cidr, i) => {
+          const owner = env.workloads.find((w) => w.vpcCidr === cidr);
+          return owner === undefined
+            ? undefined
+            : pulumi.createUrn(
+                `${owner.name}-tgw-route-${i}`,
+                "aws:ec2/route:Route",
+                pulumi.createUrn(`${owner.name}-tgw`, TransitGatewayMember.TYPE, opts.parent),
+              );
+        },
         amazonSideAsn: settings.amazonSideAsn,
         // Every workload account of the file, from the first run: the share does not change
         // as workloads come and go through their phases.
@@ -39,16 +55,12 @@ export const transitGatewayResources: ModeResources = {
       opts,
     );
     return {
-      // Central's side of one workload: its CIDR routed (without summary prefixes) and, once
-      // attached, its attachment associated and propagated.
+      // Central's side of one workload, once attached: its attachment associated and
+      // propagated (the hub routes its CIDR, within a summary prefix or the aggregate).
       leg: ({ workload, peer }, linked) => {
         const member = new TransitGatewayMember(
           `${workload.name}-tgw`,
           {
-            transitGatewayId: hub.transitGatewayId,
-            cidr: workload.vpcCidr,
-            routeTableIds: settings.summaryPrefixes ? [] : network.privateRouteTableIds,
-            centralAttachment: hub.centralAttachment,
             attachmentId: peer.outputs.transitGatewayAttachmentId,
             spokeRouteTableId: hub.spokeRouteTableId,
             hubRouteTableId: hub.hubRouteTableId,

@@ -40,6 +40,8 @@ export interface RecordedResource {
   ignoreChanges: string[];
   additionalSecretOutputs: string[];
   retainOnDelete: boolean;
+  /** The URNs the resource was known by before (`aliases`), as full URNs. */
+  aliases: string[];
 }
 
 /** The result of running one stack. */
@@ -190,6 +192,10 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getRetainondelete(): boolean | undefined;
+  /** Alias URNs, when the monitor takes no structured aliases. */
+  getAliasurnsList(): string[];
+  /** Structured aliases: a URN alias has `getUrn()`, a spec alias an empty one. */
+  getAliasesList(): { getUrn(): string }[];
 }
 
 interface OutputsRequest {
@@ -218,6 +224,13 @@ function recordRequest(req: RegisterRequest, urn: string): RecordedResource {
     ignoreChanges: req.getIgnorechangesList(),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
     retainOnDelete: req.getRetainondelete() ?? false,
+    aliases: [
+      ...req.getAliasurnsList(),
+      ...req
+        .getAliasesList()
+        .map((a) => a.getUrn())
+        .filter((u) => u !== ""),
+    ],
   };
 }
 

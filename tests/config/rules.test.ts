@@ -238,7 +238,7 @@ const violations: [Rule, string, (env: Record<string, any>) => void, string, Reg
     "126 peered workloads",
     (env) => (env.workloads = workloadsLike(env.workloads[0], 126)),
     "secrets-hub:workloads",
-    /^126 workloads need 126 peering connections from the central VPC; AWS grants at most 125 "Active VPC peering connections per VPC" \(vpc L-7E9ECCDB\), a limit no quota increase passes: split the environment$/,
+    /^126 workloads need 126 peering connections from the central VPC; AWS grants at most 125 "Active VPC peering connections per VPC" \(vpc L-7E9ECCDB\), a limit no quota increase passes: set secrets-hub:connectivity: transit-gateway \(one attachment per workload, up to 5000\) or split the environment$/,
   ],
   [
     rules.keyPolicyFits,

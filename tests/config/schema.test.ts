@@ -220,6 +220,20 @@ describe("config schema", () => {
       /^secrets-hub:tags: with the 4 tags the program adds \(secrets-hub:environment, secrets-hub:workload, Name, tier\) a resource would carry 51 tags; AWS allows at most 50: keep at most 46 \(got 47\)$/,
     ],
     [
+      "1,001 summary prefixes (each a route in every central route table)",
+      (c) => {
+        c["secrets-hub:connectivity"] = "transit-gateway";
+        c["secrets-hub:transitGateway"] = {
+          summaryPrefixes: Array.from(
+            { length: 1001 },
+            (_, i) => `172.${16 + Math.floor(i / 256)}.${i % 256}.0/24`,
+          ),
+        };
+      },
+      "secrets-hub:transitGateway.summaryPrefixes",
+      /allows at most 1000 prefixes \(each is a route in every central route table: AWS grants at most 1000 "Routes per route table", vpc L-93826ACB\)$/,
+    ],
+    [
       "a cron() that does not start on the hour",
       (c) => (c["secrets-hub:rotation"].schedule = "cron(30 4 ? * SUN *)"),
       "secrets-hub:rotation.schedule",

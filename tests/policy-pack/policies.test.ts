@@ -422,13 +422,13 @@ describe("policy functions", () => {
     ok(checkPeeringQuota(peeringGraph(many.slice(0, 50)), {}));
     violates(
       checkPeeringQuota(peeringGraph(many), {}),
-      /51 peering connections from VPC urn:vpc: 51 exceed the quota "Active VPC peering connections per VPC" of 50 \(vpc L-7E9ECCDB\); raise .* \(up to 125\) with aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-7E9ECCDB/,
+      /51 peering connections from VPC urn:vpc: 51 exceed the quota "Active VPC peering connections per VPC" of 50 \(vpc L-7E9ECCDB\); raise .* \(up to 125\) with aws service-quotas request-service-quota-increase --service-code vpc --quota-code L-7E9ECCDB.*; or route the workloads through a transit gateway/,
     );
     violates(
       checkPeeringQuota(peeringGraph(Array.from({ length: 126 }, (_, i) => `10.${i + 1}.0.0/16`)), {
         maxPeeringsPerVpc: 125,
       }),
-      /AWS grants at most 125: change the design/,
+      /AWS grants at most 125: route the workloads through a transit gateway \(secrets-hub:connectivity: transit-gateway; 5000 attachments per transit gateway\)$/,
     );
     ok(checkPeeringQuota(peeringGraph(many), { maxPeeringsPerVpc: 125 }));
     ok(checkNoDefaultRouteViaPeering(peeringGraph(["10.1.0.0/16"])));
@@ -481,6 +481,32 @@ describe("policy functions", () => {
       checkRouteTableQuota([...tables, ...routes(51, () => ({ routeTableId: [tables[0].urn] }))], {
         maxRoutesPerRouteTable: 100,
       }),
+    );
+    // The way out is the mode's own: routes to peerings point at a transit gateway, routes to
+    // a transit gateway at fewer, wider prefixes; routes to neither (or both) name no mode.
+    const to = (target: Record<string, unknown>) =>
+      checkRouteTableQuota(
+        [...tables, ...routes(1001, () => ({ routeTableId: [tables[0].urn] }), target)],
+        { maxRoutesPerRouteTable: 1000 },
+      );
+    violates(
+      to({ vpcPeeringConnectionId: UNKNOWN }),
+      /AWS grants at most 1000: route the workloads through a transit gateway \(secrets-hub:connectivity: transit-gateway; 5000 attachments per transit gateway\), which takes one route per prefix of their aggregate$/,
+    );
+    violates(
+      to({ transitGatewayId: UNKNOWN }),
+      /AWS grants at most 1000: route fewer, wider prefixes: give the workloads contiguous CIDRs \(without secrets-hub:transitGateway\.summaryPrefixes central routes their exact aggregate\) or set summaryPrefixes that cover them$/,
+    );
+    violates(to({}), /AWS grants at most 1000: change the design/);
+    violates(
+      checkRouteTableQuota(
+        [
+          ...tables,
+          ...routes(51, () => ({ routeTableId: [tables[0].urn] }), { transitGatewayId: "tgw-1" }),
+        ],
+        {},
+      ),
+      /set the raised value in the policy config; or route fewer, wider prefixes/,
     );
     // A known literal table id groups as well; inline routes of a table count.
     violates(

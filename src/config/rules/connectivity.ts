@@ -26,7 +26,7 @@ const peeringHardLimit: Rule = {
     report({
       path: ["workloads"],
       input: count,
-      message: `${count} workloads need ${count} peering connections from the central VPC; AWS grants at most ${quota.maximum} "${quota.name}" (${quota.serviceCode} ${quota.quotaCode}), a limit no quota increase passes: split the environment`,
+      message: `${count} workloads need ${count} peering connections from the central VPC; AWS grants at most ${quota.maximum} "${quota.name}" (${quota.serviceCode} ${quota.quotaCode}), a limit no quota increase passes: set ${keyPath(["connectivity"])}: transit-gateway (one attachment per workload, up to ${QUOTAS.attachmentsPerTransitGateway.maximum}) or split the environment`,
     });
   },
 };
