@@ -240,7 +240,7 @@ export function checkRotationAwaits(resources: PlainResource[]): Finding[] {
           ? `${secret.name}: not rotated until its first value is put (aws secretsmanager put-secret-value) and database.existing.valuePut is set to true`
           : awaits(secret) === "first-value-secret"
             ? `${secret.name}: not rotated until its first value is put (aws secretsmanager put-secret-value) and the secret's valuePut is set to true`
-            : `${secret.name}: not rotated until the application user exists in the database and database.applicationUserCreated is set to true`,
+            : `${secret.name}: not rotated until central creates the application user, once the workload has exported the database's first passwords (run the workload stack, then central)`,
     }));
 }
 

@@ -275,10 +275,11 @@ const database = z.strictObject({
     .regex(DATABASE_NAME, { error: "must start with a letter and hold only letters, digits and _" })
     .optional(),
   /**
-   * Multi-user only: set to true once the application user exists in the database with the
-   * password of the secret's first value. Default: false.
+   * No longer read: the program creates the application user itself (docs/rotation.md,
+   * "What the program runs in the database"). Accepted so that files of earlier releases
+   * still load; an existing user keeps its password and gets its grants again.
    */
-  applicationUserCreated: z.boolean().default(false),
+  applicationUserCreated: z.boolean().optional(),
   /**
    * Enrol a created database in paid RDS Extended Support once its major version leaves
    * standard support (RDS's own default is to enrol). Default: false.

@@ -611,8 +611,9 @@ const APPLICATION_USER_COMPONENT = "application-user";
 const applicationUserRole = (s: AccountScope) => [
   `arn:${s.partition}:iam::${s.accountId}:role/${s.prefix}-application-user`,
 ];
+// The function lives in the central Region only (the first of the account's Regions).
 const applicationUserFunction = (s: AccountScope) =>
-  arns(s, "lambda", `function:${s.prefix}-application-user`);
+  arns(s, "lambda", `function:${s.prefix}-application-user`).slice(0, 1);
 
 /**
  * The setup function: what the provider calls to create, read, update and delete it

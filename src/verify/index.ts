@@ -70,10 +70,8 @@ function secretsOf(env: Environment): SecretSpec[] {
         name: db.secretName,
         rotatedBy: { engine: db.engine, strategy: db.rotationStrategy },
         waiting:
-          adoptedEmpty ??
-          (multiUser && !db.applicationUserCreated
-            ? "multi-user rotation starts once the application user exists (set applicationUserCreated: true and run central)"
-            : undefined),
+          // A multi-user application user is the program's to create (central's last phase).
+          adoptedEmpty,
       });
       // The master secret of multi-user rotation (src/stacks/central.ts), rotated single-user.
       if (multiUser)

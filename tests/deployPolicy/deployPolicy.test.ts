@@ -117,18 +117,23 @@ describe("deploy policies", () => {
                 const managed =
                   role === "serverlessrepo-*" // the rotation roles CloudFormation names
                     ? s.Condition !== undefined
-                    : existing
-                      ? action === "iam:PutRolePolicy"
-                      : env.workloads.some((w) =>
-                          w.readers.some(
-                            (x) =>
-                              !x.roleArn &&
-                              role ===
-                                (x.shorthand
-                                  ? `${prefix}-${w.name}-app`
-                                  : `${prefix}-${w.name}-${x.name}`),
-                          ),
-                        );
+                    : role === `${prefix}-application-user` // the multi-user setup function's
+                      ? a.stack.endsWith("-central") &&
+                        (action !== "iam:PassRole" ||
+                          s.Condition?.StringEquals?.["iam:PassedToService"] ===
+                            "lambda.amazonaws.com")
+                      : existing
+                        ? action === "iam:PutRolePolicy"
+                        : env.workloads.some((w) =>
+                            w.readers.some(
+                              (x) =>
+                                !x.roleArn &&
+                                role ===
+                                  (x.shorthand
+                                    ? `${prefix}-${w.name}-app`
+                                    : `${prefix}-${w.name}-${x.name}`),
+                            ),
+                          );
                 assert.ok(managed, `${a.stack} ${action} on ${r}`);
               }
             }
@@ -150,8 +155,17 @@ describe("deploy policies", () => {
               r.startsWith(`arn:aws:secretsmanager:`) && r.includes(`:${env.central.accountId}:`),
           ),
         );
+        // The rotation functions by prefix; the multi-user setup function by name, in the
+        // central Region (environments with a multi-user database).
+        const setup = env.workloads.some((w) =>
+          w.databases.some((d) => d.rotationStrategy === "multi-user"),
+        )
+          ? [
+              `arn:aws:lambda:${env.central.region}:${env.central.accountId}:function:secrets-hub-${env.environment}-application-user`,
+            ]
+          : [];
         assert.deepEqual(
-          allowing(central, "lambda:GetFunction").flatMap((s) => s.Resource),
+          [...allowing(central, "lambda:GetFunction").flatMap((s) => s.Resource)].sort(),
           [
             `arn:aws:lambda:${env.central.region}:${env.central.accountId}:function:secrets-hub-${env.environment}-*`,
           ]
@@ -163,6 +177,7 @@ describe("deploy policies", () => {
                     `arn:aws:lambda:${r}:${env.central.accountId}:function:secrets-hub-${env.environment}-*`,
                 ),
             )
+            .concat(setup)
             .sort(),
         );
         for (const action of [

@@ -222,12 +222,22 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
     // TLS, verified: AWS's rotation functions otherwise try TLS and fall back to plaintext.
     assert.equal(document.ssl, true);
     assert.match(document.masterarn, /:secret:adopt\/catalog\/catalog-db\/master-/);
-    // Its rotation waits for the application user.
+    // No operator step: the program creates the application user (one invocation of the
+    // setup function, with ARNs only), and the secret's rotation waits for it.
     const app = one(central, "aws:secretsmanager/secret:Secret", "catalog-db-secret");
     assert.equal(
       (app.inputs.tags as Record<string, string>)["secrets-hub:rotation-awaits"],
-      "application-user",
+      undefined,
     );
+    const setup = one(central, "aws:lambda/invocation:Invocation");
+    assert.deepEqual(Object.keys(JSON.parse(String(setup.inputs.input))).sort(), [
+      "masterSecretArn",
+      "userSecretArn",
+    ]);
+    const rotation = ofType(central, "aws:secretsmanager/secretRotation:SecretRotation").find((r) =>
+      (r.propertyDependencies.secretId ?? []).includes(app.urn),
+    )!;
+    assert.ok(rotation.dependencies.includes(setup.urn), "the rotation waits for the user");
 
     // The multi-user function may read the master secret (by its name pattern), nothing more.
     const grant = ofType(central, "aws:iam/rolePolicy:RolePolicy").find((p) =>

@@ -417,6 +417,8 @@ describe("npm run verify (src/verify)", () => {
     assert.ok(!findings.some((f) => f.check === "first-rotation" && unrotated.includes(f.subject)));
     assert.deepEqual(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input.AlarmNames, [
       `${rotationFunctionName("estate", "postgres", "single-user")}-errors`,
+      `${rotationFunctionName("estate", "postgres", "multi-user")}-errors`,
+      `${rotationFunctionName("estate", "mysql", "multi-user")}-errors`,
       `${rotationFunctionName("estate", "mysql", "single-user")}-errors`,
     ]);
   });
