@@ -248,7 +248,7 @@ describe("estate keys", () => {
     }
   });
 
-  it("the shorthand moved under databases: as name database (and reader app) keeps every resource, URN and input", async () => {
+  it("@slow the shorthand moved under databases: as name database (and reader app) keeps every resource, URN and input", async () => {
     const urnsAndInputs = async (file: string) => {
       const { runs } = await deployed(environmentFromFile(file));
       return [...runs.values()].flatMap((run) =>

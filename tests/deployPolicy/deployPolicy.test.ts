@@ -27,7 +27,7 @@ const NO_RESOURCE_TYPE = /(HasNoResourceType|HaveNoResourceType|HaveNoResourceLe
 const environments: Record<string, () => Environment> = {
   dev: () => environmentFromFile(DEV_FILE),
   adopt: () => environmentFromFile(ADOPT_FILE),
-  estate: () => environmentFromFile(path.join(ROOT, "Pulumi.estate.yaml")),
+  "@slow estate": () => environmentFromFile(path.join(ROOT, "Pulumi.estate.yaml")),
   "dev with a transit gateway": () =>
     environmentFromFile(editedDevFile((c) => (c["secrets-hub:connectivity"] = "transit-gateway"))),
 };

@@ -136,7 +136,7 @@ describe("the plan's diagram", function () {
     }
   });
 
-  it("the estate: every reader drawn, an existing role as such, each reading exactly its secrets' copies in its Region", async () => {
+  it("@slow the estate: every reader drawn, an existing role as such, each reading exactly its secrets' copies in its Region", async () => {
     const env = environmentFromFile(path.join(ROOT, "Pulumi.estate.yaml"));
     const chart = mermaidTopology(await planOf(env));
     const readers = [...chart.matchAll(/^\s+(\w+_reader\d+)\(\["reader ([^"]+)"\]\)$/gm)];

@@ -25,7 +25,7 @@ const resourcesOf = (run: EnvironmentRun): RecordedResource[] =>
   [...run.runs.values()].flatMap((r) => r.resources);
 
 for (const c of CASES) {
-  describe(`offline plan of a ${c.partition}-only environment`, function () {
+  describe(`@slow offline plan of a ${c.partition}-only environment`, function () {
     this.timeout(300000);
     let run: EnvironmentRun;
     before(async () => {

@@ -321,7 +321,7 @@ describe("effective access to the secrets", () => {
   const byRoleAndSecret = (a: Grant, b: Grant) =>
     `${a.role} ${a.secret}`.localeCompare(`${b.role} ${b.secret}`);
 
-  it("estate: each reader, created or existing, reads exactly the secrets it names, and no one reads a master secret", async () => {
+  it("@slow estate: each reader, created or existing, reads exactly the secrets it names, and no one reads a master secret", async () => {
     const env = environmentFromFile(path.join(__dirname, "..", "..", "Pulumi.estate.yaml"));
     const { runs } = await deployed(env);
     const expected = intendedReads(env).sort(byRoleAndSecret);

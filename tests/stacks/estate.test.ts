@@ -11,7 +11,7 @@ import type { StackRun } from "../../src/offline/runStack";
 const ESTATE = path.join(__dirname, "..", "..", "Pulumi.estate.yaml");
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
-describe("an organization's estate (Pulumi.estate.yaml)", () => {
+describe("@slow an organization's estate (Pulumi.estate.yaml)", () => {
   const env = environmentFromFile(ESTATE);
   let runs: Map<string, StackRun>;
   let central: StackRun;
