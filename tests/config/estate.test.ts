@@ -144,27 +144,27 @@ const refused: [string, (w: any[], c: Record<string, any>) => void, RegExp][] = 
   ],
   [
     "instances on an RDS instance engine",
-    (w) => (w[1].databases[1].instances = 2),
-    /^secrets-hub:workloads\[1\]\.databases\[1\]\.instances: applies to Aurora clusters only/,
+    (w) => (w[0].databases[0].instances = 2),
+    /^secrets-hub:workloads\[0\]\.databases\[0\]\.instances: applies to Aurora clusters only/,
   ],
   [
     "an existing RDS instance named by a cluster identifier",
     (w) => {
-      w[1].existingVpc = {
+      w[0].existingVpc = {
         vpcId: "vpc-0a1b2c3d4e5f60718",
         privateRouteTableIds: ["rtb-0a1b2c3d4e5f60718"],
         subnets: [
-          { id: "subnet-0a1b2c3d4e5f60718", cidr: "10.2.1.0/24" },
-          { id: "subnet-0a1b2c3d4e5f60719", cidr: "10.2.2.0/24" },
+          { id: "subnet-0a1b2c3d4e5f60718", cidr: "10.1.1.0/24" },
+          { id: "subnet-0a1b2c3d4e5f60719", cidr: "10.1.2.0/24" },
         ],
       };
-      w[1].databases[1].existing = {
-        host: "search.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com",
-        dbClusterIdentifier: "search",
+      w[0].databases[0].existing = {
+        host: "orders.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com",
+        dbClusterIdentifier: "orders",
         securityGroupId: "sg-0a1b2c3d4e5f60718",
       };
     },
-    /^secrets-hub:workloads\[1\]\.databases\[1\]\.existing\.dbClusterIdentifier: does not apply: an existing mysql database is named by dbInstanceIdentifier/,
+    /^secrets-hub:workloads\[0\]\.databases\[0\]\.existing\.dbClusterIdentifier: does not apply: an existing postgres database is named by dbInstanceIdentifier/,
   ],
   [
     "a custom rotation function in another account",

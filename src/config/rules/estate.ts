@@ -281,7 +281,11 @@ export const databaseDeployment: Rule = {
         });
       }
       const given = database.given;
-      if (typeof given.instanceClass === "string") {
+      // A class not of the form db.<family>.<size> is the schema's to report.
+      if (
+        typeof given.instanceClass === "string" &&
+        /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(given.instanceClass)
+      ) {
         const problem = instanceClassProblem(database.engine, given.instanceClass);
         if (problem)
           report({
