@@ -107,7 +107,7 @@ describe("npm run plan", function () {
       "dependencies",
     ])
       assert.ok(key in doc.stacks[0].resources[1], key);
-    assert.equal(doc.stacks[1].outputs.databaseInitialPassword, "[secret]");
+    assert.equal(doc.stacks[1].outputs.databaseInitialPasswords, "[secret]");
     assert.deepEqual(
       doc.violations.filter((v: { level: string }) => v.level === "mandatory"),
       [],

@@ -244,7 +244,9 @@ describe("effective access to the secrets", () => {
       { role: "workload-c", secret: "workload-c-db@us-west-2" },
     ]);
     assert.match(
-      String(runs.get("dev-workload-b")!.outputs.secretArnPattern),
+      String(
+        (runs.get("dev-workload-b")!.outputs.secretArnPatterns as Record<string, string>).database,
+      ),
       /^arn:aws:secretsmanager:eu-west-1:111111111111:secret:dev\/workload-b\/catalog-db-\?{6}$/,
     );
     // The rotation functions may write every replica: both replica keys are granted.
