@@ -285,23 +285,7 @@ export function databaseSecurityGroup(
     },
     { parent },
   );
-  const rule = (
-    ruleName: string,
-    source: { cidrIpv4?: string; referencedSecurityGroupId?: string },
-    description: string,
-  ) =>
-    new aws.vpc.SecurityGroupIngressRule(
-      ruleName,
-      {
-        securityGroupId: sg.id,
-        ...source,
-        ipProtocol: "tcp",
-        fromPort: port,
-        toPort: port,
-        description,
-      },
-      { parent },
-    );
+  const rule = portRule(parent, sg.id, port);
   args.rotationCidrs.forEach((cidr, i) =>
     rule(
       `${name}-from-rotation-${i}`,
@@ -309,19 +293,61 @@ export function databaseSecurityGroup(
       `${engine} from central rotation subnet ${cidr}`,
     ),
   );
-  for (const id of args.allowFrom?.securityGroupIds ?? []) {
-    rule(
-      `${name}-from-${id}`,
-      { referencedSecurityGroupId: id },
-      `${engine} from security group ${id}`,
-    );
-  }
-  for (const cidr of args.allowFrom?.cidrs ?? []) {
-    rule(
-      `${name}-from-${cidr.replace(/[./]/g, "-")}`,
-      { cidrIpv4: cidr },
-      `${engine} from ${cidr}`,
-    );
-  }
+  allowFromRules(parent, name, { securityGroupId: sg.id, engine, port, allowFrom: args.allowFrom });
   return sg;
+}
+
+/**
+ * One ingress rule on the database port per `allowFrom` source, named by the source
+ * (`<name>-from-<sg id>`, `<name>-from-<cidr with dashes>`), on a created database's group
+ * or an existing database's (DatabaseAccess, whose rules say `note` in their description).
+ */
+export function allowFromRules(
+  parent: pulumi.Resource,
+  name: string,
+  args: {
+    securityGroupId: pulumi.Input<string>;
+    engine: string;
+    port: number;
+    allowFrom?: AllowFrom;
+    note?: string;
+  },
+): aws.vpc.SecurityGroupIngressRule[] {
+  const suffix = args.note ? ` (${args.note})` : "";
+  const port = portRule(parent, args.securityGroupId, args.port);
+  const rule = (
+    ruleName: string,
+    source: { cidrIpv4?: string; referencedSecurityGroupId?: string },
+    description: string,
+  ) => port(ruleName, source, description + suffix);
+  return [
+    ...(args.allowFrom?.securityGroupIds ?? []).map((id) =>
+      rule(
+        `${name}-from-${id}`,
+        { referencedSecurityGroupId: id },
+        `${args.engine} from security group ${id}`,
+      ),
+    ),
+    ...(args.allowFrom?.cidrs ?? []).map((cidr) =>
+      rule(
+        `${name}-from-${cidr.replace(/[./]/g, "-")}`,
+        { cidrIpv4: cidr },
+        `${args.engine} from ${cidr}`,
+      ),
+    ),
+  ];
+}
+
+/** A maker of ingress rules on one group and TCP port, each with its source and description. */
+function portRule(parent: pulumi.Resource, securityGroupId: pulumi.Input<string>, port: number) {
+  return (
+    ruleName: string,
+    source: { cidrIpv4?: string; referencedSecurityGroupId?: string },
+    description: string,
+  ) =>
+    new aws.vpc.SecurityGroupIngressRule(
+      ruleName,
+      { securityGroupId, ...source, ipProtocol: "tcp", fromPort: port, toPort: port, description },
+      { parent },
+    );
 }

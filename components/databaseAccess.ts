@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { aggregateCidrs } from "../kernel/cidr";
+import { type AllowFrom, allowFromRules } from "./database";
 
 /** Arguments of {@link DatabaseAccess}. */
 export interface DatabaseAccessArgs {
@@ -11,7 +12,7 @@ export interface DatabaseAccessArgs {
   /** The only sources to admit: the central rotation subnets. At least one. */
   rotationCidrs: string[];
   /** Applications in the workload VPC admitted on the port too (`allowFrom`). Default: none. */
-  allowFrom?: { securityGroupIds: readonly string[]; cidrs: readonly string[] };
+  allowFrom?: AllowFrom;
   /** Engine, for the rule descriptions. */
   engine: string;
 }
@@ -46,34 +47,13 @@ export class DatabaseAccess extends pulumi.ComponentResource {
         ).id,
     );
     // Applications: one rule per source, named by the source, so adding one keeps the others.
-    for (const group of args.allowFrom?.securityGroupIds ?? []) {
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-from-${group}`,
-        {
-          securityGroupId: args.securityGroupId,
-          referencedSecurityGroupId: group,
-          ipProtocol: "tcp",
-          fromPort: args.port,
-          toPort: args.port,
-          description: `${args.engine} from application security group ${group} (secrets-hub)`,
-        },
-        { parent: this },
-      );
-    }
-    for (const cidr of args.allowFrom?.cidrs ?? []) {
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-from-${cidr}`,
-        {
-          securityGroupId: args.securityGroupId,
-          cidrIpv4: cidr,
-          ipProtocol: "tcp",
-          fromPort: args.port,
-          toPort: args.port,
-          description: `${args.engine} from application block ${cidr} (secrets-hub)`,
-        },
-        { parent: this },
-      );
-    }
+    allowFromRules(this, name, {
+      securityGroupId: args.securityGroupId,
+      engine: args.engine,
+      port: args.port,
+      allowFrom: args.allowFrom,
+      note: "secrets-hub",
+    });
     this.registerOutputs({ ruleIds: this.ruleIds });
   }
 }
