@@ -3,10 +3,20 @@
  * (so a long name is a config error, not a failed deployment) and the programs use them.
  */
 import { Engine, RotationStrategy, rotationFunctionNameFor } from "../kernel/engines";
+import { partitionOf } from "../kernel/partitions";
 
 /** IAM role of a workload's application (the central policies name its ARN); at most 64 characters. */
 export function applicationRoleName(environment: string, workload: string): string {
   return `secrets-hub-${environment}-${workload}-app`;
+}
+
+/**
+ * ARN pattern of a central secret in a Region: Secrets Manager appends `-` and six random
+ * characters to the name in the ARN, which `-??????` matches (src/topology.ts
+ * `secretArnPattern` names the environment's central account).
+ */
+export function secretArnPatternIn(accountId: string, secretName: string, region: string): string {
+  return `arn:${partitionOf(region)}:secretsmanager:${region}:${accountId}:secret:${secretName}-??????`;
 }
 
 /** IAM role of a reader created for a workload (`readers:`); at most 64 characters. */

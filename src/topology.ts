@@ -9,7 +9,7 @@ import type { Environment, Workload } from "./config/schema";
 import { ConfigError } from "./config/errors";
 import { connectivityMode, modeOf } from "./connectivity";
 import type { ModePhase } from "./connectivity/mode";
-import { partitionOf } from "../kernel/partitions";
+import { secretArnPatternIn } from "./names";
 
 /** The central stack of an environment: `<env>-central`. */
 export function centralStack(env: Pick<Environment, "environment">): string {
@@ -155,5 +155,5 @@ export function replicaRegions(env: Environment): string[] {
  * documented way to name a secret in a policy before it exists).
  */
 export function secretArnPattern(env: Environment, secretName: string, region: string): string {
-  return `arn:${partitionOf(region)}:secretsmanager:${region}:${env.central.accountId}:secret:${secretName}-??????`;
+  return secretArnPatternIn(env.central.accountId, secretName, region);
 }

@@ -15,10 +15,15 @@ import {
   ROLE_INLINE_POLICY_MAX,
   secretReaderIdentityPolicy,
 } from "../../../components/iamDocuments";
-import { ROLE_NAME_MAX, readerRoleName, databaseResourceName } from "../../names";
+import {
+  ROLE_NAME_MAX,
+  databaseResourceName,
+  readerRoleName,
+  secretArnPatternIn,
+} from "../../names";
 import { type Path, keyPath } from "../keyPath";
 import type { DatabaseView, WorkloadView } from "../view";
-import { reportRepeats } from "./names";
+import { ROLE_ARN_PARTS, reportRepeats } from "./names";
 import { SHORTHAND_DATABASE } from "../defaults";
 import type { Rule } from "./rule";
 
@@ -142,8 +147,6 @@ export const readersValid: Rule = {
   },
 };
 
-const ROLE_ARN_PARTS = /^arn:([a-z-]+):iam::(\d{12}):role\//;
-
 function reportForeignRole(
   workload: WorkloadView,
   path: readonly (string | number)[],
@@ -192,10 +195,7 @@ export const readerPolicyFits: Rule = {
         // Each secret needs its master's too, for nothing: readers never read a master secret.
         const policy = secretReaderIdentityPolicy({
           secretArns: regions.flatMap((r) =>
-            secretNames.map(
-              (n) =>
-                `arn:${partitionOf(r)}:secretsmanager:${r}:${central.accountId}:secret:${n}-??????`,
-            ),
+            secretNames.map((n) => secretArnPatternIn(central.accountId!, n, r)),
           ),
           keyArns: regions.map(
             (r) =>
@@ -269,10 +269,10 @@ export const allowFromInVpc: Rule = {
 export const databaseDeployment: Rule = {
   name: "database-deployment",
   check(env, report) {
+    const clusters = ENGINES.filter((e) => ENGINE_SPECS[e].deployment === "cluster");
     for (const database of env.workloads.flatMap((w) => w.databases)) {
       if (database.engine === undefined) continue;
       const spec = ENGINE_SPECS[database.engine];
-      const clusters = ENGINES.filter((e) => ENGINE_SPECS[e].deployment === "cluster");
       if (spec.deployment === "instance" && database.given.instances !== undefined) {
         report({
           path: [...database.path, "instances"],

@@ -130,7 +130,8 @@ export const environmentNamesFit: Rule = {
   },
 };
 
-const ROLE_ARN_PARTS = /^arn:([a-z-]+):iam::(\d{12}):role\//;
+/** An IAM role ARN's partition and account (also read by the estate rules' reader roles). */
+export const ROLE_ARN_PARTS = /^arn:([a-z-]+):iam::(\d{12}):role\//;
 
 /**
  * A deploy role is in its account and in the partition of the account's Region. The
