@@ -773,29 +773,34 @@ const instanceProfile: Rights = (s, registered) => [
 
 // ---------------------------------------------------------------------------- RDS
 
+/** The life of a DB instance, an RDS one or an Aurora cluster's. */
+const RDS_INSTANCE_ACTIONS = [
+  "rds:CreateDBInstance",
+  "rds:DescribeDBInstances",
+  "rds:ModifyDBInstance",
+  "rds:DeleteDBInstance",
+  "rds:RebootDBInstance",
+  "rds:AddTagsToResource",
+  "rds:RemoveTagsFromResource",
+  "rds:ListTagsForResource",
+];
+/** The subnet groups the registered databases name. */
+const subnetGroupArns = (s: AccountScope, registered: readonly RecordedResource[]) =>
+  inputs(registered, "dbSubnetGroupName").flatMap((n) => arns(s, "rds", `subgrp:${n}`));
+
 const rdsInstance: Rights = (s, registered) => [
   // The first instance of an account creates AWSServiceRoleForRDS.
   serviceLinkedRole(s, "rds.amazonaws.com", "AWSServiceRoleForRDS"),
   {
     sid: "RdsEnvironmentDatabases",
-    actions: [
-      "rds:CreateDBInstance",
-      "rds:DescribeDBInstances",
-      "rds:ModifyDBInstance",
-      "rds:DeleteDBInstance",
-      "rds:RebootDBInstance",
-      "rds:AddTagsToResource",
-      "rds:RemoveTagsFromResource",
-      "rds:ListTagsForResource",
-      "rds:CreateDBSnapshot",
-    ],
+    actions: [...RDS_INSTANCE_ACTIONS, "rds:CreateDBSnapshot"],
     resources: [
       ...inputs(registered, "identifier").flatMap((id) => [
         ...arns(s, "rds", `db:${id}`),
         // The final snapshot of a protected database (components/database.ts).
         ...arns(s, "rds", `snapshot:${id}-final`),
       ]),
-      ...inputs(registered, "dbSubnetGroupName").flatMap((n) => arns(s, "rds", `subgrp:${n}`)),
+      ...subnetGroupArns(s, registered),
       // CreateDBInstance is authorized on the default parameter and option groups it uses.
       ...arns(s, "rds", "pg:default.*"),
       ...arns(s, "rds", "og:default:*"),
@@ -827,7 +832,7 @@ const rdsCluster: Rights = (s, registered) => [
         ...arns(s, "rds", `cluster:${id}`),
         ...arns(s, "rds", `cluster-snapshot:${id}-final`),
       ]),
-      ...inputs(registered, "dbSubnetGroupName").flatMap((n) => arns(s, "rds", `subgrp:${n}`)),
+      ...subnetGroupArns(s, registered),
       ...arns(s, "rds", "cluster-pg:default.*"),
     ],
   },
@@ -836,20 +841,11 @@ const rdsCluster: Rights = (s, registered) => [
 const rdsClusterInstance: Rights = (s, registered) => [
   {
     sid: "RdsEnvironmentClusterInstances",
-    actions: [
-      "rds:CreateDBInstance",
-      "rds:DescribeDBInstances",
-      "rds:ModifyDBInstance",
-      "rds:DeleteDBInstance",
-      "rds:RebootDBInstance",
-      "rds:AddTagsToResource",
-      "rds:RemoveTagsFromResource",
-      "rds:ListTagsForResource",
-    ],
+    actions: RDS_INSTANCE_ACTIONS,
     resources: [
       ...inputs(registered, "identifier").flatMap((id) => arns(s, "rds", `db:${id}`)),
       ...inputs(registered, "clusterIdentifier").flatMap((id) => arns(s, "rds", `cluster:${id}`)),
-      ...inputs(registered, "dbSubnetGroupName").flatMap((n) => arns(s, "rds", `subgrp:${n}`)),
+      ...subnetGroupArns(s, registered),
       ...arns(s, "rds", "pg:default.*"),
     ],
   },
