@@ -110,6 +110,9 @@ async function main(options: Options): Promise<number> {
     // --debug keeps them for diagnosing a failing program.
     process.setSourceMapsEnabled(false);
     Error.stackTraceLimit = 0;
+  } else {
+    // runStack turns them off while a program runs unless told to keep them.
+    (await import("../src/offline/runStack")).keepTraces();
   }
   // Loaded once the arguments are good: these bring the Pulumi SDK.
   const { environmentNamed, environmentView, optInRegionNotes } = await import("../src/config");

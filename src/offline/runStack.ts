@@ -78,8 +78,49 @@ export interface RunStackOptions {
   preview?: boolean;
 }
 
+/**
+ * The SDK records a stack trace for every promise it tracks (`debuggablePromise` in
+ * `@pulumi/pulumi/runtime/debuggable.js` reads `new Error().stack` at once, and under tsx each
+ * frame is mapped through source maps), only ever printed for `PULUMI_DEBUG_PROMISE_LEAKS`.
+ * Under the mocks that was a quarter of a program run's CPU, so while a program runs here
+ * traces are off (no frames, no source maps) and put back as they were afterwards: what the
+ * program throws keeps its message, which is what the plan and the tests print and assert.
+ * Kept on when `PULUMI_DEBUG_PROMISE_LEAKS` is set or `keepTraces()` was called (`plan --debug`).
+ */
+let tracesKept = Boolean(process.env.PULUMI_DEBUG_PROMISE_LEAKS);
+let running = 0;
+let saved: { limit: number; sourceMaps: boolean } | undefined;
+
+/** Keeps stack traces (and their source maps) while programs run: for diagnosing a program. */
+export function keepTraces(): void {
+  tracesKept = true;
+}
+
+function tracesOff(): void {
+  if (tracesKept || running++ > 0) return;
+  saved = { limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled };
+  Error.stackTraceLimit = 0;
+  process.setSourceMapsEnabled(false);
+}
+
+function tracesBack(): void {
+  if (tracesKept || --running > 0 || !saved) return;
+  Error.stackTraceLimit = saved.limit;
+  process.setSourceMapsEnabled(saved.sourceMaps);
+  saved = undefined;
+}
+
 /** Runs a stack program under mocks and returns what it registered and exported. */
 export async function runStack(options: RunStackOptions): Promise<StackRun> {
+  tracesOff();
+  try {
+    return await runProgram(options);
+  } finally {
+    tracesBack();
+  }
+}
+
+async function runProgram(options: RunStackOptions): Promise<StackRun> {
   const { stack, peers } = options;
   const preview = options.preview ?? false;
   const placements = new Map<string, Placement>();
