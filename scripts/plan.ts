@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Option } from "commander";
+import type { PolicyServer } from "../src/offline/policyServer";
 import {
   EXIT,
   UsageError,
@@ -114,6 +115,29 @@ async function main(options: Options): Promise<number> {
     // runStack turns them off while a program runs unless told to keep them.
     (await import("../src/offline/runStack")).keepTraces();
   }
+  // The guard pack's process starts first: it loads its SDK and type-checks the pack (with
+  // ts-node, as the CLI runs it) on the other core while this one loads the program and runs
+  // the stacks. It ends with the plan, whatever the plan's end.
+  const { PolicyServer } = await import("../src/offline/policyServer");
+  const guard = PolicyServer.start();
+  guard.catch(() => undefined);
+  try {
+    return await planWith(options, format, file, deployed, guard);
+  } finally {
+    await guard.then(
+      (server) => server.stop(),
+      () => undefined,
+    );
+  }
+}
+
+async function planWith(
+  options: Options,
+  format: string,
+  file: string,
+  deployed: { file: string; plan: ComparedPlan } | undefined,
+  guard: Promise<PolicyServer>,
+): Promise<number> {
   // Loaded once the arguments are good: these bring the Pulumi SDK.
   const { environmentNamed, environmentView, optInRegionNotes } = await import("../src/config");
   const { checkGuardConfig } = await import("./lib/policyConfigFile");
@@ -134,6 +158,7 @@ async function main(options: Options): Promise<number> {
       preview: options.preview,
       policyConfig,
       packs,
+      server: guard,
       progress: progress.report,
     });
   } finally {

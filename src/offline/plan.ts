@@ -48,7 +48,11 @@ export interface Plan {
 export interface PlanOptions {
   preview?: boolean;
   policyConfig?: PackConfig;
-  server?: PolicyServer;
+  /**
+   * The guard pack's server, started by the caller (who stops it), or its start: the plan
+   * awaits it only once the stacks have run. Default: one started and stopped here.
+   */
+  server?: PolicyServer | Promise<PolicyServer>;
   /**
    * Further CrossGuard packs (`--policy-pack DIR`), started and configured by the caller,
    * evaluated after secrets-hub-guard on every stack, each through its own server.
