@@ -79,17 +79,26 @@ export interface RunStackOptions {
 }
 
 /**
- * The SDK records a stack trace for every promise it tracks (`debuggablePromise` in
- * `@pulumi/pulumi/runtime/debuggable.js` reads `new Error().stack` at once, and under tsx each
- * frame is mapped through source maps), only ever printed for `PULUMI_DEBUG_PROMISE_LEAKS`.
- * Under the mocks that was a quarter of a program run's CPU, so while a program runs here
- * traces are off (no frames, no source maps) and put back as they were afterwards: what the
+ * The SDK wraps every promise it tracks in `debuggablePromise`
+ * (`@pulumi/pulumi/runtime/debuggable.js`, 3.248.0): it reads `new Error().stack` at once
+ * (under tsx each frame is mapped through source maps), defines three properties on the
+ * promise and chains two more onto it, to list "leaked" promises when the process exits.
+ * Under the mocks that was a third of a program run's CPU and much of its garbage, for a
+ * report the plan never prints. So while a program runs here: no stack frames, no source
+ * maps, and the wrapper is the identity; all put back as they were afterwards. What the
  * program throws keeps its message, which is what the plan and the tests print and assert.
- * Kept on when `PULUMI_DEBUG_PROMISE_LEAKS` is set or `keepTraces()` was called (`plan --debug`).
+ * Kept as the SDK has them when `PULUMI_DEBUG_PROMISE_LEAKS` is set or `keepTraces()` was
+ * called (`plan --debug`). The SDK calls the wrapper through its module's exports at each
+ * use, so replacing the export is enough (tests/offline/runStack.test.ts holds it to that).
  */
 let tracesKept = Boolean(process.env.PULUMI_DEBUG_PROMISE_LEAKS);
 let running = 0;
 let saved: { limit: number; sourceMaps: boolean } | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+  debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+};
+const debuggablePromise = debuggable.debuggablePromise;
 
 /** Keeps stack traces (and their source maps) while programs run: for diagnosing a program. */
 export function keepTraces(): void {
@@ -101,12 +110,14 @@ function tracesOff(): void {
   saved = { limit: Error.stackTraceLimit, sourceMaps: process.sourceMapsEnabled };
   Error.stackTraceLimit = 0;
   process.setSourceMapsEnabled(false);
+  debuggable.debuggablePromise = (p) => p;
 }
 
 function tracesBack(): void {
   if (tracesKept || --running > 0 || !saved) return;
   Error.stackTraceLimit = saved.limit;
   process.setSourceMapsEnabled(saved.sourceMaps);
+  debuggable.debuggablePromise = debuggablePromise;
   saved = undefined;
 }
 
