@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../../components/network";
 import { SecretsEndpoint } from "../../components/secretsEndpoint";
 import type { Account } from "../config";
+import { privateSubnetLayout } from "../../kernel/cidr";
 
 /** What the programs use of an account's network. */
 export interface AccountNetwork {
@@ -16,6 +17,22 @@ export interface AccountNetwork {
   privateSubnetIds: pulumi.Input<string>[];
   privateSubnetCidrs: string[];
   privateRouteTableIds: pulumi.Input<string>[];
+}
+
+/**
+ * The CIDRs of an account's private subnets, from the environment file alone: an existing
+ * VPC's as the file lists them, else those the Network component carves. For central these
+ * are the rotation functions' subnets, so a workload stack admits exactly them to its
+ * databases from its first run, before central has exported anything.
+ */
+export function privateSubnetCidrsOf(account: Account): string[] {
+  return account.existingVpc
+    ? account.existingVpc.subnets.map((s) => s.cidr)
+    : privateSubnetLayout(
+        account.vpcCidr,
+        account.availabilityZones.length,
+        account.subnetPrefixLength,
+      );
 }
 
 /** The account's VPC: the existing one named in the file, or a new private one. */
@@ -30,7 +47,7 @@ export function accountNetwork(
     return {
       vpcId: existing.vpcId,
       privateSubnetIds: existing.subnets.map((s) => s.id),
-      privateSubnetCidrs: existing.subnets.map((s) => s.cidr),
+      privateSubnetCidrs: privateSubnetCidrsOf(account),
       privateRouteTableIds: [...existing.privateRouteTableIds],
     };
   }
