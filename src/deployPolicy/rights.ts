@@ -24,6 +24,7 @@ import { serviceEndpoint } from "../../kernel/partitions";
 import type { Account, Environment } from "../config";
 import type { RecordedResource } from "../offline/runStack";
 import type { Condition } from "./document";
+import { accessAnalyzers } from "../topology";
 
 /** The account a policy is for, and what its stack reaches. */
 export interface AccountScope {
@@ -1092,12 +1093,13 @@ export const INVOKE_RIGHTS: Readonly<
  */
 export const VERIFY_RIGHTS: Rights = (s) => {
   if (s.kind !== "central") return [];
-  const analyzers =
-    s.env.accessAnalyzer === "none"
-      ? []
-      : s.env.accessAnalyzer === "create"
-        ? arns(s, "access-analyzer", `analyzer/${s.prefix}-account`)
-        : [s.env.accessAnalyzer];
+  const { create, existing } = accessAnalyzers(s.env);
+  const analyzers = [
+    ...create.map(
+      (r) => `arn:${s.partition}:access-analyzer:${r}:${s.accountId}:analyzer/${s.prefix}-account`,
+    ),
+    ...existing,
+  ];
   return [
     {
       sid: "VerifyGetMetricDataHasNoResourceType",

@@ -36,7 +36,7 @@ import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
 import { databaseResourceName, namePrefix } from "../names";
 import { accountProviders, nativeProviderIn, providerList } from "../providers";
-import { replicaRegions, secretArnPattern, workloadStack } from "../topology";
+import { accessAnalyzers, replicaRegions, secretArnPattern, workloadStack } from "../topology";
 import { modeOf, type ConnectivityMode } from "../connectivity";
 import type { ReadyWorkload } from "../connectivity/mode";
 import { type AccountNetwork, accountNetwork, secretsEndpoint } from "./network";
@@ -167,7 +167,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     );
   }
 
-  analyzers(env, regions, (region) =>
+  analyzers(env, (region) =>
     region === central.region
       ? providers.awsNative
       : nativeProviderIn(env, central, "central", region),
@@ -607,16 +607,11 @@ function rotationAwaits(db: DatabaseConfig, userSetUp: boolean): string | undefi
  * Region (a hard limit): `create` makes one in the central Region and in each Region that
  * holds replicas (the DR Region has secrets too); use an existing one's ARN, or `none`,
  * where the account already has one, e.g. from a security-tooling baseline or a second
- * environment in the same central account.
+ * environment in the same central account; per Region with the map form.
  */
-function analyzers(
-  env: Environment,
-  regions: string[],
-  providerIn: (region: string) => awsNative.Provider,
-): void {
-  if (env.accessAnalyzer !== "create") return;
+function analyzers(env: Environment, providerIn: (region: string) => awsNative.Provider): void {
   const tags = Object.entries(env.tags).map(([k, v]) => ({ key: k, value: v }));
-  for (const region of [env.central.region, ...regions]) {
+  for (const region of accessAnalyzers(env).create) {
     new awsNative.accessanalyzer.Analyzer(
       // The central Region's analyzer keeps the name it always had.
       region === env.central.region ? "access-analyzer" : `access-analyzer-${region}`,
