@@ -1085,6 +1085,17 @@ export const INVOKE_RIGHTS: Readonly<
     by: (s) => s.account.existingVpc?.secretsManagerEndpointId !== undefined,
     rights: () => [describe("DescribeVpcEndpoints")],
   },
+  // The CIDRs of that endpoint's subnets (the rotation functions' egress to it).
+  "aws:ec2/getSubnet:getSubnet": {
+    by: (s) => s.account.existingVpc?.secretsManagerEndpointId !== undefined,
+    rights: () => [describe("DescribeSubnets")],
+  },
+  // An adopted VPC's CIDR blocks and DNS attributes: the provider reads the attributes with
+  // DescribeVpcAttribute (vpc_data_source.go, FindVPCAttribute).
+  "aws:ec2/getVpc:getVpc": {
+    by: (s) => s.account.existingVpc !== undefined,
+    rights: () => [describe("DescribeVpcs", "DescribeVpcAttribute")],
+  },
 };
 
 /**

@@ -26,6 +26,8 @@ import { accountProviders, providerList } from "../providers";
 import {
   type AccountNetwork,
   accountNetwork,
+  checkExistingVpc,
+  existingSecretsEndpoint,
   privateSubnetCidrsOf,
   secretsEndpoint,
 } from "./network";
@@ -58,6 +60,11 @@ export async function workloadProgram(
   const protect = env.protectStatefulResources;
 
   const network = accountNetwork(workload, workload.name, tags, opts);
+  await checkExistingVpc(
+    workload,
+    `secrets-hub:workloads[${env.workloads.indexOf(workload)}]`,
+    providers.aws,
+  );
 
   const rotationCidrs = await centralRotationCidrs(env, centralOutputs);
   const databases = workload.databases.map((database) =>
@@ -66,9 +73,10 @@ export async function workloadProgram(
   const readers = workload.readers.map((reader) =>
     workloadReader(env, workload, reader, centralOutputs, tags, opts),
   );
-  await secretsEndpoint(workload, network, `${workload.name}-secretsmanager`, {
+  secretsEndpoint(workload, network, `${workload.name}-secretsmanager`, {
     kind: "cidrs",
     cidrs: [workload.vpcCidr],
+    existing: await existingSecretsEndpoint(workload, providers.aws),
     tags,
     opts,
     provider: providers.aws,
