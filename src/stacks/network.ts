@@ -72,8 +72,9 @@ export type EndpointSource =
  * An adopted VPC as AWS has it, checked against the file before anything is built in it:
  * the file's `vpcCidr` is one of its CIDR blocks (the peering routes, the peer's rules and
  * the rotation egress are computed from it), and DNS support and DNS hostnames are on, as
- * an interface endpoint with private DNS requires (AWS PrivateLink guide, "Manage DNS
- * names": "you must enable both DNS hostnames and DNS resolution for your VPC"). What the
+ * an interface endpoint with private DNS requires (EC2 API, CreateVpcEndpoint
+ * PrivateDnsEnabled: "To use a private hosted zone, you must set the following VPC
+ * attributes to true: enableDnsHostnames and enableDnsSupport"). What the
  * lookup returns (`cidrBlock`, `cidrBlockAssociations` with their `state`,
  * `enableDnsSupport`, `enableDnsHostnames`, the last two read with DescribeVpcAttribute):
  * terraform-provider-aws internal/service/ec2/vpc_data_source.go, dataSourceVPCRead.
@@ -138,7 +139,7 @@ export interface ExistingEndpoint {
  * from the endpoint's Groups, `privateDnsEnabled`, `vpcEndpointType`, `state`, `vpcId`,
  * `serviceName`; `dnsOptions` only carries the record IP type):
  * terraform-provider-aws internal/service/ec2/vpc_endpoint_data_source.go,
- * dataSourceVPCEndpointRead; a subnet's `cidrBlock`: subnet_data_source.go.
+ * dataSourceVPCEndpointRead; a subnet's `cidrBlock`: vpc_subnet_data_source.go.
  */
 export async function existingSecretsEndpoint(
   account: Account,
