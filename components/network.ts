@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { carveSubnets, defaultSubnetPrefix } from "../kernel/cidr";
+import { privateSubnetLayout } from "../kernel/cidr";
 
 /** Arguments of {@link Network}. */
 export interface NetworkArgs {
@@ -37,8 +37,11 @@ export class Network extends pulumi.ComponentResource {
         `Network ${name}: availabilityZones needs at least 2 zones, got ${args.availabilityZones.length}`,
       );
     }
-    const prefix = args.subnetPrefixLength ?? defaultSubnetPrefix(args.cidrBlock);
-    const cidrs = carveSubnets(args.cidrBlock, prefix, args.availabilityZones.length);
+    const cidrs = privateSubnetLayout(
+      args.cidrBlock,
+      args.availabilityZones.length,
+      args.subnetPrefixLength,
+    );
 
     const vpc = new aws.ec2.Vpc(
       `${name}-vpc`,

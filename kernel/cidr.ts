@@ -96,6 +96,21 @@ export function carveSubnets(cidr: string, prefixLength: number, count: number):
   );
 }
 
+/**
+ * The private subnets of a VPC this program creates: one per availability zone, carved in
+ * zone order from the start of the VPC block, each `/prefixLength` (default
+ * {@link defaultSubnetPrefix}). The Network component builds exactly these, and a workload
+ * stack computes central's from the environment file alone (its database rules admit them
+ * before central has run).
+ */
+export function privateSubnetLayout(
+  cidr: string,
+  zoneCount: number,
+  prefixLength?: number,
+): string[] {
+  return carveSubnets(cidr, prefixLength ?? defaultSubnetPrefix(cidr), zoneCount);
+}
+
 /** Default subnet size: four bits below the VPC (a /16 yields /20 subnets), at most /28. */
 export function defaultSubnetPrefix(cidr: string): number {
   const block = readBlock(cidr);

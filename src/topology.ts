@@ -150,6 +150,27 @@ export function replicaRegions(env: Environment): string[] {
 }
 
 /**
+ * What `secrets-hub:accessAnalyzer` asks for, over the Regions of central's secrets (the
+ * central Region, then {@link replicaRegions}): the Regions to create an account analyzer
+ * in, and the existing analyzers' ARNs (`npm run verify` reads their findings). One value
+ * applies to every Region (one ARN stands for them all, as before the map form); a map
+ * gives each Region its own, a Region it leaves out being `create` (the key's default).
+ */
+export function accessAnalyzers(env: Environment): { create: string[]; existing: string[] } {
+  const regions = [env.central.region, ...replicaRegions(env)];
+  const setting = env.accessAnalyzer;
+  if (typeof setting === "string") {
+    if (setting === "create") return { create: regions, existing: [] };
+    return { create: [], existing: setting === "none" ? [] : [setting] };
+  }
+  const each = regions.map((region) => ({ region, value: setting[region] ?? "create" }));
+  return {
+    create: each.filter((e) => e.value === "create").map((e) => e.region),
+    existing: each.map((e) => e.value).filter((v) => v !== "create" && v !== "none"),
+  };
+}
+
+/**
  * ARN pattern of a secret in a Region. Secrets Manager appends `-` and six random
  * characters to a secret's name in its ARN; `-??????` matches exactly that suffix (AWS's
  * documented way to name a secret in a policy before it exists).

@@ -476,8 +476,8 @@ const alerts = z
       "set emails (subscribed to a topic this program creates) or topicArn (an existing topic), not both",
   });
 
-/** `create` (an account analyzer per Region of the secrets), `none`, or the ARN of one that exists. */
-const accessAnalyzer = z.union(
+/** What one Region's (or every Region's) analyzer is: `create`, `none`, or the ARN of one that exists. */
+const analyzerSetting = z.union(
   [
     z.enum(["create", "none"]),
     z.string().regex(ANALYZER_ARN, {
@@ -490,6 +490,19 @@ const accessAnalyzer = z.union(
       "must be create (an account analyzer in each Region of the secrets), none, or the ARN of an existing analyzer",
   },
 );
+
+/**
+ * One setting for every Region of central's secrets, or a map from such a Region to its
+ * setting (a Region left out is `create`, the key's default). Which Regions a map may name
+ * is the `access-analyzer-regions` rule's (rules/analyzer.ts): they follow from other keys.
+ * Pulumi.yaml declares the key without a `type`, so the CLI does not hold a map to the
+ * string default's type (pulumi/pulumi#11192: "stack values overriding this config block
+ * will not be validated against the type").
+ */
+const accessAnalyzer = z.union([analyzerSetting, z.record(z.string(), analyzerSetting)], {
+  error:
+    "must be create, none, an existing analyzer's ARN, or a map from each Region of the secrets to one of these",
+});
 
 const key = z.strictObject({
   deletionWindowInDays: z
@@ -541,7 +554,7 @@ export const environmentSchema = z
     }),
     accessAnalyzer: accessAnalyzer.default("create").meta({
       description:
-        "IAM Access Analyzer: create (an account analyzer in the central and every secret replica Region), none, or the ARN of an existing analyzer. AWS allows one account analyzer per account and Region.",
+        "IAM Access Analyzer: create (an account analyzer in the central and every secret replica Region), none, or the ARN of an existing analyzer; or a map from each of those Regions to one of these (a Region left out is create). AWS allows one account analyzer per account and Region.",
     }),
     maxPendingPeerings: z
       .number()

@@ -24,6 +24,7 @@ import { serviceEndpoint } from "../../kernel/partitions";
 import type { Account, Environment } from "../config";
 import type { RecordedResource } from "../offline/runStack";
 import type { Condition } from "./document";
+import { accessAnalyzers } from "../topology";
 
 /** The account a policy is for, and what its stack reaches. */
 export interface AccountScope {
@@ -1084,6 +1085,17 @@ export const INVOKE_RIGHTS: Readonly<
     by: (s) => s.account.existingVpc?.secretsManagerEndpointId !== undefined,
     rights: () => [describe("DescribeVpcEndpoints")],
   },
+  // The CIDRs of that endpoint's subnets (the rotation functions' egress to it).
+  "aws:ec2/getSubnet:getSubnet": {
+    by: (s) => s.account.existingVpc?.secretsManagerEndpointId !== undefined,
+    rights: () => [describe("DescribeSubnets")],
+  },
+  // An adopted VPC's CIDR blocks and DNS attributes: the provider reads the attributes with
+  // DescribeVpcAttribute (vpc_data_source.go, FindVPCAttribute).
+  "aws:ec2/getVpc:getVpc": {
+    by: (s) => s.account.existingVpc !== undefined,
+    rights: () => [describe("DescribeVpcs", "DescribeVpcAttribute")],
+  },
 };
 
 /**
@@ -1092,12 +1104,13 @@ export const INVOKE_RIGHTS: Readonly<
  */
 export const VERIFY_RIGHTS: Rights = (s) => {
   if (s.kind !== "central") return [];
-  const analyzers =
-    s.env.accessAnalyzer === "none"
-      ? []
-      : s.env.accessAnalyzer === "create"
-        ? arns(s, "access-analyzer", `analyzer/${s.prefix}-account`)
-        : [s.env.accessAnalyzer];
+  const { create, existing } = accessAnalyzers(s.env);
+  const analyzers = [
+    ...create.map(
+      (r) => `arn:${s.partition}:access-analyzer:${r}:${s.accountId}:analyzer/${s.prefix}-account`,
+    ),
+    ...existing,
+  ];
   return [
     {
       sid: "VerifyGetMetricDataHasNoResourceType",

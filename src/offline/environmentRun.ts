@@ -2,7 +2,7 @@
 import { PROJECT, Environment } from "../config";
 import { runAccountProgram } from "../stacks";
 import { deploymentPhases, stackNames } from "../topology";
-import { diffView, readBack } from "./mockCloud";
+import { diffView, mockWorldOf, readBack } from "./mockCloud";
 import { StackOutputs, StackRun, runStack } from "./runStack";
 
 /** Runs one stack of `env` with the given peer outputs. */
@@ -18,6 +18,7 @@ export function runEnvironmentStack(
     peers,
     preview,
     program: () => runAccountProgram(env, stack),
+    world: mockWorldOf(env),
   });
 }
 

@@ -14,6 +14,7 @@ import {
 } from "../../components/rotationApplications";
 import { ENGINE_SPECS } from "../../kernel/engines";
 import { PARTITION_SPECS, partitionOf } from "../../kernel/partitions";
+import type { Environment } from "../config";
 
 /** Account and region a provider places its resources in. */
 export interface Placement {
@@ -306,15 +307,74 @@ export function diffView(
 
 const SAR_STACK = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack";
 
+/** An existing VPC the environment file names, as the mock world holds it. */
+export interface WorldVpc {
+  region: string;
+  vpcId: string;
+  cidr: string;
+  subnets: { id: string; cidr: string; zone: string | undefined }[];
+  endpointId?: string;
+  /** The endpoint's subnets when not the VPC's listed ones (a test's world). */
+  endpointSubnetIds?: string[];
+  /** DNS support and hostnames; both on unless a test's world says otherwise. */
+  dns?: { support: boolean; hostnames: boolean };
+}
+
+/**
+ * What exists before the program runs, as the environment file describes it: each adopted
+ * VPC (its CIDR, DNS support and hostnames on, its subnets in the file's zones) and its
+ * Secrets Manager endpoint (in that VPC's subnets, with one security group of its own). The
+ * reads of these answer from here, so any id a user writes plans; what a real account
+ * answers is checked by the program alike (src/stacks/network.ts).
+ */
+export interface MockWorld {
+  vpcs: readonly WorldVpc[];
+}
+
+/** The mock world of an environment: its accounts' `existingVpc` entries. */
+export function mockWorldOf(env: Environment): MockWorld {
+  return {
+    vpcs: [env.central, ...env.workloads].flatMap((account) => {
+      const existing = account.existingVpc;
+      if (!existing) return [];
+      return [
+        {
+          region: account.region,
+          vpcId: existing.vpcId,
+          cidr: account.vpcCidr,
+          subnets: existing.subnets.map((subnet, i) => ({
+            id: subnet.id,
+            cidr: subnet.cidr,
+            zone: account.availabilityZones[i],
+          })),
+          endpointId: existing.secretsManagerEndpointId,
+        },
+      ];
+    }),
+  };
+}
+
+/**
+ * The error the provider gives for a lookup that finds nothing
+ * (tfresource.SingularDataSourceFindError), with the message in `details`, where the
+ * SDK's invoke takes a gRPC error's text from.
+ */
+function notFound(what: string, id: string): Error {
+  const message = `reading ${what} (${id}): no matching ${what} found`;
+  return Object.assign(new Error(message), { details: message });
+}
+
 /**
  * Answers the reads (invokes) the programs make. Each answer is what AWS would return for
  * what the programs created: the rotation application's function reports the execution
  * role CloudFormation made for it (named from the stack name, truncated as CloudFormation
- * truncates) and the runtime of the pinned application.
+ * truncates) and the runtime of the pinned application; for what exists already, what
+ * `world` holds.
  */
 export function mockInvoke(
   args: pulumi.runtime.MockCallArgs,
   place: Placement,
+  world: MockWorld = { vpcs: [] },
 ): Record<string, unknown> {
   const inputs = args.inputs as Record<string, unknown>;
   switch (args.token) {
@@ -333,17 +393,48 @@ export function mockInvoke(
       };
     }
     case "aws:ec2/getVpcEndpoint:getVpcEndpoint": {
-      // An endpoint the file names as existing: the mock world holds a healthy Secrets
-      // Manager endpoint of the caller's Region in the VPC the id was derived from
-      // (vpce-<VPC hex>); what a real account answers is checked by the program alike.
       const id = String(inputs.id);
+      const vpc = world.vpcs.find((v) => v.endpointId === id);
+      if (!vpc) throw notFound("EC2 VPC Endpoint", id);
       return {
         id,
-        serviceName: `com.amazonaws.${place.region}.secretsmanager`,
-        vpcId: `vpc-${id.slice("vpce-".length)}`,
+        serviceName: `com.amazonaws.${vpc.region}.secretsmanager`,
+        vpcId: vpc.vpcId,
         privateDnsEnabled: true,
         state: "available",
         vpcEndpointType: "Interface",
+        subnetIds: vpc.endpointSubnetIds ?? vpc.subnets.map((s) => s.id),
+        securityGroupIds: [`sg-${hex(id, 17)}`],
+        dnsOptions: [{ dnsRecordIpType: "ipv4" }],
+      };
+    }
+    case "aws:ec2/getSubnet:getSubnet": {
+      const id = String(inputs.id);
+      for (const vpc of world.vpcs) {
+        const subnet = vpc.subnets.find((s) => s.id === id);
+        if (subnet)
+          return { id, vpcId: vpc.vpcId, cidrBlock: subnet.cidr, availabilityZone: subnet.zone };
+      }
+      throw notFound("EC2 Subnet", id);
+    }
+    case "aws:ec2/getVpc:getVpc": {
+      const id = String(inputs.id);
+      const vpc = world.vpcs.find((v) => v.vpcId === id);
+      if (!vpc) throw notFound("EC2 VPC", id);
+      return {
+        id,
+        cidrBlock: vpc.cidr,
+        cidrBlockAssociations: [
+          {
+            associationId: `vpc-cidr-assoc-${hex(id, 17)}`,
+            cidrBlock: vpc.cidr,
+            state: "associated",
+          },
+        ],
+        enableDnsSupport: vpc.dns?.support ?? true,
+        enableDnsHostnames: vpc.dns?.hostnames ?? true,
+        ownerId: place.accountId,
+        state: "available",
       };
     }
     default:

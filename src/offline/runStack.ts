@@ -14,7 +14,7 @@ import {
 } from "@pulumi/pulumi/runtime/rpc";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import type * as gstruct from "google-protobuf/google/protobuf/struct_pb";
-import { Placement, StackOutputs, mockInvoke, mockResource } from "./mockCloud";
+import { MockWorld, Placement, StackOutputs, mockInvoke, mockResource } from "./mockCloud";
 
 export type { StackOutputs } from "./mockCloud";
 
@@ -76,6 +76,8 @@ export interface RunStackOptions {
   peers: ReadonlyMap<string, StackOutputs>;
   /** Run as a first preview: nothing the cloud computes is known. */
   preview?: boolean;
+  /** What exists before the program (adopted VPCs and endpoints) the reads answer from. */
+  world?: MockWorld;
 }
 
 /**
@@ -147,7 +149,7 @@ async function runProgram(options: RunStackOptions): Promise<StackRun> {
         accountId: "000000000000",
         region: "us-east-1",
       };
-      return mockInvoke(args, place);
+      return mockInvoke(args, place, options.world);
     },
     newResource: (args) => {
       if (args.type === "pulumi:pulumi:StackReference") {

@@ -25,7 +25,6 @@ import {
   RotationFunction,
   type RotationTarget,
 } from "../../components/rotationFunction";
-import type { SecretsEndpoint } from "../../components/secretsEndpoint";
 import { SecretsKey } from "../../components/secretsKey";
 import { ApplicationUserSetup } from "../../components/applicationUser";
 import { endpointIdentifier } from "../../components/database";
@@ -36,10 +35,16 @@ import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
 import { databaseResourceName, namePrefix } from "../names";
 import { accountProviders, nativeProviderIn, providerList } from "../providers";
-import { replicaRegions, secretArnPattern, workloadStack } from "../topology";
+import { accessAnalyzers, replicaRegions, secretArnPattern, workloadStack } from "../topology";
 import { modeOf, type ConnectivityMode } from "../connectivity";
 import type { ReadyWorkload } from "../connectivity/mode";
-import { type AccountNetwork, accountNetwork, secretsEndpoint } from "./network";
+import {
+  type AccountNetwork,
+  accountNetwork,
+  checkExistingVpc,
+  existingSecretsEndpoint,
+  secretsEndpoint,
+} from "./network";
 
 /**
  * The JSON the AWS rotation functions read (and write back on every rotation), in AWS's
@@ -167,7 +172,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
     );
   }
 
-  analyzers(env, regions, (region) =>
+  analyzers(env, (region) =>
     region === central.region
       ? providers.awsNative
       : nativeProviderIn(env, central, "central", region),
@@ -228,7 +233,8 @@ async function foundation(
   network: AccountNetwork;
   key: SecretsKey;
   rotation: RotationFunction;
-  endpoint: SecretsEndpoint | undefined;
+  /** The endpoint, or the rule admitting the functions to an existing one. */
+  endpoint: pulumi.Resource | undefined;
   applicationUsers: ApplicationUserSetup | undefined;
 }> {
   const { ready, regions, tags, opts } = args;
@@ -237,6 +243,9 @@ async function foundation(
   const prefix = namePrefix(env.environment);
 
   const network = accountNetwork(central, "central", tags, opts);
+  await checkExistingVpc(central, "secrets-hub:central", args.provider);
+  // An existing endpoint: the functions reach it in the subnets it really has.
+  const existingEndpoint = await existingSecretsEndpoint(central, args.provider);
 
   const key = new SecretsKey(
     "secrets",
@@ -264,7 +273,7 @@ async function foundation(
       region: central.region,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
-      endpointCidrs: network.privateSubnetCidrs,
+      endpointCidrs: existingEndpoint?.subnetCidrs ?? network.privateSubnetCidrs,
       targets: args.rotationTargets,
       // A multi-user database's master secret rotates with the single-user function.
       applications: ready.flatMap((r) => rotationApplications(env, r.workload)),
@@ -276,9 +285,10 @@ async function foundation(
     opts,
   );
 
-  const endpoint = await secretsEndpoint(central, network, "central-secretsmanager", {
+  const endpoint = secretsEndpoint(central, network, "central-secretsmanager", {
     kind: "security-group",
     securityGroupId: rotation.securityGroupId,
+    existing: existingEndpoint,
     tags,
     opts,
     provider: args.provider,
@@ -607,16 +617,11 @@ function rotationAwaits(db: DatabaseConfig, userSetUp: boolean): string | undefi
  * Region (a hard limit): `create` makes one in the central Region and in each Region that
  * holds replicas (the DR Region has secrets too); use an existing one's ARN, or `none`,
  * where the account already has one, e.g. from a security-tooling baseline or a second
- * environment in the same central account.
+ * environment in the same central account; per Region with the map form.
  */
-function analyzers(
-  env: Environment,
-  regions: string[],
-  providerIn: (region: string) => awsNative.Provider,
-): void {
-  if (env.accessAnalyzer !== "create") return;
+function analyzers(env: Environment, providerIn: (region: string) => awsNative.Provider): void {
   const tags = Object.entries(env.tags).map(([k, v]) => ({ key: k, value: v }));
-  for (const region of [env.central.region, ...regions]) {
+  for (const region of accessAnalyzers(env).create) {
     new awsNative.accessanalyzer.Analyzer(
       // The central Region's analyzer keeps the name it always had.
       region === env.central.region ? "access-analyzer" : `access-analyzer-${region}`,

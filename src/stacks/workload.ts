@@ -23,7 +23,14 @@ import {
 } from "../names";
 import { readCentralStack } from "../peers";
 import { accountProviders, providerList } from "../providers";
-import { type AccountNetwork, accountNetwork, secretsEndpoint } from "./network";
+import {
+  type AccountNetwork,
+  accountNetwork,
+  checkExistingVpc,
+  existingSecretsEndpoint,
+  privateSubnetCidrsOf,
+  secretsEndpoint,
+} from "./network";
 import { centralStack, secretArnPattern } from "../topology";
 import { modeOf } from "../connectivity";
 
@@ -53,18 +60,23 @@ export async function workloadProgram(
   const protect = env.protectStatefulResources;
 
   const network = accountNetwork(workload, workload.name, tags, opts);
+  await checkExistingVpc(
+    workload,
+    `secrets-hub:workloads[${env.workloads.indexOf(workload)}]`,
+    providers.aws,
+  );
 
-  // Before central exists, the whole central VPC stands in for its rotation subnets.
-  const rotationCidrs = centralOutputs?.rotationSubnetCidrs ?? [env.central.vpcCidr];
+  const rotationCidrs = await centralRotationCidrs(env, centralOutputs);
   const databases = workload.databases.map((database) =>
     workloadDatabase(env, workload, database, { network, rotationCidrs, protect, tags, opts }),
   );
   const readers = workload.readers.map((reader) =>
     workloadReader(env, workload, reader, centralOutputs, tags, opts),
   );
-  await secretsEndpoint(workload, network, `${workload.name}-secretsmanager`, {
+  secretsEndpoint(workload, network, `${workload.name}-secretsmanager`, {
     kind: "cidrs",
     cidrs: [workload.vpcCidr],
+    existing: await existingSecretsEndpoint(workload, providers.aws),
     tags,
     opts,
     provider: providers.aws,
@@ -102,6 +114,29 @@ export async function workloadProgram(
     ...(databaseInitialPasswords ? { databaseInitialPasswords } : {}),
     ...(applicationInitialPasswords ? { applicationInitialPasswords } : {}),
   };
+}
+
+/**
+ * The central rotation functions' subnets, which the databases admit on their port: computed
+ * from the environment file (central's private subnets, as its Network carves them or its
+ * existingVpc lists them), so the rules are the same from phase 1 on and a later run changes
+ * none of them. Central places its functions in exactly these (it exports them as
+ * `rotationSubnetCidrs`); should its export differ (the file's central subnets changed and
+ * central has not run since), its exported subnets are admitted too until it has, so the
+ * functions in place keep their path.
+ */
+async function centralRotationCidrs(
+  env: Environment,
+  central: CentralPlainOutputs | undefined,
+): Promise<string[]> {
+  const computed = privateSubnetCidrsOf(env.central);
+  const stale = (central?.rotationSubnetCidrs ?? []).filter((c) => !computed.includes(c));
+  if (stale.length > 0) {
+    await pulumi.log.warn(
+      `${centralStack(env)} exports rotation subnets ${stale.join(", ")} that the environment file's secrets-hub:central no longer gives (${computed.join(", ")}): admitting both until ${centralStack(env)} has run with the file, then run this stack again`,
+    );
+  }
+  return [...computed, ...stale];
 }
 
 /** What the stack knows of one of its databases once it is declared. */

@@ -33,7 +33,7 @@ import {
 import type { Engine, RotationStrategy } from "../../kernel/engines";
 import type { Environment, Workload } from "../config/schema";
 import { namePrefix, rotationFunctionName } from "../names";
-import { replicaRegions } from "../topology";
+import { accessAnalyzers, replicaRegions } from "../topology";
 import { partitionOf, serviceEndpoint } from "../../kernel/partitions";
 import { NOT_ROTATED_MAX_AGE_DAYS } from "../../policy-pack/lib/tags";
 import { CheckId, Finding } from "./checks";
@@ -625,8 +625,15 @@ async function checkAccessAnalyzer(
 ) {
   const central = env.central;
   const partition = partitionOf(central.region);
-  let analyzers: string[];
-  if (env.accessAnalyzer === "none") {
+  const { create, existing } = accessAnalyzers(env);
+  const analyzers = [
+    ...create.map(
+      (r) =>
+        `arn:${partition}:access-analyzer:${r}:${central.accountId}:analyzer/${namePrefix(env.environment)}-account`,
+    ),
+    ...existing,
+  ];
+  if (analyzers.length === 0) {
     add({
       check: "access-findings",
       account: "central",
@@ -636,12 +643,7 @@ async function checkAccessAnalyzer(
         "not checked: secrets-hub:accessAnalyzer is none (your organization's analyzer reports these)",
     });
     return;
-  } else if (env.accessAnalyzer === "create") {
-    analyzers = [central.region, ...replicaRegions(env)].map(
-      (r) =>
-        `arn:${partition}:access-analyzer:${r}:${central.accountId}:analyzer/${namePrefix(env.environment)}-account`,
-    );
-  } else analyzers = [env.accessAnalyzer];
+  }
   const secretArns = [...described.values()].map((d) => d.ARN ?? "").filter(Boolean);
   const keys = [...new Set([...described.values()].map((d) => d.KmsKeyId ?? "").filter(Boolean))];
   const ours = (f: FindingSummaryV2) => {

@@ -303,6 +303,9 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
       vpcId: "vpc-1",
       privateDnsEnabled: true,
       state: "available",
+      vpcEndpointType: "Interface",
+      subnetIds: ["subnet-1"],
+      securityGroupIds: ["sg-1"],
     };
     const expected = { region: "us-east-1", vpcId: "vpc-1" };
     assert.equal(existingEndpointProblem(ok, expected), undefined);
@@ -317,6 +320,14 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
     assert.match(
       existingEndpointProblem({ ...ok, serviceName: "com.amazonaws.us-east-1.kms" }, expected)!,
       /not com\.amazonaws\.us-east-1\.secretsmanager/,
+    );
+    assert.equal(
+      existingEndpointProblem({ ...ok, vpcEndpointType: "Gateway" }, expected),
+      "is a Gateway endpoint, not an Interface endpoint",
+    );
+    assert.match(
+      existingEndpointProblem({ ...ok, securityGroupIds: [] }, expected)!,
+      /has no security group/,
     );
   });
 });

@@ -264,6 +264,34 @@ describe("central stack", () => {
     ]);
   });
 
+  it("accessAnalyzer per Region: an analyzer only where the map says create, under the names the one value gives", async () => {
+    const analyzers = async (value: unknown) => {
+      const custom = environmentFromFile(
+        editedDevFile((c) => (c["secrets-hub:accessAnalyzer"] = value)),
+      );
+      const run = await runStackOf(custom, "dev-central");
+      return ofType(run, "aws-native:accessanalyzer:Analyzer").map((a) => [
+        a.urn,
+        run.resources.find((p) => a.provider.startsWith(`${p.urn}::`))?.inputs.region,
+      ]);
+    };
+    const single = await analyzers("create");
+    assert.deepEqual(
+      single.map(([urn, region]) => [String(urn).split("::").pop(), region]),
+      [
+        ["access-analyzer", "us-east-1"],
+        ["access-analyzer-us-west-2", "us-west-2"],
+      ],
+    );
+    assert.deepEqual(await analyzers({ "us-east-1": "create", "us-west-2": "create" }), single);
+    assert.deepEqual(
+      await analyzers({
+        "us-east-1": "arn:aws:access-analyzer:us-east-1:111111111111:analyzer/org-baseline",
+      }),
+      [single[1]],
+    );
+  });
+
   it("with no workload ready, still builds key, network, endpoint and analyzer, without workload grants", async () => {
     const run = await runStackOf(env, "dev-central");
     assert.equal(ofType(run, "aws:secretsmanager/secret:Secret").length, 0);

@@ -36,7 +36,7 @@ describe("workload stack", () => {
     assert.ok(phase1.warnings.some((w) => w.includes("dev-central has not exported")));
   });
 
-  it("phase 3 adds the accepter, one route per private route table, the identity policy, and narrows the DB rule to the rotation subnets", () => {
+  it("phase 3 adds the accepter, one route per private route table, the identity policy; the DB rules stay as phase 1 made them", () => {
     const before = new Set(phase1.resources.map((r) => r.urn));
     const added = phase3.resources
       .filter((r) => !before.has(r.urn) && r.custom)
@@ -47,8 +47,6 @@ describe("workload stack", () => {
       "aws:ec2/route:Route",
       "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
       "aws:iam/rolePolicy:RolePolicy",
-      // The second rotation subnet (phase 1 admitted the whole central VPC with one rule).
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     ]);
     assert.deepEqual(phase3.warnings, []);
     // Central creates the secret and its rotation only once it reads this.
@@ -137,20 +135,70 @@ describe("workload stack", () => {
     );
   });
 
-  it("admits the database port only from the central rotation subnets (the central VPC before central exists)", () => {
-    const rules = (run: StackRun) =>
-      ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) =>
-        r.name.includes("-db-"),
+  const dbRules = (run: StackRun) =>
+    ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) =>
+      r.name.includes("-db-"),
+    );
+
+  it("admits the database port only from the central rotation subnets, computed from the file from phase 1 on", () => {
+    // dev's central: 10.0.0.0/16 over two zones, /20 subnets carved in zone order.
+    assert.deepEqual(central.outputs.rotationSubnetCidrs, ["10.0.0.0/20", "10.0.16.0/20"]);
+    for (const run of [phase1, phase3]) {
+      assert.deepEqual(
+        dbRules(run).map((r) => [r.name, r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]),
+        [
+          ["workload-a-db-from-rotation-0", "10.0.0.0/20", 5432, 5432],
+          ["workload-a-db-from-rotation-1", "10.0.16.0/20", 5432, 5432],
+        ],
       );
-    assert.deepEqual(
-      rules(phase1).map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]),
-      [[env.central.vpcCidr, 5432, 5432]],
+      assert.ok(!dbRules(run).some((r) => r.inputs.cidrIpv4 === env.central.vpcCidr));
+    }
+  });
+
+  it("admits central's configured subnetPrefixLength and existingVpc subnets before central has run", async () => {
+    const sized = environmentFromFile(
+      editedDevFile((c) => {
+        c["secrets-hub:central"].subnetPrefixLength = 24;
+      }),
     );
     assert.deepEqual(
-      rules(phase3).map((r) => r.inputs.cidrIpv4),
-      central.outputs.rotationSubnetCidrs,
+      dbRules(await runStackOf(sized, "dev-workload-a")).map((r) => r.inputs.cidrIpv4),
+      ["10.0.0.0/24", "10.0.1.0/24"],
     );
-    for (const r of rules(phase3)) assert.equal(r.inputs.fromPort, 5432);
+    const adopted = environmentFromFile(
+      editedDevFile((c) => {
+        c["secrets-hub:central"].existingVpc = {
+          vpcId: "vpc-0123456789abcdef0",
+          privateRouteTableIds: ["rtb-0123456789abcdef0"],
+          subnets: [
+            { id: "subnet-0123456789abcdef0", cidr: "10.0.32.0/24" },
+            { id: "subnet-0123456789abcdef1", cidr: "10.0.48.0/24" },
+          ],
+        };
+      }),
+    );
+    assert.deepEqual(
+      dbRules(await runStackOf(adopted, "dev-workload-a")).map((r) => r.inputs.cidrIpv4),
+      ["10.0.32.0/24", "10.0.48.0/24"],
+    );
+  });
+
+  it("also admits the subnets central still exports when the file's central subnets changed, with a warning", async () => {
+    const resized = environmentFromFile(
+      editedDevFile((c) => {
+        c["secrets-hub:central"].subnetPrefixLength = 24;
+      }),
+    );
+    const run = await runStackOf(resized, "dev-workload-a", { "dev-central": central });
+    assert.deepEqual(
+      dbRules(run).map((r) => r.inputs.cidrIpv4),
+      ["10.0.0.0/24", "10.0.1.0/24", "10.0.0.0/20", "10.0.16.0/20"],
+    );
+    assert.ok(
+      run.warnings.some((w) =>
+        w.includes("exports rotation subnets 10.0.0.0/20, 10.0.16.0/20 that the environment file"),
+      ),
+    );
   });
 
   it("reaches Secrets Manager through its own endpoint with private DNS, 443 from the VPC only", () => {

@@ -1,11 +1,12 @@
 /**
  * The environment-wide config rules, split by concern (network, regions, names, database,
- * rotation, adoption, connectivity, alerts), and the one entry point that runs them. Each rule reports issues
+ * rotation, adoption, connectivity, alerts, analyzer), and the one entry point that runs them. Each rule reports issues
  * with the key path, the offending input and advice.
  */
 import { environmentView } from "../view";
 import * as adoption from "./adoption";
 import * as alerts from "./alerts";
+import * as analyzer from "./analyzer";
 import * as connectivity from "./connectivity";
 import * as database from "./database";
 import * as estate from "./estate";
@@ -18,6 +19,7 @@ import type { Report, Rule } from "./rule";
 export type { Issue, Report, Rule } from "./rule";
 export * from "./adoption";
 export * from "./alerts";
+export * from "./analyzer";
 export * from "./connectivity";
 export * from "./database";
 export * from "./estate";
@@ -62,6 +64,7 @@ export const RULES: readonly Rule[] = [
   rotation.rotationUsers,
   connectivity.connectivitySettings,
   alerts.alertsTopicInCentralRegion,
+  analyzer.accessAnalyzerRegions,
   regions.rotationVersionInPartition,
 ];
 
