@@ -160,6 +160,7 @@ export async function centralProgram(env: Environment): Promise<CentralOutputs> 
       rotationDependsOn: [...(endpoint ? [endpoint] : []), ...path],
       tags,
       opts,
+      provider: providers.aws,
     });
     // By workload, its first database's secret (as before `databases:`); every secret of
     // it by workload and name.
@@ -349,6 +350,8 @@ interface SecretContext {
   common: Omit<DatabaseSecretArgs, "secretName" | "rotationLambdaArn">;
   applicationUsers: ApplicationUserSetup | undefined;
   opts: pulumi.ComponentResourceOptions;
+  /** Central's aws provider, for a resource made here (a custom resource takes no `providers`). */
+  provider: aws.Provider;
 }
 
 /**
@@ -367,6 +370,7 @@ async function workloadSecrets(
     rotationDependsOn: pulumi.Resource[];
     tags: Record<string, string>;
     opts: pulumi.ComponentResourceOptions;
+    provider: aws.Provider;
   },
 ): Promise<{ name: string; secret: DatabaseSecret }[]> {
   const { key, rotation, opts } = args;
@@ -377,6 +381,7 @@ async function workloadSecrets(
     key,
     rotation,
     opts,
+    provider: args.provider,
     applicationUsers: args.applicationUsers,
     common: {
       region: env.central.region,
@@ -510,7 +515,7 @@ async function databaseSecret(
  * custom function once its value is put, or not at all (`rotation: none`).
  */
 function plainSecret(context: SecretContext, plain: PlainSecret): DatabaseSecret {
-  const { env, workload, common, opts } = context;
+  const { env, workload, common, opts, provider } = context;
   const name = `${workload.name}-${plain.name}-secret`;
   const custom = plain.rotation === "none" ? undefined : plain.rotation;
   const dependsOn: pulumi.Resource[] = [];
@@ -530,7 +535,7 @@ function plainSecret(context: SecretContext, plain: PlainSecret): DatabaseSecret
           sourceArn: secretArnPattern(env, plain.secretName, env.central.region),
           statementId: `${namePrefix(env.environment)}-${workload.name}-${plain.name}`,
         },
-        opts,
+        { provider },
       ),
     );
   }

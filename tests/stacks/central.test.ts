@@ -451,6 +451,34 @@ describe("central stack", () => {
     assert.equal(ofType(run, "aws:kms/key:Key").length, 1);
   });
 
+  it("a secret with its own rotation function: central's invoke permission for that secret only, through central's aws provider", async () => {
+    const lambdaArn = "arn:aws:lambda:us-east-1:111111111111:function:rotate-stripe";
+    const custom = environmentFromFile(
+      editedDevFile((c) => {
+        c["secrets-hub:workloads"][0].secrets = [
+          { name: "stripe", secretName: "dev/a/stripe", rotation: { lambdaArn }, valuePut: true },
+        ];
+      }),
+    );
+    const run = await deployedStack(custom, "dev-central");
+    const permission = one(
+      run,
+      "aws:lambda/permission:Permission",
+      "workload-a-stripe-secret-invoke",
+    );
+    assert.equal(permission.inputs.function, lambdaArn);
+    assert.equal(permission.inputs.principal, "secretsmanager.amazonaws.com");
+    assert.match(String(permission.inputs.sourceArn), /:secret:dev\/a\/stripe-\?{6}$/);
+    assert.match(permission.provider, /\$pulumi:providers:aws::central-aws::/);
+    const rotation = one(
+      run,
+      "aws:secretsmanager/secretRotation:SecretRotation",
+      "workload-a-stripe-secret-rotation",
+    );
+    assert.equal(rotation.inputs.rotationLambdaArn, lambdaArn);
+    assert.ok(rotation.dependencies.includes(permission.urn), "rotation waits for the permission");
+  });
+
   it("@slow a sandbox environment may relax protection; the default protects keys, secrets and databases", async () => {
     const sandbox = environmentFromFile(
       editedDevFile((c) => (c["secrets-hub:protectStatefulResources"] = false)),
