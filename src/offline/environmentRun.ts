@@ -62,6 +62,11 @@ export async function runEnvironment(
   progress?: (done: number, total: number, stack: string) => void,
   /** Run the fixed-point pass (every stack once more). Default: true. */
   fixedPoint = true,
+  /**
+   * Called once the phases have run, before the fixed-point pass, with the runs the result
+   * reports (that pass adds none): work on them can overlap the pass.
+   */
+  phasesDone?: (runs: ReadonlyMap<string, StackRun>) => void,
 ): Promise<EnvironmentRun> {
   const phases = deploymentPhases(env);
   const total =
@@ -84,6 +89,7 @@ export async function runEnvironment(
       ran(stack);
     }
   }
+  phasesDone?.(runs);
   const drift: string[] = [];
   for (const stack of fixedPoint ? stackNames(env) : []) {
     const again = await runEnvironmentStack(env, stack, outputs);

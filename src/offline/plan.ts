@@ -17,7 +17,8 @@ import { stackAccount, stackNames } from "../topology";
 import { modeOf } from "../connectivity";
 import { Step, runEnvironment } from "./environmentRun";
 import { Level, PackConfig, PolicyServer, Violation } from "./policyServer";
-import { RecordedResource, maskSecrets } from "./runStack";
+import type { PolicyConfig } from "../policyConfig";
+import { RecordedResource, StackRun, maskSecrets } from "./runStack";
 
 export interface PlannedStack {
   name: string;
@@ -67,28 +68,25 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
   // The pack process starts (and type-checks) while the stacks run.
   serverStarting.catch(() => undefined);
   const progress = options.progress;
-  const result = await runEnvironment(env, options.preview ?? false, (done, total, stack) =>
-    progress?.(`ran ${stack} (${done}/${total} stack runs)`),
-  );
-  progress?.(`evaluating the policy pack ${PACK_NAME}`);
-  const server = await serverStarting;
+  const order = stackNames(env);
+  // The pack evaluates the phases' last runs while the fixed-point pass runs the stacks
+  // again (that pass changes no run the plan reports): its process works on the other core.
+  let evaluating: Promise<GuardFindings> | undefined;
+  const evaluate = (runs: ReadonlyMap<string, StackRun>) => {
+    evaluating = guardFindings(serverStarting, options.policyConfig ?? {}, order, runs);
+    evaluating.catch(() => undefined);
+  };
   try {
-    const effective = await server.configure(options.policyConfig ?? {});
-    const violations: Plan["violations"] = [];
-    const order = stackNames(env);
-    for (const stack of order) {
-      const run = result.runs.get(stack)!;
-      for (const v of await server.analyzeAll(run.resources)) violations.push({ ...v, stack });
-    }
-    const everything = order.flatMap((s) => result.runs.get(s)!.resources);
-    for (const v of await server.analyzeStack(everything)) {
-      if (
-        ENVIRONMENT_POLICIES.includes(v.policy) &&
-        !violations.some((w) => w.policy === v.policy && w.message === v.message)
-      ) {
-        violations.push({ ...v, stack: "(environment)" });
-      }
-    }
+    const result = await runEnvironment(
+      env,
+      options.preview ?? false,
+      (done, total, stack) => progress?.(`ran ${stack} (${done}/${total} stack runs)`),
+      true,
+      evaluate,
+    );
+    progress?.(`evaluating the policy pack ${PACK_NAME}`);
+    const { effective, violations } = await (evaluating ??
+      guardFindings(serverStarting, options.policyConfig ?? {}, order, result.runs));
     const pending = ENVIRONMENT_POLICY.pendingPeeringRequestsQuota;
     violations.push(
       ...checkPendingPeeringSteps(
@@ -136,8 +134,48 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
       violations,
     };
   } finally {
-    if (!options.server) await server.stop();
+    if (!options.server)
+      await serverStarting.then(
+        (server) => server.stop(),
+        () => undefined,
+      );
   }
+}
+
+interface GuardFindings {
+  effective: Record<string, PolicyConfig>;
+  violations: Plan["violations"];
+}
+
+/**
+ * secrets-hub-guard over the runs: configured, then every stack's resources at once (the
+ * requests of all stacks in flight together, reported in stack order), then the
+ * environment's policies over all of them.
+ */
+async function guardFindings(
+  serverStarting: Promise<PolicyServer>,
+  policyConfig: PackConfig,
+  order: readonly string[],
+  runs: ReadonlyMap<string, StackRun>,
+): Promise<GuardFindings> {
+  const server = await serverStarting;
+  const effective = await server.configure(policyConfig);
+  const perStack = await Promise.all(
+    order.map(async (stack) =>
+      (await server.analyzeAll(runs.get(stack)!.resources)).map((v) => ({ ...v, stack })),
+    ),
+  );
+  const violations: Plan["violations"] = perStack.flat();
+  const everything = order.flatMap((s) => runs.get(s)!.resources);
+  for (const v of await server.analyzeStack(everything)) {
+    if (
+      ENVIRONMENT_POLICIES.includes(v.policy) &&
+      !violations.some((w) => w.policy === v.policy && w.message === v.message)
+    ) {
+      violations.push({ ...v, stack: "(environment)" });
+    }
+  }
+  return { effective, violations };
 }
 
 /** The resource type token of a URN (the last type of its parent chain). */

@@ -86,8 +86,10 @@ export interface RunStackOptions {
  * (under tsx each frame is mapped through source maps), defines three properties on the
  * promise and chains two more onto it, to list "leaked" promises when the process exits.
  * Under the mocks that was a third of a program run's CPU and much of its garbage, for a
- * report the plan never prints. So while a program runs here: no stack frames, no source
- * maps, and the wrapper is the identity; all put back as they were afterwards. What the
+ * report the plan never prints; and every `new Resource` parses a full stack trace
+ * (`Resource.stackTrace`, `callsites`) for a source position the mocks ignore. So while a
+ * program runs here: no stack frames, no source maps, the wrapper is the identity and a
+ * resource records no position; all put back as they were afterwards. What the
  * program throws keeps its message, which is what the plan and the tests print and assert.
  * Kept as the SDK has them when `PULUMI_DEBUG_PROMISE_LEAKS` is set or `keepTraces()` was
  * called (`plan --debug`). The SDK calls the wrapper through its module's exports at each
@@ -101,6 +103,9 @@ export const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
   debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
 };
 const debuggablePromise = debuggable.debuggablePromise;
+/** `new Resource` records where the program made it (`Resource.stackTrace`, a full trace each). */
+const resourceClass = pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] };
+const resourceStackTrace = resourceClass.stackTrace;
 
 /** Keeps stack traces (and their source maps) while programs run: for diagnosing a program. */
 export function keepTraces(): void {
@@ -113,6 +118,7 @@ function tracesOff(): void {
   Error.stackTraceLimit = 0;
   process.setSourceMapsEnabled(false);
   debuggable.debuggablePromise = (p) => p;
+  resourceClass.stackTrace = () => [];
 }
 
 function tracesBack(): void {
@@ -120,6 +126,7 @@ function tracesBack(): void {
   Error.stackTraceLimit = saved.limit;
   process.setSourceMapsEnabled(saved.sourceMaps);
   debuggable.debuggablePromise = debuggablePromise;
+  resourceClass.stackTrace = resourceStackTrace;
   saved = undefined;
 }
 

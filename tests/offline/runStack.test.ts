@@ -3,6 +3,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { debuggable, runStack } from "../../src/offline/runStack";
 
 describe("runStack and the SDK's promise debugging", () => {
@@ -11,12 +12,15 @@ describe("runStack and the SDK's promise debugging", () => {
     // Compiled as `debuggable_1.debuggablePromise(...)`: replacing the export reaches every call.
     const source = fs.readFileSync(require.resolve("@pulumi/pulumi/runtime/resource"), "utf8");
     assert.match(source, /debuggable_1\.debuggablePromise\(/);
+    // And every resource asks its class for its stack trace: `Resource.stackTrace(4)`.
+    const resource = fs.readFileSync(require.resolve("@pulumi/pulumi/resource"), "utf8");
+    assert.match(resource, /= Resource\.stackTrace\(4\);/);
   });
 
   it("while a program runs: the wrapper is the identity, no stack frames; afterwards both as before", async () => {
     const wrapper = debuggable.debuggablePromise;
     const limit = Error.stackTraceLimit;
-    let during: { identity: boolean; limit: number } | undefined;
+    let during: { identity: boolean; limit: number; positions: number } | undefined;
     const run = await runStack({
       project: "secrets-hub",
       stack: "t-central",
@@ -26,12 +30,15 @@ describe("runStack and the SDK's promise debugging", () => {
         during = {
           identity: debuggable.debuggablePromise(p, "t") === p,
           limit: Error.stackTraceLimit,
+          positions: (
+            pulumi.Resource as unknown as { stackTrace(n: number): unknown[] }
+          ).stackTrace(0).length,
         };
         new aws.sns.Topic("t", {});
         return {};
       },
     });
-    assert.deepEqual(during, { identity: true, limit: 0 });
+    assert.deepEqual(during, { identity: true, limit: 0, positions: 0 });
     // The program still registers through the wrapped calls.
     assert.deepEqual(
       run.resources.filter((r) => r.custom).map((r) => r.type),
@@ -39,6 +46,10 @@ describe("runStack and the SDK's promise debugging", () => {
     );
     assert.equal(debuggable.debuggablePromise, wrapper);
     assert.equal(Error.stackTraceLimit, limit);
+    const trace = (pulumi.Resource as unknown as { stackTrace(n: number): unknown[] }).stackTrace(
+      0,
+    );
+    assert.ok(trace.length > 0, "Resource.stackTrace put back");
   });
 
   it("a program that throws: its message kept, the wrapper and the stack limit put back", async () => {
