@@ -2,8 +2,9 @@
  * npm run bench [-- --runs N --sizes 3,10,50,125 --connectivity peering|transit-gateway|all
  * --write-docs] (npm run bench -- --help). Plans generated environments of several sizes
  * (with the quotas each needs raised in its policy config), each run in a fresh process, and
- * prints per size: resources, median wall and CPU time, time per workload, peak memory, each
- * beside a floor measured in the same run, alternately with the plans; the key policy size;
+ * prints the dev plan's medians and, per size: resources, median wall and CPU time, time per
+ * workload, peak memory, each beside a floor measured in the same run, alternately with the
+ * plans; the key policy size;
  * the phases and stack updates the deploy orchestrator would run. A size whose plan fails
  * prints its reason in its row. `--write-docs` writes the rows, with the date and the
  * machine, into docs/scale.md between its generated markers.
@@ -274,9 +275,10 @@ async function main(options: {
       const policyFile = path.join(dir, `policy-${name}.json`);
       fs.writeFileSync(
         envFile,
+        // No summaryPrefixes: routes and egress by the workload CIDRs' exact aggregate, as a
+        // user's file has them unless it writes its own.
         generateEnvironmentFile(name, workloads, {
           connectivity: mode,
-          summaryPrefixes: scale.summaryPrefix !== undefined,
           organization: scale.organization,
         }),
       );
@@ -288,12 +290,19 @@ async function main(options: {
       return { mode, workloads, envFile, args, samples: [] as Sample[] };
     });
 
-    // Alternate: every round plans each size once, then runs the floor once, so that the
-    // load of the machine weighs on both alike. The floor touches what the plans registered.
+    // The README's main job, the plan of the shipped dev environment, measured beside them.
+    const dev = {
+      args: ["scripts/plan.ts", "--env", "dev", "--json"],
+      samples: [] as Sample[],
+    };
+
+    // Alternate: every round plans dev and each size once, then runs the floor once, so that
+    // the load of the machine weighs on all alike. The floor touches what the plans registered.
     const floorScript = path.join(dir, "floor.js");
     const types = new Set<string>();
     const floor: Sample[] = [];
     for (let round = 0; round < runs; round++) {
+      dev.samples.push(measure(dev.args, dir));
       for (const job of jobs) {
         const sample = measure(job.args, dir);
         job.samples.push(sample);
@@ -365,6 +374,7 @@ async function main(options: {
         .map((l) => l.toFixed(1))
         .join(" ")} at the end`,
       `floor (node + the SDK and the provider resource classes the plans register): ${(floorMs / 1000).toFixed(2)} s wall${floorCpu === undefined ? "" : `, ${(floorCpu / 1000).toFixed(2)} s CPU`}, ${(floorKb / 1024).toFixed(0)} MiB; ${runs} run(s) per size alternated with the floor, median`,
+      devLine(dev.samples, { ms: floorMs, cpuMs: floorCpu }),
     ];
     for (const mode of modes) {
       const of = rows.filter((r) => r.mode === mode);
@@ -384,6 +394,22 @@ async function main(options: {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return EXIT.ok;
+}
+
+/** The dev plan's medians beside the floor's, or why it failed. */
+function devLine(samples: Sample[], floor: { ms: number; cpuMs?: number }): string {
+  const label = "dev (Pulumi.dev.yaml, the README's plan)";
+  if (!planOf(samples[0])) return `${label}: fails: ${failure(samples[0])}`;
+  const ms = median(samples.map((s) => s.ms));
+  const cpu = samples.every((s) => s.cpuMs !== undefined)
+    ? median(samples.map((s) => s.cpuMs!))
+    : undefined;
+  const kb = median(samples.map((s) => s.rssKb));
+  const cpuText =
+    cpu === undefined || floor.cpuMs === undefined
+      ? ""
+      : `, ${(cpu / 1000).toFixed(2)} s CPU (${(cpu / floor.cpuMs).toFixed(1)} × floor)`;
+  return `${label}: ${(ms / 1000).toFixed(2)} s wall (${(ms / floor.ms).toFixed(1)} × floor)${cpuText}, ${(kb / 1024).toFixed(0)} MiB`;
 }
 
 /**

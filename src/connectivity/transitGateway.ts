@@ -129,7 +129,7 @@ export const transitGateway: ConnectivityMode = {
     benchSizes: [125, 500, 1000],
     organization: true,
     benchHeading:
-      "Transit gateway (one summary prefix, shared with the organization, default quotas):",
+      "Transit gateway (no summaryPrefixes: routes by the workload CIDRs' aggregate; shared with the organization; default quotas):",
     sdkModules: ["aws.ec2transitgateway.TransitGateway", "aws.ram.ResourceShare"],
   },
   resources: async () => (await import("./transitGatewayResources")).transitGatewayResources,
