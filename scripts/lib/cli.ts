@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
 import { ConfigError } from "../../src/config/errors";
 import { PolicyConfigError } from "../../src/policyConfig";
+import { clip } from "../../src/config/quote";
 
 export const EXIT = { ok: 0, failed: 1, invalid: 2, unexpected: 3 } as const;
 
@@ -55,7 +56,7 @@ export function wholeNumber(option: string, min: number, max = Number.MAX_SAFE_I
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || n < min || n > max)
       throw new UsageError(
-        `${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}, got '${value}'`,
+        `${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}, got '${clip(value)}'`,
         option,
       );
     return n;
@@ -89,7 +90,7 @@ export function environmentFile(env: string, configFile: string | undefined): st
   const file = path.join(PROJECT_ROOT, `Pulumi.${env}.yaml`);
   if (!fs.existsSync(file))
     throw new UsageError(
-      `--env ${env}: no environment file ${path.relative(process.cwd(), file) || file} (create it, or give --config-file PATH)`,
+      `--env ${clip(env)}: no environment file ${path.relative(process.cwd(), file) || file} (create it, or give --config-file PATH)`,
       "--env",
     );
   return file;
@@ -148,6 +149,39 @@ export function isUserError(error: unknown): boolean {
   );
 }
 
+/** What a command prints for an error (stderr), its exit status and its JSON error document. */
+export interface Failure {
+  status: number;
+  text: string;
+  /** The problems of a user's error (exit 2), for `--json`; none for an unexpected one. */
+  entries?: ErrorEntry[];
+}
+
+/** How a command ends on `error`: exit 2 with one clear message for the user's mistake, else 3. */
+export function failure(error: unknown, debug = false): Failure {
+  if (error instanceof CommanderError) {
+    const message = error.message
+      .replace(/^error: /, "")
+      .replace(/\s*\n\s*/g, " ")
+      .replace(/'([^']*)'/g, (_, value: string) => `'${clip(value)}'`);
+    const key = /'(--[\w-]+)/.exec(message)?.[1] ?? "";
+    return { status: EXIT.invalid, text: `${message} (see --help)`, entries: [{ key, message }] };
+  }
+  if (isUserError(error)) {
+    const text =
+      error instanceof UsageError && error.seeHelp
+        ? `${error.message} (see --help)`
+        : error instanceof ConfigError
+          ? error.located
+          : (error as Error).message;
+    return { status: EXIT.invalid, text, entries: errorEntries(error) };
+  }
+  return {
+    status: EXIT.unexpected,
+    text: debug && error instanceof Error ? (error.stack ?? error.message) : unexpected(error),
+  };
+}
+
 /**
  * Parses the arguments, runs `main` with the options and sets the exit status (exitCode,
  * not exit(): a large document written to a pipe must be flushed first).
@@ -161,29 +195,10 @@ export function runCli<T>(
   const json = wantsJson(args);
   const debug = args.includes("--debug");
   const fail = (error: unknown): number => {
-    if (error instanceof CommanderError) {
-      const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
-      const key = /'(--[\w-]+)/.exec(message)?.[1] ?? "";
-      return report([{ key, message }], `${message} (see --help)`);
-    }
-    if (isUserError(error)) {
-      const text =
-        error instanceof UsageError && error.seeHelp
-          ? `${error.message} (see --help)`
-          : error instanceof ConfigError
-            ? error.located
-            : (error as Error).message;
-      return report(errorEntries(error), text);
-    }
-    console.error(
-      debug && error instanceof Error ? (error.stack ?? error.message) : unexpected(error),
-    );
-    return EXIT.unexpected;
-  };
-  const report = (entries: ErrorEntry[], text: string): number => {
+    const { status, text, entries } = failure(error, debug);
     console.error(text);
-    if (json) process.stdout.write(`${JSON.stringify({ errors: entries }, null, 2)}\n`);
-    return EXIT.invalid;
+    if (json && entries) process.stdout.write(`${JSON.stringify({ errors: entries }, null, 2)}\n`);
+    return status;
   };
   // A reader that closes the pipe early (`| head -c 100`) ends the output, not the command:
   // no EPIPE trace, and the exit status stays the command's own.
