@@ -23,6 +23,7 @@ import {
   asComparedPlan,
   compareWithDeployed,
 } from "../src/offline/dayTwo";
+import { readUtf8File } from "../src/config/textFile";
 
 interface Options {
   env: string;
@@ -159,9 +160,10 @@ async function main(options: Options): Promise<number> {
 /** The `--against` plan, read and checked before any stack runs. */
 function readDeployedPlan(file: string): { file: string; plan: ComparedPlan } {
   existingFile("--against", file);
+  const text = readUtf8File(file, `--against ${file}`);
   let document: unknown;
   try {
-    document = JSON.parse(fs.readFileSync(file, "utf8"));
+    document = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`--against ${file}: not JSON: ${(error as Error).message}`, "--against");
   }

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { ConfigError } from "../../src/config/errors";
+import { ConfigError, FileError } from "../../src/config/errors";
 import { PolicyConfigError } from "../../src/policyConfig";
 import { clip } from "../../src/config/quote";
 
@@ -136,6 +136,7 @@ export function errorEntries(error: unknown): ErrorEntry[] {
       ...(error.source ? { file: error.source } : {}),
     }));
   if (error instanceof UsageError) return [{ key: error.key, message: error.message }];
+  if (error instanceof FileError) return [{ key: "", message: error.message, file: error.file }];
   return [{ key: "", message: error instanceof Error ? error.message : String(error) }];
 }
 
@@ -145,6 +146,7 @@ export function isUserError(error: unknown): boolean {
     error instanceof ConfigError ||
     error instanceof PolicyConfigError ||
     error instanceof UsageError ||
+    error instanceof FileError ||
     error instanceof CommanderError
   );
 }

@@ -11,6 +11,7 @@ import { distance } from "fastest-levenshtein";
 import { closest } from "../policyConfig";
 import { ConfigError, SourcePosition } from "./errors";
 import { clip, quote } from "./quote";
+import { readUtf8File } from "./textFile";
 import {
   CONFIG_KEYS,
   Environment,
@@ -22,7 +23,7 @@ import {
 export * from "./schema";
 export { optInRegionNotes } from "./rules/regions";
 export { environmentView } from "./view";
-export { ConfigError } from "./errors";
+export { ConfigError, FileError } from "./errors";
 
 export const PROJECT = "secrets-hub";
 const PREFIX = `${PROJECT}:`;
@@ -120,7 +121,7 @@ export function environmentFromConfig(
 
 /** Reads an environment file from disk (the offline plan and the tests use this). */
 export function environmentFromFile(file: string): Environment {
-  const text = fs.readFileSync(file, "utf8");
+  const text = readUtf8File(file);
   let document: unknown;
   try {
     document = YAML.parse(text);

@@ -1,12 +1,15 @@
 // Bad inputs of issue 21 item 8, each refused in-process as the command lines refuse it: exit 2
 // (scripts/lib/cli.ts `failure`), one line naming the key, flag or file and what is allowed.
 import * as assert from "node:assert/strict";
-import { guardPolicies } from "../../scripts/lib/policyConfigFile";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { guardPolicies, readPolicyConfig } from "../../scripts/lib/policyConfigFile";
 import { EXIT, failure } from "../../scripts/lib/cli";
 import { environmentFromFile } from "../../src/config";
 import { clip, quote } from "../../src/config/quote";
+import { invalidUtf8Offset } from "../../src/config/textFile";
 import { PolicyConfigError, reconcilePolicyConfig } from "../../src/policyConfig";
-import { editedDevFile } from "../harness";
+import { DEV_FILE, editedDevFile, tempDir } from "../harness";
 
 /** What the command prints for the error of `run`: exit 2, and the printed lines. */
 function refusal(run: () => unknown): string[] {
@@ -94,5 +97,75 @@ describe("bad input: policy config", () => {
   it("refuses a huge policy name, clipped", () => {
     const lines = refusal(() => reconcilePolicyConfig(policies, { ["p".repeat(300)]: "advisory" }));
     assert.match(lineAbout(lines, "no such policy"), /^ {2}- p{80}…\(300 characters\): /);
+  });
+});
+
+describe("bad input: a file that is not UTF-8", () => {
+  /** `text` written with `bytes` in place of the first `@`. */
+  function fileWith(name: string, text: string, bytes: number[]): string {
+    const file = path.join(tempDir(), name);
+    const at = Buffer.from(text).indexOf("@");
+    const data = Buffer.concat([
+      Buffer.from(text).subarray(0, at),
+      Buffer.from(bytes),
+      Buffer.from(text).subarray(at + 1),
+    ]);
+    fs.writeFileSync(file, data);
+    return file;
+  }
+
+  it("refuses an environment file saved as Latin-1, naming the file, the byte and its offset", () => {
+    const dev = fs.readFileSync(DEV_FILE, "utf8");
+    const text = dev.replace("config:", "config: # r@sume");
+    const offset = Buffer.from(text).indexOf("@");
+    const line = text.slice(0, text.indexOf("@")).split("\n").length;
+    const file = fileWith("Pulumi.latin1.yaml", text, [0xe9]);
+    assert.deepEqual(
+      refusal(() => environmentFromFile(file)),
+      [
+        `${file}: is not UTF-8 text: byte 0xE9 at offset ${offset} (line ${line}) is not valid UTF-8; save the file as UTF-8 (the Pulumi CLI refuses any other encoding)`,
+      ],
+    );
+  });
+
+  it("refuses a --policy-config file that is not UTF-8, naming the flag", () => {
+    const file = fileWith("policy.json", '{"kms-key-rotation": "adv@sory"}', [0xff]);
+    const [line, ...more] = refusal(() => readPolicyConfig(file));
+    assert.deepEqual(more, []);
+    assert.match(
+      line,
+      /^--policy-config .*policy\.json: is not UTF-8 text: byte 0xFF at offset 25 \(line 1\)/,
+    );
+  });
+
+  it("finds the first malformed sequence as TextDecoder bounds it", () => {
+    const at = (...bytes: number[]) => invalidUtf8Offset(Uint8Array.from(bytes));
+    assert.equal(at(0x61, 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80), undefined, "é and an emoji");
+    assert.equal(at(0xef, 0xbb, 0xbf, 0x61), undefined, "a byte order mark");
+    assert.equal(at(0x61, 0xc3), 1, "cut short at the end");
+    assert.equal(at(0x61, 0xc3, 0x41), 1, "a lead byte without its continuation");
+    assert.equal(at(0xc0, 0xaf), 0, "an overlong form");
+    assert.equal(at(0x61, 0xed, 0xa0, 0x80), 1, "a UTF-16 surrogate");
+    assert.equal(at(0x61, 0x62, 0x80), 2, "a stray continuation byte");
+    assert.equal(at(0xf4, 0x90, 0x80, 0x80), 0, "beyond U+10FFFF");
+    // And it agrees with the decoder on random bytes (biased towards multi-byte forms).
+    for (let n = 0; n < 3000; n++) {
+      const bytes = Uint8Array.from({ length: 6 }, () =>
+        Math.random() < 0.5
+          ? 0x80 + Math.floor(Math.random() * 0x80)
+          : Math.floor(Math.random() * 256),
+      );
+      let valid = true;
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+      } catch {
+        valid = false;
+      }
+      assert.equal(
+        invalidUtf8Offset(bytes) === undefined,
+        valid,
+        Buffer.from(bytes).toString("hex"),
+      );
+    }
   });
 });
