@@ -137,12 +137,32 @@ export function errorEntries(error: unknown): ErrorEntry[] {
     }));
   if (error instanceof UsageError) return [{ key: error.key, message: error.message }];
   if (error instanceof FileError) return [{ key: "", message: error.message, file: error.file }];
+  const refusal = programRefusal(error);
+  if (refusal) {
+    const message = oneLine(refusal.message);
+    return [{ key: /^secrets-hub:\S*[^\s:]/.exec(message)?.[0] ?? "", message }];
+  }
   return [{ key: "", message: error instanceof Error ? error.message : String(error) }];
+}
+
+/**
+ * The program's refusal of its input that `error` is or carries: a `pulumi.RunError` (known
+ * by its brand, `__pulumiRunError`, as `RunError.isInstance` knows it: this module is
+ * SDK-free), which `pulumi up` prints as its message alone (@pulumi/pulumi/cmd/run/run.js),
+ * raised by a stack program under the offline plan (a StackRunError's `cause`).
+ */
+export function programRefusal(error: unknown): Error | undefined {
+  const isRunError = (e: unknown): e is Error =>
+    e instanceof Error && (e as { __pulumiRunError?: unknown }).__pulumiRunError === true;
+  if (isRunError(error)) return error;
+  if (error instanceof Error && isRunError(error.cause)) return error.cause;
+  return undefined;
 }
 
 /** Whether an error is the user's to fix (exit 2) rather than unexpected (exit 3). */
 export function isUserError(error: unknown): boolean {
   return (
+    programRefusal(error) !== undefined ||
     error instanceof ConfigError ||
     error instanceof PolicyConfigError ||
     error instanceof UsageError ||
@@ -168,6 +188,11 @@ export function failure(error: unknown, debug = false): Failure {
       .replace(/'([^']*)'/g, (_, value: string) => `'${clip(value)}'`);
     const key = /'(--[\w-]+)/.exec(message)?.[1] ?? "";
     return { status: EXIT.invalid, text: `${message} (see --help)`, entries: [{ key, message }] };
+  }
+  const refusal = programRefusal(error);
+  if (refusal) {
+    const message = oneLine(refusal.message);
+    return { status: EXIT.invalid, text: message, entries: errorEntries(error) };
   }
   if (isUserError(error)) {
     const text =
@@ -226,14 +251,33 @@ export function runCli<T>(
     process.exitCode = fail(error);
     return;
   }
+  // A stack program that fails under the offline plan leaves promises of the Pulumi SDK
+  // rejected and unhandled, with the very error that reaches `main` (the language host of
+  // `pulumi up` has its own handler for them): without this listener Node would print them
+  // as a raw dump and exit 1. A program's refusal waits for `main`'s outcome, so that it is
+  // reported once; anything else ends the command as unexpected, as it ends it without us.
+  const strays: unknown[] = [];
+  process.on("unhandledRejection", (reason: unknown) => {
+    if (programRefusal(reason) !== undefined) {
+      strays.push(reason);
+      return;
+    }
+    process.exit(fail(reason));
+  });
   main(options, command).then(
     (code) => {
-      process.exitCode = code;
+      // A refusal that never reached `main` (raised in a callback of the program) still fails it.
+      process.exitCode = strays.length > 0 ? fail(strays[0]) : code;
     },
     (error: unknown) => {
       process.exitCode = fail(error);
     },
   );
+}
+
+/** A message on one line: its line breaks (and the indentation after them) become one space. */
+function oneLine(message: string): string {
+  return message.trim().replace(/\s*\n\s*/g, " ");
 }
 
 function unexpected(error: unknown): string {

@@ -59,16 +59,21 @@ export interface PlanOptions {
 }
 
 export async function planEnvironment(env: Environment, options: PlanOptions = {}): Promise<Plan> {
-  const serverStarting = options.server ? Promise.resolve(options.server) : PolicyServer.start();
-  // The pack process starts (and type-checks) while the stacks run.
+  // The pack process starts (and type-checks) while the stacks run; a plan that fails, at
+  // any point, ends it (`starting` stops it mid-start), as it ends the plan's every child.
+  const starting = new AbortController();
+  const serverStarting = options.server
+    ? Promise.resolve(options.server)
+    : PolicyServer.start(undefined, { signal: starting.signal });
   serverStarting.catch(() => undefined);
-  const progress = options.progress;
-  const result = await runEnvironment(env, options.preview ?? false, (done, total, stack) =>
-    progress?.(`ran ${stack} (${done}/${total} stack runs)`),
-  );
-  progress?.(`evaluating the policy pack ${PACK_NAME}`);
-  const server = await serverStarting;
+  let server: PolicyServer | undefined;
   try {
+    const progress = options.progress;
+    const result = await runEnvironment(env, options.preview ?? false, (done, total, stack) =>
+      progress?.(`ran ${stack} (${done}/${total} stack runs)`),
+    );
+    progress?.(`evaluating the policy pack ${PACK_NAME}`);
+    server = await serverStarting;
     const effective = await server.configure(options.policyConfig ?? {});
     const violations: Plan["violations"] = [];
     const order = stackNames(env);
@@ -132,7 +137,13 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
       violations,
     };
   } finally {
-    if (!options.server) await server.stop();
+    if (!options.server) {
+      if (server === undefined) starting.abort();
+      await serverStarting.then(
+        (s) => s.stop(),
+        () => undefined,
+      );
+    }
   }
 }
 
