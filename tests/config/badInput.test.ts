@@ -169,3 +169,112 @@ describe("bad input: a file that is not UTF-8", () => {
     }
   });
 });
+
+describe("bad input: adoption", () => {
+  const ADOPT_FILE = path.join(__dirname, "..", "..", "Pulumi.adopt.yaml");
+  const W = "secrets-hub:workloads";
+  const ORDERS_HOST = "orders-prod.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com";
+
+  /** The printed lines for the adopt file with `edit` applied: exit 2. */
+  const refusedAdopt = (edit: (workloads: any[], config: Record<string, any>) => void) =>
+    refusal(() => environmentFromFile(editedDevFile((c) => edit(c[W], c), ADOPT_FILE)));
+
+  /** A VPC of its own for catalog (workload 1), with the given id. */
+  const catalogVpc = (vpcId: string) => ({
+    vpcId,
+    privateRouteTableIds: ["rtb-0b1b2c3d4e5f60718"],
+    subnets: [
+      { id: "subnet-0b1b2c3d4e5f60718", cidr: "10.21.1.0/24" },
+      { id: "subnet-0b1b2c3d4e5f60719", cidr: "10.21.2.0/24" },
+    ],
+  });
+
+  it("accepts the shipped adopt file", () => {
+    assert.doesNotThrow(() => environmentFromFile(ADOPT_FILE));
+  });
+
+  const cases: [string, (w: any[], c: Record<string, any>) => void, string, string][] = [
+    [
+      "the same route table twice",
+      (w) =>
+        (w[0].existingVpc.privateRouteTableIds = [
+          "rtb-0a1b2c3d4e5f60718",
+          "rtb-0a1b2c3d4e5f60718",
+        ]),
+      `${W}[0].existingVpc.privateRouteTableIds[1]:`,
+      `${W}[0].existingVpc.privateRouteTableIds[1]: repeats ${W}[0].existingVpc.privateRouteTableIds[0]; list each route table once (AWS refuses a second route to the same peer in one table) (got "rtb-0a1b2c3d4e5f60718")`,
+    ],
+    [
+      "the same subnet twice",
+      (w) => (w[0].existingVpc.subnets[1].id = w[0].existingVpc.subnets[0].id),
+      `${W}[0].existingVpc.subnets[1].id:`,
+      `${W}[0].existingVpc.subnets[1].id: repeats ${W}[0].existingVpc.subnets[0].id; each availability zone has its own subnet, listed once (got "subnet-0a1b2c3d4e5f60718")`,
+    ],
+    [
+      "two workloads on one existing VPC",
+      (w) => (w[1].existingVpc = catalogVpc("vpc-0a1b2c3d4e5f60718")),
+      `${W}[1].existingVpc.vpcId:`,
+      `${W}[1].existingVpc.vpcId: is also ${W}[0].existingVpc.vpcId; each account (central and every workload) has a VPC of its own: central peers with each one, and AWS refuses a peering of a VPC with itself or a second peering of the same two VPCs (got "vpc-0a1b2c3d4e5f60718")`,
+    ],
+    [
+      "central and a workload on one existing VPC",
+      (_, c) => {
+        c["secrets-hub:central"].existingVpc = {
+          ...catalogVpc("vpc-0a1b2c3d4e5f60718"),
+          subnets: [
+            { id: "subnet-0c1b2c3d4e5f60718", cidr: "10.0.1.0/24" },
+            { id: "subnet-0c1b2c3d4e5f60719", cidr: "10.0.2.0/24" },
+          ],
+        };
+      },
+      `${W}[0].existingVpc.vpcId:`,
+      `${W}[0].existingVpc.vpcId: is also secrets-hub:central.existingVpc.vpcId;`,
+    ],
+    ...(
+      [
+        [
+          `postgres://${ORDERS_HOST}:5432/orders`,
+          "the scheme postgres://, the port (give it as existing.port: 5432), the path /orders",
+        ],
+        [`https://${ORDERS_HOST}`, "the scheme https://"],
+        [`${ORDERS_HOST}:5432`, "the port (give it as existing.port: 5432)"],
+        [`${ORDERS_HOST}/orders`, "the path /orders"],
+        [`admin@${ORDERS_HOST}`, "the user name"],
+      ] as const
+    ).map(([host, drop]): [string, (w: any[]) => void, string, string] => [
+      `a host written as ${host}`,
+      (w) => (w[0].database.existing.host = host),
+      `${W}[0].database.existing.host:`,
+      `${W}[0].database.existing.host: must be the database's host name alone, not a URL: drop ${drop}; did you mean ${ORDERS_HOST}? (got ${JSON.stringify(host)})`,
+    ]),
+    [
+      "a host that is no DNS name",
+      (w) => (w[0].database.existing.host = "orders_prod.example.com"),
+      `${W}[0].database.existing.host:`,
+      `${W}[0].database.existing.host: must be a DNS host name: labels of letters, digits and hyphens separated by dots, at most 253 characters, such as orders.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com (got "orders_prod.example.com")`,
+    ],
+    ...(
+      [
+        ["instanceClass", "db.r6g.large"],
+        ["allocatedStorage", 100],
+        ["multiAz", true],
+        ["engineVersion", "16"],
+        ["backupRetentionDays", 14],
+        ["extendedSupport", true],
+        ["instances", 2],
+      ] as const
+    ).map(([key, value]): [string, (w: any[]) => void, string, string] => [
+      `${key} with an existing database`,
+      (w) => (w[0].database[key] = value),
+      `${W}[0].database.${key}:`,
+      `${W}[0].database.${key}: does not apply with ${W}[0].database.existing: the adopted database keeps its own settings (change them in RDS); remove it. Only a created database takes engineVersion, instanceClass, instances, allocatedStorage, multiAz, backupRetentionDays, extendedSupport (got ${JSON.stringify(value)})`,
+    ]),
+  ];
+  for (const [what, edit, key, line] of cases) {
+    it(`refuses ${what}: exit 2, one line naming ${key.slice(0, -1)}`, () => {
+      const lines = refusedAdopt(edit);
+      const about = lineAbout(lines, key);
+      assert.ok(about.startsWith(`  - ${line}`), `${about}\n!=\n  - ${line}`);
+    });
+  }
+});
