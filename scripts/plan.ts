@@ -24,6 +24,7 @@ import {
   asComparedPlan,
   compareWithDeployed,
 } from "../src/offline/dayTwo";
+import { readUtf8File } from "../src/config/textFile";
 
 interface Options {
   env: string;
@@ -117,13 +118,20 @@ async function main(options: Options): Promise<number> {
   }
   // The guard pack's process starts first: it loads its SDK and type-checks the pack (with
   // ts-node, as the CLI runs it) on the other core while this one loads the program and runs
-  // the stacks. It ends with the plan, whatever the plan's end.
+  // the stacks. It ends with the plan, whatever the plan's end (mid-start too: a refused
+  // file does not wait for it).
   const { PolicyServer } = await import("../src/offline/policyServer");
-  const guard = PolicyServer.start();
-  guard.catch(() => undefined);
+  const starting = new AbortController();
+  const guard = PolicyServer.start(undefined, { signal: starting.signal });
+  let ready = false;
+  guard.then(
+    () => (ready = true),
+    () => undefined,
+  );
   try {
     return await planWith(options, format, file, deployed, guard);
   } finally {
+    if (!ready) starting.abort();
     await guard.then(
       (server) => server.stop(),
       () => undefined,
@@ -187,9 +195,10 @@ async function planWith(
 /** The `--against` plan, read and checked before any stack runs. */
 function readDeployedPlan(file: string): { file: string; plan: ComparedPlan } {
   existingFile("--against", file);
+  const text = readUtf8File(file, `--against ${file}`);
   let document: unknown;
   try {
-    document = JSON.parse(fs.readFileSync(file, "utf8"));
+    document = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`--against ${file}: not JSON: ${(error as Error).message}`, "--against");
   }

@@ -5,11 +5,13 @@
  * a policy name or `all`; its value is an enforcement level (`"advisory"`) or an object of
  * parameters with an optional `enforcementLevel`; `all` sets the level of every policy; the
  * schema defaults are applied, then the given values, then each policy's configSchema is
- * checked. Unlike the CLI, a policy name the pack does not have is refused (a typo would
- * otherwise silently configure nothing). Every problem is reported at once. SDK-free.
+ * checked. Unlike the CLI, a policy name the pack does not have, and a parameter its policy
+ * does not declare, are refused (a typo would otherwise silently configure nothing). Every
+ * problem is reported at once. SDK-free.
  */
 import Ajv, { type ValidateFunction } from "ajv";
 import { closest as closestOf, distance } from "fastest-levenshtein";
+import { clip, quote } from "./config/quote";
 
 export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
 export const LEVELS: readonly Level[] = ["advisory", "mandatory", "disabled", "remediate"];
@@ -68,7 +70,7 @@ export function parsePolicyConfigText(text: string, source?: string): PackConfig
       [
         {
           key: "(file)",
-          message: `must be a JSON object of policy names (got ${JSON.stringify(document)})`,
+          message: `must be a JSON object of policy names (got ${quote(document)})`,
         },
       ],
       source,
@@ -95,7 +97,7 @@ export function reconcilePolicyConfig(
     if (key !== "all" && !names.includes(key)) {
       const close = closest(key, names);
       problems.push({
-        key,
+        key: clip(key),
         message: `no such policy in the pack${close ? ` (did you mean ${close}?)` : ""}; policies: all, ${names.join(", ")}`,
       });
       continue;
@@ -108,7 +110,7 @@ export function reconcilePolicyConfig(
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       problems.push({
         key,
-        message: `must be an enforcement level (${LEVELS.join(", ")}) or an object of parameters (got ${JSON.stringify(value)})`,
+        message: `must be an enforcement level (${LEVELS.join(", ")}) or an object of parameters (got ${quote(value)})`,
       });
       continue;
     }
@@ -120,8 +122,14 @@ export function reconcilePolicyConfig(
     if (key === "all" && Object.keys(properties).length > 0) {
       problems.push({
         key: "all",
-        message: `sets only the enforcementLevel of every policy (got ${Object.keys(properties).join(", ")})`,
+        message: `sets only the enforcementLevel of every policy (got ${clip(Object.keys(properties).join(", "))})`,
       });
+      continue;
+    }
+    const policy = policies.find((p) => p.name === key);
+    const unknown = policy ? unknownParameters(policy, properties) : [];
+    if (unknown.length > 0) {
+      problems.push(...unknown);
       continue;
     }
     given.set(key, { level: enforcementLevel, properties });
@@ -142,7 +150,7 @@ export function reconcilePolicyConfig(
         const parameter = e.instancePath.replace(/^\//, "").replace(/\//g, ".");
         problems.push({
           key: parameter ? `${policy.name}.${parameter}` : policy.name,
-          message: `${e.message ?? "is invalid"}${parameter && parameter in properties ? ` (got ${JSON.stringify(properties[parameter])})` : ""}`,
+          message: `${e.message ?? "is invalid"}${parameter && parameter in properties ? ` (got ${quote(properties[parameter])})` : ""}`,
         });
       }
     }
@@ -177,8 +185,30 @@ function validatorOf(policy: PolicyInfo): ValidateFunction {
   return validate;
 }
 
+/**
+ * The parameters `policy` does not declare. The CLI passes them on and the policy never reads
+ * them (convertSchema adds no additionalProperties constraint), so a misspelt parameter would
+ * silently leave the policy at its default: refused here, as an unknown policy name is.
+ */
+function unknownParameters(policy: PolicyInfo, properties: Record<string, unknown>): Problem[] {
+  const declared = Object.keys(policy.configSchema?.properties ?? {});
+  const allowed =
+    declared.length > 0
+      ? `parameters of ${policy.name}: enforcementLevel, ${declared.join(", ")}`
+      : `${policy.name} takes no parameters, only enforcementLevel`;
+  return Object.keys(properties)
+    .filter((name) => !declared.includes(name))
+    .map((name) => {
+      const close = closest(name, [...declared, "enforcementLevel"]);
+      return {
+        key: `${policy.name}.${clip(name)}`,
+        message: `no such parameter${close ? ` (did you mean ${close}?)` : ""}; ${allowed}`,
+      };
+    });
+}
+
 function levelMessage(value: unknown): string {
-  return `is not an enforcement level: must be one of ${LEVELS.join(", ")} (got ${JSON.stringify(value)})`;
+  return `is not an enforcement level: must be one of ${LEVELS.join(", ")} (got ${quote(value)})`;
 }
 
 /** The candidate nearest to `word` by edit distance, when it is plausibly a typo of it. */

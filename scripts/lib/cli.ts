@@ -8,8 +8,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import { ConfigError } from "../../src/config/errors";
+import { ConfigError, FileError } from "../../src/config/errors";
 import { PolicyConfigError } from "../../src/policyConfig";
+import { clip } from "../../src/config/quote";
 
 export const EXIT = { ok: 0, failed: 1, invalid: 2, unexpected: 3 } as const;
 
@@ -55,7 +56,7 @@ export function wholeNumber(option: string, min: number, max = Number.MAX_SAFE_I
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || n < min || n > max)
       throw new UsageError(
-        `${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}, got '${value}'`,
+        `${option} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? " up" : ` to ${max}`}, got '${clip(value)}'`,
         option,
       );
     return n;
@@ -89,7 +90,7 @@ export function environmentFile(env: string, configFile: string | undefined): st
   const file = path.join(PROJECT_ROOT, `Pulumi.${env}.yaml`);
   if (!fs.existsSync(file))
     throw new UsageError(
-      `--env ${env}: no environment file ${path.relative(process.cwd(), file) || file} (create it, or give --config-file PATH)`,
+      `--env ${clip(env)}: no environment file ${path.relative(process.cwd(), file) || file} (create it, or give --config-file PATH)`,
       "--env",
     );
   return file;
@@ -135,17 +136,77 @@ export function errorEntries(error: unknown): ErrorEntry[] {
       ...(error.source ? { file: error.source } : {}),
     }));
   if (error instanceof UsageError) return [{ key: error.key, message: error.message }];
+  if (error instanceof FileError) return [{ key: "", message: error.message, file: error.file }];
+  const refusal = programRefusal(error);
+  if (refusal) {
+    const message = oneLine(refusal.message);
+    return [{ key: /^secrets-hub:\S*[^\s:]/.exec(message)?.[0] ?? "", message }];
+  }
   return [{ key: "", message: error instanceof Error ? error.message : String(error) }];
+}
+
+/**
+ * The program's refusal of its input that `error` is or carries: a `pulumi.RunError` (known
+ * by its brand, `__pulumiRunError`, as `RunError.isInstance` knows it: this module is
+ * SDK-free), which `pulumi up` prints as its message alone (@pulumi/pulumi/cmd/run/run.js),
+ * raised by a stack program under the offline plan (a StackRunError's `cause`).
+ */
+export function programRefusal(error: unknown): Error | undefined {
+  const isRunError = (e: unknown): e is Error =>
+    e instanceof Error && (e as { __pulumiRunError?: unknown }).__pulumiRunError === true;
+  if (isRunError(error)) return error;
+  if (error instanceof Error && isRunError(error.cause)) return error.cause;
+  return undefined;
 }
 
 /** Whether an error is the user's to fix (exit 2) rather than unexpected (exit 3). */
 export function isUserError(error: unknown): boolean {
   return (
+    programRefusal(error) !== undefined ||
     error instanceof ConfigError ||
     error instanceof PolicyConfigError ||
     error instanceof UsageError ||
+    error instanceof FileError ||
     error instanceof CommanderError
   );
+}
+
+/** What a command prints for an error (stderr), its exit status and its JSON error document. */
+export interface Failure {
+  status: number;
+  text: string;
+  /** The problems of a user's error (exit 2), for `--json`; none for an unexpected one. */
+  entries?: ErrorEntry[];
+}
+
+/** How a command ends on `error`: exit 2 with one clear message for the user's mistake, else 3. */
+export function failure(error: unknown, debug = false): Failure {
+  if (error instanceof CommanderError) {
+    const message = error.message
+      .replace(/^error: /, "")
+      .replace(/\s*\n\s*/g, " ")
+      .replace(/'([^']*)'/g, (_, value: string) => `'${clip(value)}'`);
+    const key = /'(--[\w-]+)/.exec(message)?.[1] ?? "";
+    return { status: EXIT.invalid, text: `${message} (see --help)`, entries: [{ key, message }] };
+  }
+  const refusal = programRefusal(error);
+  if (refusal) {
+    const message = oneLine(refusal.message);
+    return { status: EXIT.invalid, text: message, entries: errorEntries(error) };
+  }
+  if (isUserError(error)) {
+    const text =
+      error instanceof UsageError && error.seeHelp
+        ? `${error.message} (see --help)`
+        : error instanceof ConfigError
+          ? error.located
+          : (error as Error).message;
+    return { status: EXIT.invalid, text, entries: errorEntries(error) };
+  }
+  return {
+    status: EXIT.unexpected,
+    text: debug && error instanceof Error ? (error.stack ?? error.message) : unexpected(error),
+  };
 }
 
 /**
@@ -161,29 +222,10 @@ export function runCli<T>(
   const json = wantsJson(args);
   const debug = args.includes("--debug");
   const fail = (error: unknown): number => {
-    if (error instanceof CommanderError) {
-      const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
-      const key = /'(--[\w-]+)/.exec(message)?.[1] ?? "";
-      return report([{ key, message }], `${message} (see --help)`);
-    }
-    if (isUserError(error)) {
-      const text =
-        error instanceof UsageError && error.seeHelp
-          ? `${error.message} (see --help)`
-          : error instanceof ConfigError
-            ? error.located
-            : (error as Error).message;
-      return report(errorEntries(error), text);
-    }
-    console.error(
-      debug && error instanceof Error ? (error.stack ?? error.message) : unexpected(error),
-    );
-    return EXIT.unexpected;
-  };
-  const report = (entries: ErrorEntry[], text: string): number => {
+    const { status, text, entries } = failure(error, debug);
     console.error(text);
-    if (json) process.stdout.write(`${JSON.stringify({ errors: entries }, null, 2)}\n`);
-    return EXIT.invalid;
+    if (json && entries) process.stdout.write(`${JSON.stringify({ errors: entries }, null, 2)}\n`);
+    return status;
   };
   // A reader that closes the pipe early (`| head -c 100`) ends the output, not the command:
   // no EPIPE trace, and the exit status stays the command's own.
@@ -209,14 +251,33 @@ export function runCli<T>(
     process.exitCode = fail(error);
     return;
   }
+  // A stack program that fails under the offline plan leaves promises of the Pulumi SDK
+  // rejected and unhandled, with the very error that reaches `main` (the language host of
+  // `pulumi up` has its own handler for them): without this listener Node would print them
+  // as a raw dump and exit 1. A program's refusal waits for `main`'s outcome, so that it is
+  // reported once; anything else ends the command as unexpected, as it ends it without us.
+  const strays: unknown[] = [];
+  process.on("unhandledRejection", (reason: unknown) => {
+    if (programRefusal(reason) !== undefined) {
+      strays.push(reason);
+      return;
+    }
+    process.exit(fail(reason));
+  });
   main(options, command).then(
     (code) => {
-      process.exitCode = code;
+      // A refusal that never reached `main` (raised in a callback of the program) still fails it.
+      process.exitCode = strays.length > 0 ? fail(strays[0]) : code;
     },
     (error: unknown) => {
       process.exitCode = fail(error);
     },
   );
+}
+
+/** A message on one line: its line breaks (and the indentation after them) become one space. */
+function oneLine(message: string): string {
+  return message.trim().replace(/\s*\n\s*/g, " ");
 }
 
 function unexpected(error: unknown): string {

@@ -4,7 +4,7 @@
  * (policy-pack/policies: name, enforcementLevel, configSchema). That loads @pulumi/policy,
  * not the pack's server process.
  */
-import * as fs from "node:fs";
+import { readUtf8File } from "../../src/config/textFile";
 import {
   PackConfig,
   PolicyConfig,
@@ -26,7 +26,7 @@ export async function guardPolicies(): Promise<PolicyInfo[]> {
 
 /** Reads a policy config file (an empty file is `{}`). Throws PolicyConfigError. */
 export function readPolicyConfig(file: string): PackConfig {
-  return parsePolicyConfigText(fs.readFileSync(file, "utf8"), file);
+  return parsePolicyConfigText(readUtf8File(file, `--policy-config ${file}`), file);
 }
 
 /** Reads and validates a config of secrets-hub-guard; throws one PolicyConfigError listing every problem. */

@@ -24,3 +24,9 @@ export const SHORTHAND_READER = "app";
 
 /** Instances of an Aurora cluster that names none: a writer and a reader in another zone. */
 export const AURORA_INSTANCES_DEFAULT = 2;
+
+/** `backupRetentionDays` of a created database when absent. */
+export const BACKUP_RETENTION_DAYS_DEFAULT = 7;
+
+/** `extendedSupport` of a created database when absent. */
+export const EXTENDED_SUPPORT_DEFAULT = false;

@@ -11,6 +11,18 @@ export interface ConfigProblem {
   column?: number;
 }
 
+/** A file a command cannot read as it is (not UTF-8): one line naming the file and where. */
+export class FileError extends Error {
+  constructor(
+    message: string,
+    /** The file at fault. */
+    public readonly file: string,
+  ) {
+    super(message);
+    this.name = "FileError";
+  }
+}
+
 /** A position in a file, 1-based. */
 export interface SourcePosition {
   line: number;

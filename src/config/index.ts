@@ -10,6 +10,8 @@ import { z } from "zod";
 import { distance } from "fastest-levenshtein";
 import { closest } from "../policyConfig";
 import { ConfigError, SourcePosition } from "./errors";
+import { clip, quote } from "./quote";
+import { readUtf8File } from "./textFile";
 import {
   CONFIG_KEYS,
   Environment,
@@ -21,7 +23,7 @@ import {
 export * from "./schema";
 export { optInRegionNotes } from "./rules/regions";
 export { environmentView } from "./view";
-export { ConfigError } from "./errors";
+export { ConfigError, FileError } from "./errors";
 
 export const PROJECT = "secrets-hub";
 const PREFIX = `${PROJECT}:`;
@@ -53,7 +55,7 @@ function mistypedNamespace(key: string): string | undefined {
       best = { known, d };
   }
   if (!best) return undefined;
-  return `${key}: unknown namespace ${namespace}; did you mean ${best.known}:${key.slice(colon + 1)}? (the program reads ${PREFIX} keys; ${KNOWN_NAMESPACES.filter(
+  return `${clip(key)}: unknown namespace ${namespace}; did you mean ${best.known}:${clip(key.slice(colon + 1))}? (the program reads ${PREFIX} keys; ${KNOWN_NAMESPACES.filter(
     (n) => n !== PROJECT,
   )
     .map((n) => `${n}:`)
@@ -103,7 +105,7 @@ export function environmentFromConfig(
     !(disabled.includes("*") || (disabled.includes("aws") && disabled.includes("aws-native")))
   ) {
     problems.push(
-      `${DISABLE_DEFAULT_PROVIDERS}: must list "*" (or both aws and aws-native) so that no resource lands in the ambient account (got ${JSON.stringify(disabled)})`,
+      `${DISABLE_DEFAULT_PROVIDERS}: must list "*" (or both aws and aws-native) so that no resource lands in the ambient account (got ${quote(disabled)})`,
     );
   }
   let env: Environment | undefined;
@@ -119,7 +121,7 @@ export function environmentFromConfig(
 
 /** Reads an environment file from disk (the offline plan and the tests use this). */
 export function environmentFromFile(file: string): Environment {
-  const text = fs.readFileSync(file, "utf8");
+  const text = readUtf8File(file);
   let document: unknown;
   try {
     document = YAML.parse(text);
@@ -178,7 +180,7 @@ export function environmentNamed(name: string, file?: string): { env: Environmen
   const env = environmentFromFile(resolved);
   if (env.environment !== name) {
     throw new ConfigError(
-      [`secrets-hub:environment: is '${env.environment}', but --env is '${name}'`],
+      [`secrets-hub:environment: is '${clip(env.environment)}', but --env is '${clip(name)}'`],
       resolved,
     );
   }
@@ -220,15 +222,14 @@ function describeIssue(issue: z.core.$ZodIssue): string | string[] {
     const allowed = keys.length > 0 ? keys.join(", ") : "see Pulumi.yaml";
     return issue.keys.map((k) => {
       const close = closest(issue.path.length === 0 ? PREFIX + k : k, keys);
-      return `${where === "" ? PREFIX : where}${k}: unknown key; allowed: ${allowed}${close ? `; did you mean ${close}?` : ""}`;
+      return `${where === "" ? PREFIX : where}${clip(k)}: unknown key; allowed: ${allowed}${close ? `; did you mean ${close}?` : ""}`;
     });
   }
   const input = (issue as { input?: unknown }).input;
   if (issue.code === "invalid_type" && input === undefined) {
     return `${keyPath(issue.path)}: is required (${issue.expected})`;
   }
-  const got =
-    input === undefined || typeof input === "object" ? "" : ` (got ${JSON.stringify(input)})`;
+  const got = input === undefined || typeof input === "object" ? "" : ` (got ${quote(input)})`;
   return `${keyPath(issue.path)}: ${issue.message}${got}`;
 }
 

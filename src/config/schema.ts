@@ -29,6 +29,8 @@ import {
   ROTATION_STRATEGY_DEFAULT,
   SHORTHAND_DATABASE,
   SHORTHAND_READER,
+  BACKUP_RETENTION_DAYS_DEFAULT,
+  EXTENDED_SUPPORT_DEFAULT,
 } from "./defaults";
 import { checkEnvironment, type Issue } from "./rules";
 import { connectivity, transitGateway } from "./transitGateway";
@@ -263,7 +265,7 @@ const database = z.strictObject({
     .int()
     .min(1, { error: "must be from 1 to 35 (0 would turn backups off)" })
     .max(35, { error: "must be from 1 to 35" })
-    .default(7),
+    .default(BACKUP_RETENTION_DAYS_DEFAULT),
   /**
    * Multi-user rotation: the admin user's credentials live in their own secret (the
    * "master secret", `<secretName>/master`), and the rotation alternates the application
@@ -284,7 +286,7 @@ const database = z.strictObject({
    * Enrol a created database in paid RDS Extended Support once its major version leaves
    * standard support (RDS's own default is to enrol). Default: false.
    */
-  extendedSupport: z.boolean().default(false),
+  extendedSupport: z.boolean().default(EXTENDED_SUPPORT_DEFAULT),
   /** Aurora only: DB instances of the cluster, a writer and readers (1-16). Default: 2 (AURORA_INSTANCES_DEFAULT). */
   instances: z
     .number()

@@ -36,8 +36,16 @@ export interface AccountView {
   readonly availabilityZones: readonly (string | undefined)[];
   readonly subnetPrefixLength?: number;
   readonly deployRoleArn?: string;
-  /** Present when the key `existingVpc` is: its subnets as listed, a CIDR only when a string. */
-  readonly existingVpc?: { readonly subnets: readonly { readonly cidr?: string }[] };
+  /**
+   * Present when the key `existingVpc` is: its id and route tables when strings, its subnets
+   * as listed (an id and a CIDR only when strings; a route table that is not a string is
+   * `undefined`, so indexes hold).
+   */
+  readonly existingVpc?: {
+    readonly vpcId?: string;
+    readonly privateRouteTableIds: readonly (string | undefined)[];
+    readonly subnets: readonly { readonly id?: string; readonly cidr?: string }[];
+  };
   readonly given: Given;
 }
 
@@ -291,9 +299,13 @@ function accountView(value: unknown, path: Path): AccountView {
       account.existingVpc === undefined
         ? undefined
         : {
+            vpcId: asString(asRecord(account.existingVpc).vpcId),
+            privateRouteTableIds: asArray(asRecord(account.existingVpc).privateRouteTableIds).map(
+              asString,
+            ),
             subnets: asArray(asRecord(account.existingVpc).subnets)
               .map(asRecord)
-              .map((subnet) => ({ cidr: asString(subnet.cidr) })),
+              .map((subnet) => ({ id: asString(subnet.id), cidr: asString(subnet.cidr) })),
           },
     given: account,
   };

@@ -64,9 +64,17 @@ export interface PlanOptions {
 }
 
 export async function planEnvironment(env: Environment, options: PlanOptions = {}): Promise<Plan> {
-  const serverStarting = options.server ? Promise.resolve(options.server) : PolicyServer.start();
-  // The pack process starts (and type-checks) while the stacks run.
-  serverStarting.catch(() => undefined);
+  // The pack process starts (and type-checks) while the stacks run; a plan that fails, at
+  // any point, ends it (`starting` stops it mid-start), as it ends the plan's every child.
+  const starting = new AbortController();
+  const serverStarting = options.server
+    ? Promise.resolve(options.server)
+    : PolicyServer.start(undefined, { signal: starting.signal });
+  let ready = false;
+  serverStarting.then(
+    () => (ready = true),
+    () => undefined,
+  );
   const progress = options.progress;
   const order = stackNames(env);
   // The pack evaluates the phases' last runs while the fixed-point pass runs the stacks
@@ -134,11 +142,13 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
       violations,
     };
   } finally {
-    if (!options.server)
+    if (!options.server) {
+      if (!ready) starting.abort();
       await serverStarting.then(
-        (server) => server.stop(),
+        (s) => s.stop(),
         () => undefined,
       );
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { LEVELS, Level, PackConfig, PolicyConfig, reconcilePolicyConfig } from "../policyConfig";
+import { endsWithThisProcess } from "./children";
 import type { RecordedResource } from "./runStack";
 
 export type { Level, PackConfig } from "../policyConfig";
@@ -43,16 +44,28 @@ export class PolicyServer {
     public readonly policies: PolicyDescription[],
   ) {}
 
-  /** Starts the pack as the CLI would (Node.js runtime, TypeScript through ts-node). */
-  static async start(packDir = PACK_DIR): Promise<PolicyServer> {
+  /**
+   * Starts the pack as the CLI would (Node.js runtime, TypeScript through ts-node). Its
+   * process ends with this one (`children.ts`); `signal` ends it while it starts (a plan
+   * whose stacks fail before the pack is up).
+   */
+  static async start(
+    packDir = PACK_DIR,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<PolicyServer> {
     // The pack's own SDK (and through it its own TypeScript), as the CLI's policy analyzer
     // plugin resolves it from the pack's folder: a pack inside this repository finds the
     // repository's node_modules, a pack installed on its own its node_modules.
     const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
-    const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
-      cwd: packDir,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = endsWithThisProcess(
+      spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+        cwd: packDir,
+        stdio: ["ignore", "pipe", "pipe"],
+        signal: options.signal,
+      }),
+    );
+    // With `signal`, an abort kills the child and emits "error" (AbortError); "exit" follows.
+    child.on("error", () => undefined);
     const port = await new Promise<number>((resolve, reject) => {
       let out = "";
       let err = "";
@@ -62,17 +75,36 @@ export class PolicyServer {
         if (m) resolve(Number(m[1]));
       });
       child.stderr!.on("data", (d: Buffer) => (err += d.toString()));
-      child.on("exit", (code) =>
-        reject(new Error(`policy pack exited (${code}) before serving:\n${err}${out}`)),
+      child.on("exit", (code, signal) =>
+        reject(
+          new Error(
+            options.signal?.aborted
+              ? "policy pack stopped before serving"
+              : `policy pack exited (${code ?? signal}) before serving:\n${err}${out}`,
+          ),
+        ),
       );
     });
+    try {
+      return await PolicyServer.connect(child, port);
+    } catch (error) {
+      // A server that does not answer its first call is of no use: it ends here.
+      child.kill();
+      throw error;
+    }
+  }
+
+  private static async connect(child: ChildProcess, port: number): Promise<PolicyServer> {
     const client = new analyzerGrpc.AnalyzerClient(
       `127.0.0.1:${port}`,
       grpc.credentials.createInsecure(),
     );
     const info = await call<analyzerProto.AnalyzerInfo>((cb) =>
       client.getAnalyzerInfo(new Empty(), cb),
-    );
+    ).catch((error: unknown) => {
+      client.close();
+      throw error;
+    });
     const policies = info.getPoliciesList().map((p) => {
       const schema = p.getConfigschema();
       return {
@@ -161,7 +193,7 @@ export class PolicyServer {
 
   async stop(): Promise<void> {
     this.client.close();
-    if (this.process.exitCode === null) {
+    if (this.process.exitCode === null && this.process.signalCode === null) {
       const exited = new Promise((resolve) => this.process.once("exit", resolve));
       this.process.kill();
       await exited;

@@ -158,6 +158,8 @@ const refused: [string, (w: any[], c: Record<string, any>) => void, RegExp][] = 
           { id: "subnet-0a1b2c3d4e5f60719", cidr: "10.1.2.0/24" },
         ],
       };
+      // An adopted database keeps its own version (existing-database-settings).
+      delete w[0].databases[0].engineVersion;
       w[0].databases[0].existing = {
         host: "orders.c1a2b3c4d5e6.us-east-1.rds.amazonaws.com",
         dbClusterIdentifier: "orders",

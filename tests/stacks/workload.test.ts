@@ -228,6 +228,8 @@ describe("workload stack", () => {
   it("creates no RDS instance for an existing database and exports its endpoint", async () => {
     const existing = environmentFromFile(
       editedDevFile((c) => {
+        // An adopted database keeps its own version (existing-database-settings).
+        delete c["secrets-hub:workloads"][0].database.engineVersion;
         c["secrets-hub:workloads"][0].database.existing = {
           host: "orders.cluster-abc.us-east-1.rds.amazonaws.com",
           dbInstanceIdentifier: "orders-prod",

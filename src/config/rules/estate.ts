@@ -273,45 +273,49 @@ export const databaseDeployment: Rule = {
     for (const database of env.workloads.flatMap((w) => w.databases)) {
       if (database.engine === undefined) continue;
       const spec = ENGINE_SPECS[database.engine];
-      if (spec.deployment === "instance" && database.given.instances !== undefined) {
-        report({
-          path: [...database.path, "instances"],
-          input: database.given.instances,
-          message: `applies to Aurora clusters only (engine ${clusters.join(" or ") || "aurora-*"}); an RDS ${database.engine} instance is one instance (multiAz adds a standby)`,
-        });
-      }
-      const given = database.given;
-      // A class not of the form db.<family>.<size> is the schema's to report.
-      if (
-        typeof given.instanceClass === "string" &&
-        /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(given.instanceClass)
-      ) {
-        const problem = instanceClassProblem(database.engine, given.instanceClass);
-        if (problem)
+      // The settings of a created database; with `existing` each is refused whole
+      // (existing-database-settings), so none is judged here too.
+      if (!database.existing) {
+        if (spec.deployment === "instance" && database.given.instances !== undefined) {
           report({
-            path: [...database.path, "instanceClass"],
-            input: given.instanceClass,
-            message: problem,
+            path: [...database.path, "instances"],
+            input: database.given.instances,
+            message: `applies to Aurora clusters only (engine ${clusters.join(" or ") || "aurora-*"}); an RDS ${database.engine} instance is one instance (multiAz adds a standby)`,
           });
-      }
-      if (typeof given.engineVersion === "string") {
-        const problem = engineVersionProblem(database.engine, given.engineVersion);
-        if (problem)
-          report({
-            path: [...database.path, "engineVersion"],
-            input: given.engineVersion,
-            message: problem,
-          });
-      }
-      if (spec.deployment === "cluster") {
-        // Aurora storage grows by itself and a cluster's availability is its instances.
-        for (const key of ["allocatedStorage", "multiAz"]) {
-          if (given[key] === undefined) continue;
-          report({
-            path: [...database.path, key],
-            input: given[key],
-            message: `applies to RDS instances only: an Aurora cluster's storage grows by itself, and its standby is a reader (instances: 2 or more)`,
-          });
+        }
+        const given = database.given;
+        // A class not of the form db.<family>.<size> is the schema's to report.
+        if (
+          typeof given.instanceClass === "string" &&
+          /^db\.[a-z0-9]+\.[a-z0-9]+$/.test(given.instanceClass)
+        ) {
+          const problem = instanceClassProblem(database.engine, given.instanceClass);
+          if (problem)
+            report({
+              path: [...database.path, "instanceClass"],
+              input: given.instanceClass,
+              message: problem,
+            });
+        }
+        if (typeof given.engineVersion === "string") {
+          const problem = engineVersionProblem(database.engine, given.engineVersion);
+          if (problem)
+            report({
+              path: [...database.path, "engineVersion"],
+              input: given.engineVersion,
+              message: problem,
+            });
+        }
+        if (spec.deployment === "cluster") {
+          // Aurora storage grows by itself and a cluster's availability is its instances.
+          for (const key of ["allocatedStorage", "multiAz"]) {
+            if (given[key] === undefined) continue;
+            report({
+              path: [...database.path, key],
+              input: given[key],
+              message: `applies to RDS instances only: an Aurora cluster's storage grows by itself, and its standby is a reader (instances: 2 or more)`,
+            });
+          }
         }
       }
       const existing = database.given.existing;
