@@ -93,7 +93,7 @@ describe("config: secrets-hub:accessAnalyzer per Region", () => {
     ]);
   });
 
-  it("a Region key the environment does not use: the plan exits 2 before any stack runs", async () => {
+  it("@slow a Region key the environment does not use: the plan exits 2 before any stack runs", async () => {
     const dir = tempDir();
     const file = path.join(dir, "Pulumi.dev.yaml");
     fs.copyFileSync(editedDevFile(analyzer({ "eu-central-1": "none" })), file);

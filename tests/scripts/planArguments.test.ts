@@ -12,7 +12,7 @@ describe("plan file arguments", function () {
     ["a file that is not JSON", "{ stacks", /^--against .*: not JSON: /m],
     ["JSON that is not a plan", '{"errors": []}', /^--against .*: not the JSON of a plan/m],
   ] as const) {
-    it(`refuses ${what} with exit 2, naming the flag`, async () => {
+    it(`@slow refuses ${what} with exit 2, naming the flag`, async () => {
       const file = path.join(tempDir(), "missing.json");
       if (content !== undefined) fs.writeFileSync(file, content);
       const run = await runScript("plan", ["--env", "dev", "--against", file]);
@@ -22,7 +22,7 @@ describe("plan file arguments", function () {
     });
   }
 
-  it("refuses --format mermaid, which has no place for the comparison", async () => {
+  it("@slow refuses --format mermaid, which has no place for the comparison", async () => {
     const run = await runScript("plan", [
       "--env",
       "dev",
@@ -35,7 +35,7 @@ describe("plan file arguments", function () {
     assert.match(run.stderr, /^--against reports in text or JSON, not in --format mermaid/m);
   });
 
-  it("refuses an --output that names a directory before any stack runs", async () => {
+  it("@slow refuses an --output that names a directory before any stack runs", async () => {
     const dir = tempDir();
     const run = await runScript("plan", ["--env", "dev", "--output", dir]);
     assert.equal(run.status, 2, run.stderr);
