@@ -10,6 +10,14 @@ export function applicationRoleName(environment: string, workload: string): stri
   return `secrets-hub-${environment}-${workload}-app`;
 }
 
+/** The secret holding a multi-user database's admin credentials. */
+export function masterSecretName(secretName: string): string {
+  return `${secretName}/master`;
+}
+
+/** Secrets Manager's longest secret name (CreateSecret `Name`: 1 to 512 characters). */
+export const SECRET_NAME_MAX = 512;
+
 /**
  * ARN pattern of a central secret in a Region: Secrets Manager appends `-` and six random
  * characters to the name in the ARN, which `-??????` matches (src/topology.ts

@@ -33,7 +33,7 @@ import * as aws from "@pulumi/aws";
 import type { Database as DatabaseConfig, Environment, PlainSecret, Workload } from "../config";
 import type { CentralOutputs, DatabaseEndpoint } from "../contract";
 import { WorkloadPeer, readWorkloadStack } from "../peers";
-import { databaseResourceName, namePrefix } from "../names";
+import { databaseResourceName, masterSecretName, namePrefix } from "../names";
 import { accountProviders, nativeProviderIn, providerList } from "../providers";
 import { accessAnalyzers, replicaRegions, secretArnPattern, workloadStack } from "../topology";
 import { modeOf, type ConnectivityMode } from "../connectivity";
@@ -77,10 +77,7 @@ export function secretDocument(
   );
 }
 
-/** The secret holding a multi-user database's admin credentials. */
-export function masterSecretName(secretName: string): string {
-  return `${secretName}/master`;
-}
+export { masterSecretName };
 
 async function readyWorkloads(env: Environment): Promise<ReadyWorkload[]> {
   const ready: ReadyWorkload[] = [];

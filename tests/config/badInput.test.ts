@@ -278,3 +278,50 @@ describe("bad input: adoption", () => {
     });
   }
 });
+
+describe("bad input: the names multi-user rotation derives", () => {
+  const ADOPT_FILE = path.join(__dirname, "..", "..", "Pulumi.adopt.yaml");
+  const W = "secrets-hub:workloads";
+  /** catalog (workload 1) is multi-user MySQL: admin catalog_admin, application catalog_rw. */
+  const refusedCatalog = (edit: (db: Record<string, any>, workloads: any[]) => void) =>
+    refusal(() =>
+      environmentFromFile(editedDevFile((c) => edit(c[W][1].database, c[W]), ADOPT_FILE)),
+    );
+
+  it("an application user whose clone is the admin user", () => {
+    const lines = refusedCatalog((db) => {
+      db.username = "app_clone";
+      db.applicationUsername = "app";
+    });
+    assert.match(
+      lineAbout(lines, "applicationUsername"),
+      /secrets-hub:workloads\[1\]\.database\.applicationUsername: makes the clone app_clone, which is the admin user secrets-hub:workloads\[1\]\.database\.username: .* \(got "app"\)/,
+    );
+  });
+
+  it("an application user RDS reserves", () => {
+    const lines = refusedCatalog((db) => (db.applicationUsername = "rdsadmin"));
+    assert.match(
+      lineAbout(lines, "applicationUsername"),
+      /applicationUsername: is reserved by RDS for mysql; allowed: any other name \(reserved: rdsadmin\)/,
+    );
+  });
+
+  it("a master secret name past 512 characters, or another secret's name", () => {
+    const long = `adopt/${"c".repeat(500)}`;
+    assert.match(
+      lineAbout(
+        refusedCatalog((db) => (db.secretName = long)),
+        "secretName",
+      ),
+      /secretName: makes the master secret adopt\/c+… 513 characters; Secrets Manager allows at most 512: shorten it by 1/,
+    );
+    const lines = refusedCatalog(
+      (_db, w) => (w[0].database.secretName = "adopt/catalog/catalog-db/master"),
+    );
+    assert.match(
+      lineAbout(lines, "makes the master secret"),
+      /secrets-hub:workloads\[1\]\.database\.secretName: makes the master secret adopt\/catalog\/catalog-db\/master, which is secrets-hub:workloads\[0\]\.database\.secretName: rename one of them/,
+    );
+  });
+});

@@ -66,6 +66,7 @@ export const RULES: readonly Rule[] = [
   adoption.existingDatabaseSettings,
   adoption.existingDatabaseHost,
   rotation.rotationUsers,
+  rotation.multiUserNames,
   connectivity.connectivitySettings,
   alerts.alertsTopicInCentralRegion,
   analyzer.accessAnalyzerRegions,

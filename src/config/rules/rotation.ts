@@ -4,6 +4,7 @@
  */
 import { CLONE_SUFFIX, ENGINE_SPECS, applicationUsernameMax } from "../../../kernel/engines";
 import { windowProblem } from "../../../policy-pack/lib/schedule";
+import { SECRET_NAME_MAX, masterSecretName } from "../../names";
 import { Path, keyPath } from "../keyPath";
 import type { Rule } from "./rule";
 
@@ -103,6 +104,65 @@ export const rotationUsers: Rule = {
           path: [...path, "rotationStrategy"],
           input: "multi-user",
           message: `is offered for databases this program creates (it holds the admin password for the master secret); for an existing database use single-user, or import the database`,
+        });
+      }
+    }
+  },
+};
+
+/**
+ * The names multi-user rotation derives: the application user's clone (`<user>_clone`, which
+ * AWS's function creates beside it) must not be the admin user, the application user must
+ * not be one RDS reserves, and the master secret (`<secretName>/master`, holding the admin
+ * credentials) must fit Secrets Manager's 512 characters and not be another secret's name.
+ */
+export const multiUserNames: Rule = {
+  name: "multi-user-names",
+  check(env, report) {
+    const secretNames = new Map<string, Path>();
+    for (const w of env.workloads) {
+      for (const d of w.databases)
+        if (d.secretName !== undefined) secretNames.set(d.secretName, [...d.path, "secretName"]);
+      for (const s of w.secrets)
+        if (s.secretName !== undefined) secretNames.set(s.secretName, [...s.path, "secretName"]);
+    }
+    for (const db of env.workloads.flatMap((w) => w.databases)) {
+      if (db.rotationStrategy !== "multi-user") continue;
+      const path: Path = db.path;
+      const user = db.applicationUsername;
+      if (user !== undefined) {
+        const clone = `${user}${CLONE_SUFFIX}`;
+        if (db.username !== undefined && clone === db.username) {
+          report({
+            path: [...path, "applicationUsername"],
+            input: user,
+            message: `makes the clone ${clone}, which is the admin user ${keyPath([...path, "username"])}: rotation would take over the admin login; choose another application user name`,
+          });
+        }
+        const reserved = ENGINE_SPECS[db.engine ?? "postgres"].masterUser.existing.reserved;
+        if (reserved.includes(user.toLowerCase()) || reserved.includes(clone.toLowerCase())) {
+          report({
+            path: [...path, "applicationUsername"],
+            input: user,
+            message: `is reserved by RDS for ${db.engine}; allowed: any other name (reserved: ${reserved.join(", ")})`,
+          });
+        }
+      }
+      if (db.secretName === undefined) continue;
+      const master = masterSecretName(db.secretName);
+      if (master.length > SECRET_NAME_MAX) {
+        report({
+          path: [...path, "secretName"],
+          input: db.secretName,
+          message: `makes the master secret ${master.slice(0, 40)}… ${master.length} characters; Secrets Manager allows at most ${SECRET_NAME_MAX}: shorten it by ${master.length - SECRET_NAME_MAX}`,
+        });
+      }
+      const taken = secretNames.get(master);
+      if (taken !== undefined) {
+        report({
+          path: [...path, "secretName"],
+          input: db.secretName,
+          message: `makes the master secret ${master}, which is ${keyPath(taken)}: rename one of them`,
         });
       }
     }
