@@ -102,8 +102,20 @@ export interface EngineSpec {
   };
 }
 
-/** The versions the CDK pins for the PostgreSQL and MySQL applications (all four alike). */
-const RDS_APPLICATION_VERSIONS = { aws: "1.1.671", "aws-cn": "1.1.440", "aws-us-gov": "1.1.397" };
+/**
+ * The versions the CDK pins for each application, per partition (aws-cdk-lib
+ * `aws-secretsmanager/lib/secret-rotation.ts`, `SecretRotationApplication`, the release that
+ * pins 1.1.671 in the commercial partition: `additionalSemanticVersions`). The GovCloud and
+ * China numbers are their partitions' own releases of the same code; an older CDK (1.1.650
+ * commercial) pinned 1.1.397 in GovCloud and 1.1.421 in China, which the newer one replaced.
+ */
+const versions = (cn: string, gov: string) => ({ aws: "1.1.671", "aws-cn": cn, "aws-us-gov": gov });
+const APPLICATION_VERSIONS = {
+  postgresSingle: versions("1.1.440", "1.1.383"),
+  postgresMulti: versions("1.1.440", "1.1.383"),
+  mysqlSingle: versions("1.1.440", "1.1.384"),
+  mysqlMulti: versions("1.1.440", "1.1.383"),
+};
 
 /** The AWS rotation applications of each family: Aurora uses its family's (see ENGINE_SPECS). */
 const FAMILY_APPLICATIONS: {
@@ -112,21 +124,21 @@ const FAMILY_APPLICATIONS: {
   postgres: {
     "single-user": {
       name: "SecretsManagerRDSPostgreSQLRotationSingleUser",
-      versions: RDS_APPLICATION_VERSIONS,
+      versions: APPLICATION_VERSIONS.postgresSingle,
     },
     "multi-user": {
       name: "SecretsManagerRDSPostgreSQLRotationMultiUser",
-      versions: RDS_APPLICATION_VERSIONS,
+      versions: APPLICATION_VERSIONS.postgresMulti,
     },
   },
   mysql: {
     "single-user": {
       name: "SecretsManagerRDSMySQLRotationSingleUser",
-      versions: RDS_APPLICATION_VERSIONS,
+      versions: APPLICATION_VERSIONS.mysqlSingle,
     },
     "multi-user": {
       name: "SecretsManagerRDSMySQLRotationMultiUser",
-      versions: RDS_APPLICATION_VERSIONS,
+      versions: APPLICATION_VERSIONS.mysqlMulti,
     },
   },
 };

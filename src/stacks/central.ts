@@ -243,7 +243,11 @@ async function foundation(
   const network = accountNetwork(central, "central", tags, opts);
   await checkExistingVpc(central, "secrets-hub:central", args.provider);
   // An existing endpoint: the functions reach it in the subnets it really has.
-  const existingEndpoint = await existingSecretsEndpoint(central, args.provider);
+  const existingEndpoint = await existingSecretsEndpoint(
+    central,
+    "secrets-hub:central",
+    args.provider,
+  );
 
   const key = new SecretsKey(
     "secrets",

@@ -143,6 +143,8 @@ export interface ExistingEndpoint {
  */
 export async function existingSecretsEndpoint(
   account: Account,
+  /** The account's key in the file (`secrets-hub:central`, `secrets-hub:workloads[1]`), for the message. */
+  keyPath: string,
   provider: aws.Provider,
 ): Promise<ExistingEndpoint | undefined> {
   const id = account.existingVpc?.secretsManagerEndpointId;
@@ -154,7 +156,7 @@ export async function existingSecretsEndpoint(
   });
   if (problem) {
     // A RunError: `pulumi up` prints its message alone, without a stack trace.
-    throw new pulumi.RunError(`secrets-hub:existingVpc.secretsManagerEndpointId ${id}: ${problem}`);
+    throw new pulumi.RunError(`${keyPath}.existingVpc.secretsManagerEndpointId ${id}: ${problem}`);
   }
   const subnetIds = [...endpoint.subnetIds].sort();
   const subnets = await Promise.all(

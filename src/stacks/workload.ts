@@ -60,11 +60,8 @@ export async function workloadProgram(
   const protect = env.protectStatefulResources;
 
   const network = accountNetwork(workload, workload.name, tags, opts);
-  await checkExistingVpc(
-    workload,
-    `secrets-hub:workloads[${env.workloads.indexOf(workload)}]`,
-    providers.aws,
-  );
+  const keyPath = `secrets-hub:workloads[${env.workloads.indexOf(workload)}]`;
+  await checkExistingVpc(workload, keyPath, providers.aws);
 
   const rotationCidrs = await centralRotationCidrs(env, centralOutputs);
   const databases = workload.databases.map((database) =>
@@ -76,7 +73,7 @@ export async function workloadProgram(
   secretsEndpoint(workload, network, `${workload.name}-secretsmanager`, {
     kind: "cidrs",
     cidrs: [workload.vpcCidr],
-    existing: await existingSecretsEndpoint(workload, providers.aws),
+    existing: await existingSecretsEndpoint(workload, keyPath, providers.aws),
     tags,
     opts,
     provider: providers.aws,

@@ -108,7 +108,7 @@ describe("config rule rotation-version-in-partition", () => {
         c["secrets-hub:rotation"].applicationVersion = "1.1.680";
       },
       "secrets-hub:rotation.applicationVersion",
-      /^secrets-hub:rotation\.applicationVersion: names no version known in aws-us-gov \(secrets-hub:central\.region is us-gov-west-1\): there the program deploys SecretsManagerRDS\w+ 1\.1\.397, the AWS CDK's aws-us-gov pin that goes with 1\.1\.671; write 1\.1\.671 \(got "1\.1\.680"\)$/,
+      /^secrets-hub:rotation\.applicationVersion: names no version known in aws-us-gov \(secrets-hub:central\.region is us-gov-west-1\): there the program deploys SecretsManagerRDS\w+ 1\.1\.38[34], the AWS CDK's aws-us-gov pin that goes with 1\.1\.671; write 1\.1\.671 \(got "1\.1\.680"\)$/,
     );
   });
 
