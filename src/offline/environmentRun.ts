@@ -67,6 +67,11 @@ export async function runEnvironment(
    * reports (that pass adds none): work on them can overlap the pass.
    */
   phasesDone?: (runs: ReadonlyMap<string, StackRun>) => void,
+  /**
+   * Called for each stack once its last phase has run, with the run the result reports for
+   * it: work on one stack can start while the others still run.
+   */
+  finalRun?: (stack: string, run: StackRun) => void,
 ): Promise<EnvironmentRun> {
   const phases = deploymentPhases(env);
   const total =
@@ -77,6 +82,8 @@ export async function runEnvironment(
   const runs = new Map<string, StackRun>();
   const deployed = new Map<string, StackRun>();
   const steps: Step[] = [];
+  const lastPhase = new Map<string, number>();
+  for (const phase of phases) for (const stack of phase.stacks) lastPhase.set(stack, phase.number);
   for (const phase of phases) {
     for (const stack of phase.stacks) {
       const run = await runEnvironmentStack(env, stack, outputs);
@@ -87,6 +94,7 @@ export async function runEnvironment(
       deployed.set(stack, run);
       outputs.set(stack, { outputs: run.outputs, secretOutputNames: run.secretOutputNames });
       ran(stack);
+      if (lastPhase.get(stack) === phase.number) finalRun?.(stack, runs.get(stack)!);
     }
   }
   phasesDone?.(runs);

@@ -77,24 +77,21 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
   );
   const progress = options.progress;
   const order = stackNames(env);
-  // The pack evaluates the phases' last runs while the fixed-point pass runs the stacks
-  // again (that pass changes no run the plan reports): its process works on the other core.
-  let evaluating: Promise<GuardFindings> | undefined;
-  const evaluate = (runs: ReadonlyMap<string, StackRun>) => {
-    evaluating = guardFindings(serverStarting, options.policyConfig ?? {}, order, runs);
-    evaluating.catch(() => undefined);
-  };
+  // The pack evaluates each stack's last run as soon as it exists, while the other stacks
+  // and then the fixed-point pass run (that pass changes no run the plan reports): its
+  // process works on the other core.
+  const guard = new GuardEvaluation(serverStarting, options.policyConfig ?? {});
   try {
     const result = await runEnvironment(
       env,
       options.preview ?? false,
       (done, total, stack) => progress?.(`ran ${stack} (${done}/${total} stack runs)`),
       true,
-      evaluate,
+      (runs) => guard.environment(order, runs),
+      (stack, run) => guard.stack(stack, run),
     );
     progress?.(`evaluating the policy pack ${PACK_NAME}`);
-    const { effective, violations } = await (evaluating ??
-      guardFindings(serverStarting, options.policyConfig ?? {}, order, result.runs));
+    const { effective, violations } = await guard.findings(order, result.runs);
     const pending = ENVIRONMENT_POLICY.pendingPeeringRequestsQuota;
     violations.push(
       ...checkPendingPeeringSteps(
@@ -158,34 +155,69 @@ interface GuardFindings {
 }
 
 /**
- * secrets-hub-guard over the runs: configured, then every stack's resources at once (the
- * requests of all stacks in flight together, reported in stack order), then the
- * environment's policies over all of them.
+ * secrets-hub-guard over the runs: configured once, then each stack's resources as soon as
+ * its run is final (all of a stack's requests in flight together), then the environment's
+ * policies over all of them; the findings in stack order.
  */
-async function guardFindings(
-  serverStarting: Promise<PolicyServer>,
-  policyConfig: PackConfig,
-  order: readonly string[],
-  runs: ReadonlyMap<string, StackRun>,
-): Promise<GuardFindings> {
-  const server = await serverStarting;
-  const effective = await server.configure(policyConfig);
-  const perStack = await Promise.all(
-    order.map(async (stack) =>
-      (await server.analyzeAll(runs.get(stack)!.resources)).map((v) => ({ ...v, stack })),
-    ),
-  );
-  const violations: Plan["violations"] = perStack.flat();
-  const everything = order.flatMap((s) => runs.get(s)!.resources);
-  for (const v of await server.analyzeStack(everything)) {
-    if (
-      ENVIRONMENT_POLICIES.includes(v.policy) &&
-      !violations.some((w) => w.policy === v.policy && w.message === v.message)
-    ) {
-      violations.push({ ...v, stack: "(environment)" });
-    }
+class GuardEvaluation {
+  private readonly configured: Promise<{
+    server: PolicyServer;
+    effective: Record<string, PolicyConfig>;
+  }>;
+  private readonly perStack = new Map<string, Promise<Violation[]>>();
+  private result: Promise<GuardFindings> | undefined;
+
+  constructor(serverStarting: Promise<PolicyServer>, policyConfig: PackConfig) {
+    this.configured = serverStarting.then(async (server) => ({
+      server,
+      effective: await server.configure(policyConfig),
+    }));
+    this.configured.catch(() => undefined);
   }
-  return { effective, violations };
+
+  /** Starts the per-resource and stack policies on a stack's final run. */
+  stack(stack: string, run: StackRun): void {
+    const analysis = this.configured.then(({ server }) => server.analyzeAll(run.resources));
+    analysis.catch(() => undefined);
+    this.perStack.set(stack, analysis);
+  }
+
+  /** Starts the environment's policies once every stack's run is final; returns the findings. */
+  environment(
+    order: readonly string[],
+    runs: ReadonlyMap<string, StackRun>,
+  ): Promise<GuardFindings> {
+    this.result ??= this.evaluate(order, runs);
+    this.result.catch(() => undefined);
+    return this.result;
+  }
+
+  /** The findings, once the stacks have run (started by `environment`, or now). */
+  findings(order: readonly string[], runs: ReadonlyMap<string, StackRun>): Promise<GuardFindings> {
+    return this.environment(order, runs);
+  }
+
+  private async evaluate(
+    order: readonly string[],
+    runs: ReadonlyMap<string, StackRun>,
+  ): Promise<GuardFindings> {
+    const { server, effective } = await this.configured;
+    for (const stack of order) if (!this.perStack.has(stack)) this.stack(stack, runs.get(stack)!);
+    const perStack = await Promise.all(
+      order.map(async (stack) => (await this.perStack.get(stack)!).map((v) => ({ ...v, stack }))),
+    );
+    const violations: Plan["violations"] = perStack.flat();
+    const everything = order.flatMap((s) => runs.get(s)!.resources);
+    for (const v of await server.analyzeStack(everything)) {
+      if (
+        ENVIRONMENT_POLICIES.includes(v.policy) &&
+        !violations.some((w) => w.policy === v.policy && w.message === v.message)
+      ) {
+        violations.push({ ...v, stack: "(environment)" });
+      }
+    }
+    return { effective, violations };
+  }
 }
 
 /** The resource type token of a URN (the last type of its parent chain). */
