@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import YAML from "yaml";
-import { Environment, PROJECT, environmentFromFile } from "../src/config";
+import { ConfigError, Environment, PROJECT, environmentFromFile } from "../src/config";
 import { EnvironmentRun, runEnvironment, runEnvironmentStack } from "../src/offline/environmentRun";
 import {
   RecordedResource,
@@ -52,6 +52,23 @@ export function editedDevFile(
   const file = path.join(tempDir(), "Pulumi.test.yaml");
   fs.writeFileSync(file, YAML.stringify(document));
   return file;
+}
+
+/**
+ * The problems the config gate reports for `source` (Pulumi.dev.yaml by default) changed by
+ * `edit`, one line each; none ([]) when it is accepted. Any other error fails the test.
+ */
+export function configProblemsOf(
+  edit: (config: Record<string, any>) => void,
+  source = DEV_FILE,
+): string[] {
+  try {
+    environmentFromFile(editedDevFile(edit, source));
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, String(error));
+    return [...error.problems];
+  }
+  return [];
 }
 
 export function runStackOf(

@@ -2,23 +2,15 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, environmentFromFile } from "../../src/config";
+import { environmentFromFile } from "../../src/config";
 import { accountScope } from "../../src/deployPolicy";
 import { VERIFY_RIGHTS } from "../../src/deployPolicy/rights";
 import { accessAnalyzers } from "../../src/topology";
-import { devEnvironment, editedDevFile, runScript, tempDir } from "../harness";
+import { configProblemsOf, devEnvironment, editedDevFile, runScript, tempDir } from "../harness";
 
 type Edit = (config: Record<string, any>) => void;
 
-function problemsOf(edit: Edit): string[] {
-  try {
-    environmentFromFile(editedDevFile(edit));
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems;
-  }
-  return [];
-}
+const problemsOf = (edit: Edit): string[] => configProblemsOf(edit);
 
 const analyzer =
   (value: unknown): Edit =>

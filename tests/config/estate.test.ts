@@ -2,22 +2,15 @@
 // one line naming the key, through the one gate both `pulumi up` and the plan use.
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { ConfigError, environmentFromFile } from "../../src/config";
-import { DEV_FILE, deployed, editedDevFile } from "../harness";
+import { environmentFromFile } from "../../src/config";
+import { DEV_FILE, configProblemsOf, deployed, editedDevFile } from "../harness";
 
 const ESTATE_FILE = path.join(__dirname, "..", "..", "Pulumi.estate.yaml");
 const W = "secrets-hub:workloads";
 
 /** The problems the gate reports for the estate file with `edit` applied (none: []). */
 function problemsOf(edit: (workloads: any[], config: Record<string, any>) => void): string[] {
-  const file = editedDevFile((c) => edit(c[W], c), ESTATE_FILE);
-  try {
-    environmentFromFile(file);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return [...error.problems];
-  }
+  return configProblemsOf((c) => edit(c[W], c), ESTATE_FILE);
 }
 
 /** [what is wrong, edit, the one line expected]. */

@@ -1,24 +1,11 @@
 // The config rules on Regions, zones, the rotation version per partition, and namespaces.
 import * as assert from "node:assert/strict";
-import {
-  ConfigError,
-  environmentFromFile,
-  environmentView,
-  optInRegionNotes,
-} from "../../src/config";
-import { editedDevFile, movedTo } from "../harness";
+import { environmentFromFile, environmentView, optInRegionNotes } from "../../src/config";
+import { configProblemsOf, editedDevFile, movedTo } from "../harness";
 
 type Edit = (config: Record<string, any>) => void;
 
-function problemsOf(edit: Edit): string[] {
-  try {
-    environmentFromFile(editedDevFile(edit));
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, String(error));
-    return error.problems;
-  }
-  return [];
-}
+const problemsOf = (edit: Edit): string[] => configProblemsOf(edit);
 
 function refuses(edit: Edit, key: string, message: RegExp): void {
   const problems = problemsOf(edit);
