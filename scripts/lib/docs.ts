@@ -603,32 +603,9 @@ export const BLOCKS: readonly Block[] = [
     file: "docs/plan.md",
     slow: true,
     async render() {
-      // The cheapest correct source: the stacks of dev run in phase order under mocks, as
-      // the plan runs them, without the fixed-point pass and the policy pack (the diagram
-      // reads the stacks' registrations only).
-      const { runEnvironment } = await import("../../src/offline/environmentRun");
+      const { diagramPlan } = await import("../../src/offline/plan");
       const { mermaidTopology } = await import("../../src/offline/mermaid");
-      const { stackAccount, stackNames } = await import("../../src/topology");
-      const env = await dev();
-      const run = await runEnvironment(env, false, undefined, false);
-      const stacks = stackNames(env).map((name) => ({
-        name,
-        ...stackAccount(env, name),
-        resources: run.runs.get(name)!.resources,
-        // The diagram reads an adopted VPC's id and CIDR from the outputs.
-        outputs: run.runs.get(name)!.outputs,
-        warnings: [],
-      }));
-      const diagram = mermaidTopology({
-        environment: env.environment,
-        phases: run.phases,
-        linkSummary: "",
-        steps: run.steps,
-        converged: true,
-        drift: [],
-        stacks,
-        violations: [],
-      });
+      const diagram = mermaidTopology(await diagramPlan(await dev()));
       return ["```mermaid", diagram, "```"].join("\n");
     },
   },

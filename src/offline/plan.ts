@@ -220,6 +220,32 @@ class GuardEvaluation {
   }
 }
 
+/**
+ * The plan of `env` as far as its diagram (src/offline/mermaid.ts) reads it, from its
+ * cheapest correct source: the stacks run in phase order under mocks, without the fixed-point
+ * pass and the policy pack (the diagram reads the stacks' registrations and, for an adopted
+ * VPC's id and CIDR, their outputs).
+ */
+export async function diagramPlan(env: Environment): Promise<Plan> {
+  const run = await runEnvironment(env, false, undefined, false);
+  return {
+    environment: env.environment,
+    phases: run.phases,
+    linkSummary: "",
+    steps: run.steps,
+    converged: true,
+    drift: [],
+    violations: [],
+    stacks: stackNames(env).map((name) => ({
+      name,
+      ...stackAccount(env, name),
+      resources: run.runs.get(name)!.resources,
+      outputs: run.runs.get(name)!.outputs as Record<string, unknown>,
+      warnings: [],
+    })),
+  };
+}
+
 /** The resource type token of a URN (the last type of its parent chain). */
 function typeOf(urn: string): string {
   return urn.split("::")[2]?.split("$").pop() ?? urn;

@@ -14,34 +14,11 @@ import * as path from "node:path";
 import YAML from "yaml";
 import { generateEnvironmentFile } from "../../src/bench/generate";
 import { Environment, environmentFromFile } from "../../src/config";
-import { runEnvironment } from "../../src/offline/environmentRun";
 import { FULL_LIMIT, mermaidTopology } from "../../src/offline/mermaid";
-import type { Plan } from "../../src/offline/plan";
-import { stackAccount, stackNames } from "../../src/topology";
+import { type Plan, diagramPlan } from "../../src/offline/plan";
 import { tempDir } from "../harness";
 
 const ROOT = path.join(__dirname, "..", "..");
-
-/** The plan's stacks as the diagram reads them, from one run under mocks (no fixed point, no pack). */
-async function planOf(env: Environment): Promise<Plan> {
-  const run = await runEnvironment(env, false, undefined, false);
-  return {
-    environment: env.environment,
-    phases: run.phases,
-    linkSummary: "",
-    steps: run.steps,
-    converged: true,
-    drift: [],
-    violations: [],
-    stacks: stackNames(env).map((name) => ({
-      name,
-      ...stackAccount(env, name),
-      resources: run.runs.get(name)!.resources,
-      outputs: run.runs.get(name)!.outputs as Record<string, unknown>,
-      warnings: [],
-    })),
-  };
-}
 
 /**
  * A generated environment. Peering: every third workload in us-west-2 (the replica Region);
@@ -117,7 +94,7 @@ function checkSyntax(chart: string): Chart {
 
 describe("the plan's diagram", function () {
   it("@slow draws the adopted VPC inside its account, with its id; each reader reads its own secret", async () => {
-    const plan = await planOf(environmentFromFile(path.join(ROOT, "Pulumi.adopt.yaml")));
+    const plan = await diagramPlan(environmentFromFile(path.join(ROOT, "Pulumi.adopt.yaml")));
     const chart = mermaidTopology(plan);
     const { parent, edges } = checkSyntax(chart);
     assert.match(
@@ -138,7 +115,7 @@ describe("the plan's diagram", function () {
 
   it("@slow the estate: every reader drawn, an existing role as such, each reading exactly its secrets' copies in its Region", async () => {
     const env = environmentFromFile(path.join(ROOT, "Pulumi.estate.yaml"));
-    const chart = mermaidTopology(await planOf(env));
+    const chart = mermaidTopology(await diagramPlan(env));
     const readers = [...chart.matchAll(/^\s+(\w+_reader\d+)\(\["reader ([^"]+)"\]\)$/gm)];
     assert.deepEqual(readers.map((m) => m[2]).sort(), [
       "reporting (existing role)",
@@ -157,7 +134,7 @@ describe("the plan's diagram", function () {
 
   it("@slow at 20 peered workloads in two Regions: every workload drawn, readers reading the copy in their own Region", async () => {
     const env = generated(20, "peering");
-    const plan = await planOf(env);
+    const plan = await diagramPlan(env);
     // One more reader is one more node and one more reads edge.
     const w3 = plan.stacks.find((s) => s.name === "gen20-app-003")!;
     const role = w3.resources.find((r) => r.type === "aws:iam/role:Role")!;
@@ -206,7 +183,7 @@ describe("the plan's diagram", function () {
   });
 
   it("@slow at 150 transit gateway workloads: grouped per Region, the same size as 30 of them, and says where the full chart is", async () => {
-    const at150 = await planOf(generated(150, "transit-gateway"));
+    const at150 = await diagramPlan(generated(150, "transit-gateway"));
     const grouped = mermaidTopology(at150);
     // The same chart with 30 of the workloads (one more run of the stacks would cost a minute).
     const at30 = { ...at150, stacks: at150.stacks.slice(0, 31) };
