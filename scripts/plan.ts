@@ -121,21 +121,11 @@ async function main(options: Options): Promise<number> {
   // the stacks. It ends with the plan, whatever the plan's end (mid-start too: a refused
   // file does not wait for it).
   const { PolicyServer } = await import("../src/offline/policyServer");
-  const starting = new AbortController();
-  const guard = PolicyServer.start(undefined, { signal: starting.signal });
-  let ready = false;
-  guard.then(
-    () => (ready = true),
-    () => undefined,
-  );
+  const guard = PolicyServer.owned();
   try {
-    return await planWith(options, format, file, deployed, guard);
+    return await planWith(options, format, file, deployed, guard.server);
   } finally {
-    if (!ready) starting.abort();
-    await guard.then(
-      (server) => server.stop(),
-      () => undefined,
-    );
+    await guard.end();
   }
 }
 

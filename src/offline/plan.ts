@@ -65,16 +65,11 @@ export interface PlanOptions {
 
 export async function planEnvironment(env: Environment, options: PlanOptions = {}): Promise<Plan> {
   // The pack process starts (and type-checks) while the stacks run; a plan that fails, at
-  // any point, ends it (`starting` stops it mid-start), as it ends the plan's every child.
-  const starting = new AbortController();
-  const serverStarting = options.server
-    ? Promise.resolve(options.server)
-    : PolicyServer.start(undefined, { signal: starting.signal });
-  let ready = false;
-  serverStarting.then(
-    () => (ready = true),
-    () => undefined,
-  );
+  // any point, ends it (mid-start too), as it ends the plan's every child. A server the
+  // caller gives stays the caller's to stop.
+  const owned = options.server ? undefined : PolicyServer.owned();
+  const serverStarting = owned?.server ?? Promise.resolve(options.server!);
+  serverStarting.catch(() => undefined);
   const progress = options.progress;
   const order = stackNames(env);
   // The pack evaluates each stack's last run as soon as it exists, while the other stacks
@@ -139,13 +134,7 @@ export async function planEnvironment(env: Environment, options: PlanOptions = {
       violations,
     };
   } finally {
-    if (!options.server) {
-      if (!ready) starting.abort();
-      await serverStarting.then(
-        (s) => s.stop(),
-        () => undefined,
-      );
-    }
+    await owned?.end();
   }
 }
 

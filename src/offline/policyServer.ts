@@ -45,6 +45,31 @@ export class PolicyServer {
   ) {}
 
   /**
+   * Starts the pack for a caller that must end it on every path: `server` is the start,
+   * `end()` stops the server, or aborts its start when it is not up yet (so a failure does
+   * not wait for the pack to finish starting).
+   */
+  static owned(packDir = PACK_DIR): { server: Promise<PolicyServer>; end(): Promise<void> } {
+    const starting = new AbortController();
+    const server = PolicyServer.start(packDir, { signal: starting.signal });
+    let ready = false;
+    server.then(
+      () => (ready = true),
+      () => undefined,
+    );
+    return {
+      server,
+      async end() {
+        if (!ready) starting.abort();
+        await server.then(
+          (s) => s.stop(),
+          () => undefined,
+        );
+      },
+    };
+  }
+
+  /**
    * Starts the pack as the CLI would (Node.js runtime, TypeScript through ts-node). Its
    * process ends with this one (`children.ts`); `signal` ends it while it starts (a plan
    * whose stacks fail before the pack is up).
