@@ -80,6 +80,17 @@ function measure(args: string[], dir: string, tsx = true): Sample {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The medians of a set of samples: wall ms, CPU ms (when every sample has it), peak kB. */
+function medians(samples: Sample[]): { ms: number; cpuMs?: number; kb: number } {
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    cpuMs: samples.every((s) => s.cpuMs !== undefined)
+      ? median(samples.map((s) => s.cpuMs!))
+      : undefined,
+    kb: median(samples.map((s) => s.rssKb)),
+  };
+}
+
 /** Workloads per generated environment, 1 to 5,000 (the attachments a transit gateway takes). */
 function sizeList(value: string): number[] {
   const parse = wholeNumber("--sizes", 1, 5000);
@@ -315,11 +326,7 @@ async function main(options: {
       if (sample.status !== 0) throw new Error(`the floor process failed: ${failure(sample)}`);
       floor.push(sample);
     }
-    const floorMs = median(floor.map((s) => s.ms));
-    const floorCpu = floor.every((s) => s.cpuMs !== undefined)
-      ? median(floor.map((s) => s.cpuMs!))
-      : undefined;
-    const floorKb = median(floor.map((s) => s.rssKb));
+    const { ms: floorMs, cpuMs: floorCpu, kb: floorKb } = medians(floor);
 
     const rows: Row[] = jobs.map((job) => {
       const plan = planOf(job.samples[0]);
@@ -338,11 +345,7 @@ async function main(options: {
         ?.resources.find((r) => r.type === "aws:kms/key:Key" && r.name === "secrets-key");
       const phases = operationPhases(environmentFromFile(job.envFile), "up");
       const cost = operationCost(phases, PARALLEL);
-      const ms = median(job.samples.map((s) => s.ms));
-      const cpu = job.samples.every((s) => s.cpuMs !== undefined)
-        ? median(job.samples.map((s) => s.cpuMs!))
-        : undefined;
-      const kb = median(job.samples.map((s) => s.rssKb));
+      const { ms, cpuMs: cpu, kb } = medians(job.samples);
       return {
         mode: job.mode,
         workloads: job.workloads,
@@ -400,11 +403,7 @@ async function main(options: {
 function devLine(samples: Sample[], floor: { ms: number; cpuMs?: number }): string {
   const label = "dev (Pulumi.dev.yaml, the README's plan)";
   if (!planOf(samples[0])) return `${label}: fails: ${failure(samples[0])}`;
-  const ms = median(samples.map((s) => s.ms));
-  const cpu = samples.every((s) => s.cpuMs !== undefined)
-    ? median(samples.map((s) => s.cpuMs!))
-    : undefined;
-  const kb = median(samples.map((s) => s.rssKb));
+  const { ms, cpuMs: cpu, kb } = medians(samples);
   const cpuText =
     cpu === undefined || floor.cpuMs === undefined
       ? ""
