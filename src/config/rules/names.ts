@@ -14,7 +14,7 @@ import {
   environmentNames,
 } from "../../names";
 import { Path, keyPath } from "../keyPath";
-import { accountsOf } from "../view";
+import { type EnvironmentView, accountsOf } from "../view";
 import { SHORTHAND_DATABASE } from "../defaults";
 import type { Report, Rule } from "./rule";
 
@@ -38,16 +38,18 @@ export const workloadNamesUnique: Rule = {
   },
 };
 
+/** Every secret name the file gives (databases' and other secrets'), with its key. */
+export function secretNamesOf(env: EnvironmentView): { path: Path; value: string | undefined }[] {
+  return env.workloads.flatMap((w) => [
+    ...w.databases.map((d) => ({ path: [...d.path, "secretName"], value: d.secretName })),
+    ...w.secrets.map((s) => ({ path: [...s.path, "secretName"], value: s.secretName })),
+  ]);
+}
+
 export const secretNamesUnique: Rule = {
   name: "secret-names-unique",
   check(env, report) {
-    reportRepeats(
-      env.workloads.flatMap((w) => [
-        ...w.databases.map((d) => ({ path: [...d.path, "secretName"], value: d.secretName })),
-        ...w.secrets.map((s) => ({ path: [...s.path, "secretName"], value: s.secretName })),
-      ]),
-      report,
-    );
+    reportRepeats(secretNamesOf(env), report);
   },
 };
 

@@ -6,6 +6,7 @@ import { CLONE_SUFFIX, ENGINE_SPECS, applicationUsernameMax } from "../../../ker
 import { windowProblem } from "../../../policy-pack/lib/schedule";
 import { SECRET_NAME_MAX, masterSecretName } from "../../names";
 import { Path, keyPath } from "../keyPath";
+import { secretNamesOf } from "./names";
 import type { Rule } from "./rule";
 
 /** The rotation window (`rotation.duration`) fits the schedule, as Secrets Manager requires. */
@@ -119,13 +120,9 @@ export const rotationUsers: Rule = {
 export const multiUserNames: Rule = {
   name: "multi-user-names",
   check(env, report) {
-    const secretNames = new Map<string, Path>();
-    for (const w of env.workloads) {
-      for (const d of w.databases)
-        if (d.secretName !== undefined) secretNames.set(d.secretName, [...d.path, "secretName"]);
-      for (const s of w.secrets)
-        if (s.secretName !== undefined) secretNames.set(s.secretName, [...s.path, "secretName"]);
-    }
+    const secretNames = new Map(
+      secretNamesOf(env).flatMap(({ path, value }) => (value === undefined ? [] : [[value, path]])),
+    );
     for (const db of env.workloads.flatMap((w) => w.databases)) {
       if (db.rotationStrategy !== "multi-user") continue;
       const path: Path = db.path;
