@@ -140,6 +140,38 @@ export const centralOutputsSchema = z.object({
 });
 export type CentralPlainOutputs = z.infer<typeof centralOutputsSchema>;
 
+/**
+ * What a workload's program reads of central's outputs (`readCentralStack`): the keys it
+ * builds on, and of the per-workload maps only its own peering. Nothing else of central
+ * reaches a workload, so the offline plan can tell from this alone whether central's new
+ * outputs would change what a workload registers (src/offline/environmentRun.ts).
+ */
+export interface CentralView {
+  accountId: string;
+  vpcCidr: string;
+  rotationSubnetCidrs: string[];
+  kmsKeyArn: string;
+  replicaKmsKeyArns: Record<string, string>;
+  /** Peering: the connection central requested for this workload, once it has. */
+  peeringConnectionId?: string;
+  transitGatewayId?: string;
+  transitGatewayShareArn?: string;
+}
+
+/** The {@link CentralView} of `workload` in central's checked outputs. */
+export function centralViewFor(central: CentralPlainOutputs, workload: string): CentralView {
+  return {
+    accountId: central.accountId,
+    vpcCidr: central.vpcCidr,
+    rotationSubnetCidrs: central.rotationSubnetCidrs,
+    kmsKeyArn: central.kmsKeyArn,
+    replicaKmsKeyArns: central.replicaKmsKeyArns,
+    peeringConnectionId: central.peeringConnectionIds[workload],
+    transitGatewayId: central.transitGatewayId,
+    transitGatewayShareArn: central.transitGatewayShareArn,
+  };
+}
+
 /** Outputs of the central stack, as the program exports them. */
 export type CentralOutputs = {
   [K in keyof CentralPlainOutputs]: pulumi.Input<CentralPlainOutputs[K]>;

@@ -5,9 +5,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
-  CentralPlainOutputs,
+  CentralView,
   WorkloadPlainOutputs,
   centralOutputsSchema,
+  centralViewFor,
   legacyWorkloadOutputsSchema,
   workloadOutputsSchema,
 } from "./contract";
@@ -66,17 +67,32 @@ function reference(stackName: string): pulumi.StackReference {
   });
 }
 
+/**
+ * Every output of the referenced stack, as plain values (secrets too: only the contract's
+ * plain keys are taken from them), read once. Each `getOutputDetails(key)` walks the
+ * whole outputs object again (`output.all` and `containsUnknowns` in `@pulumi/pulumi`
+ * 3.248.0): a reader of central's 15 keys walked its per-workload maps 15 times, the
+ * plan's largest cost at 1,000 workloads. One `apply` walks them once. A stack
+ * reference's outputs are known in a preview as in an update (the engine reads the
+ * referenced stack's state for both), so the callback runs.
+ */
+function readAll(ref: pulumi.StackReference): Promise<Record<string, unknown>> {
+  return new Promise((resolve) =>
+    ref.outputs.apply((outputs: Record<string, unknown> | undefined) => {
+      resolve(outputs ?? {});
+      return undefined;
+    }),
+  );
+}
+
+const pick = (all: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
+
 async function readPlain(
   ref: pulumi.StackReference,
   keys: readonly string[],
 ): Promise<Record<string, unknown>> {
-  const values: Record<string, unknown> = {};
-  for (const key of keys) {
-    const details = await ref.getOutputDetails(key);
-    const value = details.value ?? details.secretValue;
-    if (value !== undefined) values[key] = value;
-  }
-  return values;
+  return pick(await readAll(ref), keys);
 }
 
 function check<T>(
@@ -142,10 +158,24 @@ export async function readWorkloadStack(stackName: string): Promise<PeerReading<
   };
 }
 
-/** Reads the central stack; not ready until it exports the key and network outputs. */
+/**
+ * What `workload`'s program sees of central's outputs `values` (every output, plain): not
+ * ready until they hold every key of the contract, else the workload's {@link CentralView}.
+ * A pure function of the outputs, so that the offline plan compares readings with it.
+ */
+export function centralReading(
+  values: Record<string, unknown>,
+  workload: string,
+): PeerReading<CentralView> {
+  const keys = Object.keys(centralOutputsSchema.shape);
+  const reading = check(centralOutputsSchema, pick(values, keys));
+  return reading.ready ? { ready: true, value: centralViewFor(reading.value, workload) } : reading;
+}
+
+/** Reads the central stack for `workload`; not ready until it exports the contract's keys. */
 export async function readCentralStack(
   stackName: string,
-): Promise<PeerReading<CentralPlainOutputs>> {
-  const ref = reference(stackName);
-  return check(centralOutputsSchema, await readPlain(ref, Object.keys(centralOutputsSchema.shape)));
+  workload: string,
+): Promise<PeerReading<CentralView>> {
+  return centralReading(await readAll(reference(stackName)), workload);
 }

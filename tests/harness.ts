@@ -141,20 +141,16 @@ export async function assertRefused(build: () => unknown, ...mentions: string[])
 
 /**
  * Every phase of `env` in deploy order, as the offline plan runs them: the final run of
- * each stack, the steps, and the fixed-point verdict. Memoised by the environment's
- * content, so the test files that deploy the same environment share one run.
+ * each stack, the steps, and the fixed-point verdict (the pass re-runs only the stacks whose
+ * readings changed, so it costs little). Memoised by the environment's content, so the test
+ * files that deploy the same environment share one run.
  */
 const deployments = new Map<string, Promise<EnvironmentRun>>();
-export function deployed(
-  env: Environment,
-  /** Also run the fixed-point pass (`converged`). Default: false, which is faster. */
-  options: { converge?: boolean } = {},
-): Promise<EnvironmentRun> {
-  const converge = options.converge ?? false;
-  const key = `${converge}:${JSON.stringify(env)}`;
+export function deployed(env: Environment): Promise<EnvironmentRun> {
+  const key = JSON.stringify(env);
   let run = deployments.get(key);
   if (!run) {
-    run = runEnvironment(env, false, undefined, converge);
+    run = runEnvironment(env);
     deployments.set(key, run);
   }
   return run;

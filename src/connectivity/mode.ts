@@ -14,7 +14,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { RotationTarget } from "../../components/rotationFunction";
 import type { Connectivity } from "../config/transitGateway";
 import type { Environment, Workload } from "../config/schema";
-import type { CentralOutputs, CentralPlainOutputs, WorkloadOutputs } from "../contract";
+import type { CentralOutputs, CentralView, WorkloadOutputs } from "../contract";
 import type { WorkloadPeer } from "../peers";
 import type { AccountNetwork } from "../stacks/network";
 
@@ -94,7 +94,7 @@ export interface ModeResources {
   workload(
     context: LegContext,
     workload: Workload,
-    central: CentralPlainOutputs | undefined,
+    central: CentralView | undefined,
   ): WorkloadLinkOutputs;
 }
 

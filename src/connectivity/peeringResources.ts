@@ -35,7 +35,7 @@ export const peeringResources: ModeResources = {
   },
   // The accepter, once central has requested this workload's peering.
   workload: ({ network, tags, opts }, workload, central) => {
-    const peeringConnectionId = central?.peeringConnectionIds[workload.name];
+    const peeringConnectionId = central?.peeringConnectionId;
     if (!central || !peeringConnectionId) return {};
     const accepter = new PeeringAccepter(
       `${workload.name}-peering`,

@@ -53,6 +53,8 @@ export interface StackRun {
   secretOutputNames: string[];
   /** Warnings the program logged (e.g. a peer stack without outputs yet). */
   warnings: string[];
+  /** The stacks the program read through stack references, in the order it read them. */
+  references: string[];
 }
 
 /** A program that failed, with what it had registered before it failed. */
@@ -130,6 +132,20 @@ function tracesBack(): void {
   saved = undefined;
 }
 
+/**
+ * The SDK writes every monitor response into a debug line as it arrives (`resp:
+ * ${innerResponse}` in `runtime/resource.js` and `runtime/invoke.js`, 3.248.0), and drops
+ * the line unless an engine is attached: protobuf's `toString` turns the whole message
+ * into text first, for a stack reference every output of the peer (at 1,000 workloads
+ * central's 280 KB, each time a workload reads it). Under the mocks the line is never
+ * printed, so a response names its type instead; with `keepTraces()` it is left whole.
+ */
+function brief<R extends object>(resp: R | undefined): R | undefined {
+  if (resp && !tracesKept)
+    Object.defineProperty(resp, "toString", { value: () => "[monitor response]" });
+  return resp;
+}
+
 /** Runs a stack program under mocks and returns what it registered and exported. */
 export async function runStack(options: RunStackOptions): Promise<StackRun> {
   tracesOff();
@@ -147,6 +163,7 @@ async function runProgram(options: RunStackOptions): Promise<StackRun> {
   const resources: RecordedResource[] = [];
   const byUrn = new Map<string, RecordedResource>();
   const warnings: string[] = [];
+  const references: string[] = [];
   let stackOutputs: gstruct.Struct | undefined;
 
   const mocks: pulumi.runtime.Mocks = {
@@ -161,6 +178,7 @@ async function runProgram(options: RunStackOptions): Promise<StackRun> {
     newResource: (args) => {
       if (args.type === "pulumi:pulumi:StackReference") {
         const referenced = String(args.inputs.name).split("/").pop() ?? "";
+        references.push(referenced);
         const peer = peers.get(referenced);
         return {
           id: String(args.inputs.name),
@@ -189,6 +207,8 @@ async function runProgram(options: RunStackOptions): Promise<StackRun> {
 
   await pulumi.runtime.setMocks(mocks, options.project, stack, preview, "organization");
   const monitor = settings.getMonitor() as unknown as {
+    readResource: (req: unknown, cb: (err: unknown, resp?: object) => void) => void;
+    invoke: (req: unknown, cb: (err: unknown, resp?: object) => void) => void;
     registerResource: (
       req: RegisterRequest,
       cb: (err: unknown, resp?: { getUrn(): string }) => void,
@@ -198,10 +218,15 @@ async function runProgram(options: RunStackOptions): Promise<StackRun> {
       cb: (err: unknown, resp?: unknown) => void,
     ) => void;
   };
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, cb) => read(req, (err, resp) => cb(err, brief(resp)));
+  const invoke = monitor.invoke.bind(monitor);
+  monitor.invoke = (req, cb) => invoke(req, (err, resp) => cb(err, brief(resp)));
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     register(req, (err, resp) => {
-      if (err || !resp) return cb(err, resp);
+      if (err || !resp) return cb(err, brief(resp));
+      brief(resp);
       const urn = resp.getUrn();
       if (byUrn.has(urn))
         return cb(new Error(`duplicate URN ${urn}: two resources share type and name`));
@@ -235,7 +260,7 @@ async function runProgram(options: RunStackOptions): Promise<StackRun> {
   const wire = (stackOutputs?.toJavaScript() ?? {}) as Record<string, unknown>;
   const secretOutputNames = Object.keys(wire).filter((k) => containsSecret(wire[k]));
   const outputs = Object.fromEntries(Object.entries(wire).map(([k, v]) => [k, unwrapSecrets(v)]));
-  return { stack, resources, outputs, secretOutputNames, warnings };
+  return { stack, resources, outputs, secretOutputNames, warnings, references };
 }
 
 interface RegisterRequest {

@@ -13,7 +13,7 @@ import { ENGINE_SPECS, databasePort } from "../../kernel/engines";
 import { AURORA_INSTANCES_DEFAULT } from "../config/defaults";
 import { DatabaseAccess } from "../../components/databaseAccess";
 import type { Database as DatabaseConfig, Environment, Reader, Workload } from "../config";
-import type { CentralPlainOutputs, WorkloadOutputs } from "../contract";
+import type { CentralView, WorkloadOutputs } from "../contract";
 import {
   applicationRoleName,
   databaseIdentifierOf,
@@ -39,7 +39,7 @@ export async function workloadProgram(
   workload: Workload,
 ): Promise<WorkloadOutputs> {
   const links = await modeOf(env).resources();
-  const central = await readCentralStack(centralStack(env));
+  const central = await readCentralStack(centralStack(env), workload.name);
   if (!central.ready) {
     await pulumi.log.warn(
       `${centralStack(env)} has not exported ${central.missing.join(", ")} yet: deploying phase 1 only (no peering accepter, routes or identity policy). Run this stack again after ${centralStack(env)}.`,
@@ -124,7 +124,7 @@ export async function workloadProgram(
  */
 async function centralRotationCidrs(
   env: Environment,
-  central: CentralPlainOutputs | undefined,
+  central: CentralView | undefined,
 ): Promise<string[]> {
   const computed = privateSubnetCidrsOf(env.central);
   const stale = (central?.rotationSubnetCidrs ?? []).filter((c) => !computed.includes(c));
@@ -249,7 +249,7 @@ function workloadReader(
   env: Environment,
   workload: Workload,
   reader: Reader,
-  central: CentralPlainOutputs | undefined,
+  central: CentralView | undefined,
   tags: Record<string, string>,
   opts: pulumi.ComponentResourceOptions,
 ): { name: string; roleArn: pulumi.Input<string> } {

@@ -4,6 +4,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { debuggable, runStack } from "../../src/offline/runStack";
 
 describe("runStack and the SDK's promise debugging", () => {
@@ -68,5 +71,43 @@ describe("runStack and the SDK's promise debugging", () => {
     );
     assert.equal(debuggable.debuggablePromise, wrapper);
     assert.equal(Error.stackTraceLimit, limit);
+  });
+
+  it("a peer's outputs reach the program in full, the response's debug text does not, and the references are recorded", async () => {
+    // The SDK formats each response into a debug line it drops without an engine.
+    const source = fs.readFileSync(require.resolve("@pulumi/pulumi/runtime/resource"), "utf8");
+    assert.match(
+      source,
+      /ReadResource RPC finished: \$\{label\}; err: \$\{rpcError\}, resp: \$\{innerResponse\}/,
+    );
+    const big = Object.fromEntries([...Array(2000).keys()].map((i) => [`w${i}`, `arn:aws:x:${i}`]));
+    let text: string | undefined;
+    let read: unknown;
+    const run = await runStack({
+      project: "secrets-hub",
+      stack: "t-workload",
+      peers: new Map([["t-central", { outputs: { big, small: "s" }, secretOutputNames: [] }]]),
+      program: async () => {
+        const ref = new pulumi.StackReference("central-ref", {
+          name: "organization/secrets-hub/t-central",
+        });
+        read = (await ref.getOutputDetails("big")).value;
+        const monitor = settings.getMonitor() as unknown as {
+          readResource(req: unknown, cb: (err: unknown, resp?: object) => void): void;
+        };
+        const req = new resproto.ReadResourceRequest();
+        req.setType("pulumi:pulumi:StackReference");
+        req.setName("direct");
+        req.setId("organization/secrets-hub/t-central");
+        req.setProperties(Struct.fromJavaScript({ name: "organization/secrets-hub/t-central" }));
+        text = await new Promise<string>((resolve, reject) =>
+          monitor.readResource(req, (err, resp) => (err ? reject(err) : resolve(`${resp}`))),
+        );
+        return {};
+      },
+    });
+    assert.deepEqual(read, big);
+    assert.equal(text, "[monitor response]");
+    assert.deepEqual(run.references, ["t-central", "t-central"]);
   });
 });

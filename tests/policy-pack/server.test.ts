@@ -1,7 +1,7 @@
 // Layer 2: the pack through its real gRPC server, on resources recorded from the real stacks.
 import * as assert from "node:assert/strict";
 import { allPolicies } from "../../policy-pack/policies";
-import { devEnvironment } from "../harness";
+import { deployed, devEnvironment } from "../harness";
 import { runEnvironment } from "../../src/offline/environmentRun";
 import { PolicyServer, Violation } from "../../src/offline/policyServer";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
@@ -19,7 +19,7 @@ describe("@slow policy pack over gRPC", function () {
   before(async () => {
     server = await PolicyServer.start();
     await server.configure();
-    runs = (await runEnvironment(devEnvironment())).runs;
+    runs = (await deployed(devEnvironment())).runs;
     previewRuns = (await runEnvironment(devEnvironment(), true)).runs;
   });
   after(async () => server?.stop());

@@ -214,7 +214,7 @@ describe("effective access to the secrets", () => {
         w.availabilityZones = ["us-west-2a", "us-west-2b"];
       }),
     );
-    const { runs, converged } = await deployed(env, { converge: true });
+    const { runs, converged } = await deployed(env);
     assert.equal(converged, true);
     const central = runs.get("dev-central")!;
     // A replica key in every Region that holds a secret copy: DR, then eu-west-1.
@@ -379,7 +379,7 @@ describe("effective access to the secrets", () => {
         c["secrets-hub:transitGateway"] = { organizationArn };
       }),
     );
-    const { runs, converged } = await deployed(env, { converge: true });
+    const { runs, converged } = await deployed(env);
     assert.equal(converged, true);
     const central = runs.get("dev-central")!;
     for (const key of [

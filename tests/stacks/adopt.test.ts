@@ -16,7 +16,7 @@ const orders = adopt.workloads.find((w) => w.name === "orders")!;
 describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
   let runs: Map<string, StackRun>;
   before(async () => {
-    const result = await deployed(adopt, { converge: true });
+    const result = await deployed(adopt);
     assert.equal(result.converged, true, result.drift.join("; "));
     runs = result.runs;
   });
@@ -190,7 +190,7 @@ describe("adopting existing resources (Pulumi.adopt.yaml)", () => {
 
     // The application secret's first value names the master secret (the mock keeps the
     // value in the recorded program outputs only as a secret; read it through the test run).
-    const { runs: all } = await deployed(adopt, { converge: true });
+    const { runs: all } = await deployed(adopt);
     const centralRun = all.get("adopt-central")!;
     const appVersion = one(
       centralRun,

@@ -355,7 +355,7 @@ describe("central stack", () => {
     ]);
     assert.ok(run.warnings.some((w) => w.includes("wait for a peering request (workload-c)")));
     // Once a and b have accepted, c gets its request and a and b their secrets.
-    const all = await deployed(paced, { converge: true });
+    const all = await deployed(paced);
     const final = all.runs.get("dev-central")!;
     assert.equal(ofType(final, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection").length, 3);
     assert.equal(ofType(final, "aws:secretsmanager/secret:Secret").length, 3);

@@ -16,7 +16,7 @@ describe("@slow an organization's estate (Pulumi.estate.yaml)", () => {
   let runs: Map<string, StackRun>;
   let central: StackRun;
   before(async () => {
-    const run = await deployed(env, { converge: true });
+    const run = await deployed(env);
     assert.equal(run.converged, true, run.drift.join("; "));
     runs = run.runs;
     central = runs.get("estate-central")!;

@@ -30,7 +30,7 @@ describe("@slow transit gateway connectivity", () => {
   let central: StackRun;
 
   before(async () => {
-    const run = await deployed(env, { converge: true });
+    const run = await deployed(env);
     assert.equal(run.converged, true, run.drift.join("; "));
     runs = run.runs;
     central = runs.get("dev-central")!;
@@ -165,7 +165,7 @@ describe("@slow transit gateway connectivity", () => {
   });
 
   it("summary prefixes: a constant number of central routes, rotation egress to the prefixes only", async () => {
-    const run = await deployed(summarized, { converge: true });
+    const run = await deployed(summarized);
     assert.equal(run.converged, true);
     const c = run.runs.get("dev-central")!;
     const routes = ofType(c, ROUTE);
@@ -184,7 +184,7 @@ describe("@slow transit gateway connectivity", () => {
 
   it("by default shares with each account inside the organization: no external principals, no invitation to accept", async () => {
     const inside = environmentFromFile(tgwFile({}));
-    const run = await deployed(inside, { converge: true });
+    const run = await deployed(inside);
     assert.equal(run.converged, true, run.drift.join("; "));
     const c = run.runs.get("dev-central")!;
     assert.equal(one(c, SHARE).inputs.allowExternalPrincipals, false);
