@@ -87,3 +87,29 @@ export const DB_INSTANCE = ["aws:rds/instance:Instance", "aws-native:rds:DbInsta
 export const DB_CLUSTER = ["aws:rds/cluster:Cluster", "aws-native:rds:DbCluster"];
 /** The instances of an Aurora cluster (aws-native models them as DB instances). */
 export const CLUSTER_INSTANCE = ["aws:rds/clusterInstance:ClusterInstance"];
+
+/**
+ * Every type the environment and transit gateway groups read: policies/environment.ts,
+ * policies/transitGateway.ts and policies/counting.ts take no other list from here and name
+ * no other type (tests/policy-pack/environmentTypes.test.ts holds them to that). The offline
+ * plan's pass over all stacks together sends only these: the pack's server deserializes
+ * every resource it is sent once per stack policy, which at 500 workloads made that pass
+ * a fifth of the plan.
+ */
+export const ENVIRONMENT_TYPES: readonly string[] = [
+  ...EGRESS_RULE,
+  ...ENDPOINT,
+  ...INGRESS_RULE,
+  ...LAMBDA,
+  ...PEERING,
+  ...PREFIX_LIST,
+  ...ROUTE,
+  ...ROUTE_TABLE,
+  ...SAR_STACK,
+  ...SECURITY_GROUP,
+  ...VPC,
+  ...TGW_PROPAGATION,
+  ...TGW_ROUTE,
+  ...TGW_ROUTE_TABLE,
+  ...TGW_VPC_ATTACHMENT,
+];

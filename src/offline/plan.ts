@@ -11,7 +11,7 @@ import {
   QUOTA_PARAM,
 } from "../../policy-pack/lib/names";
 import { QUOTAS, quotaExceeded } from "../../policy-pack/lib/quotas";
-import { PEERING } from "../../policy-pack/lib/types";
+import { ENVIRONMENT_TYPES, PEERING } from "../../policy-pack/lib/types";
 import { Environment } from "../config";
 import { stackAccount, stackNames } from "../topology";
 import { modeOf } from "../connectivity";
@@ -196,7 +196,12 @@ class GuardEvaluation {
       order.map(async (stack) => (await this.perStack.get(stack)!).map((v) => ({ ...v, stack }))),
     );
     const violations: Plan["violations"] = perStack.flat();
-    const everything = order.flatMap((s) => runs.get(s)!.resources);
+    // The environment's policies read only these types (ENVIRONMENT_TYPES), and only their
+    // findings are kept from this pass.
+    const judged = new Set(ENVIRONMENT_TYPES);
+    const everything = order.flatMap((s) =>
+      runs.get(s)!.resources.filter((r) => judged.has(r.type)),
+    );
     for (const v of await server.analyzeStack(everything)) {
       if (
         ENVIRONMENT_POLICIES.includes(v.policy) &&

@@ -1,7 +1,10 @@
 // Layer 2: the pack through its real gRPC server, on resources recorded from the real stacks.
 import * as assert from "node:assert/strict";
 import { allPolicies } from "../../policy-pack/policies";
-import { deployed, devEnvironment } from "../harness";
+import { ENVIRONMENT_POLICIES } from "../../policy-pack/lib/names";
+import { ENVIRONMENT_TYPES } from "../../policy-pack/lib/types";
+import { environmentFromFile } from "../../src/config";
+import { deployed, devEnvironment, editedDevFile } from "../harness";
 import { runEnvironment } from "../../src/offline/environmentRun";
 import { PolicyServer, Violation } from "../../src/offline/policyServer";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
@@ -144,6 +147,47 @@ describe("@slow policy pack over gRPC", function () {
     await server.configure({ "peering-quota": { maxPeeringsPerVpc: 125 } });
     try {
       assert.ok(!mandatory(await server.analyzeStack(resources)).includes("peering-quota"));
+    } finally {
+      await server.configure();
+    }
+  });
+
+  it("the environment pass: from ENVIRONMENT_TYPES alone, the same environment findings as from every resource", async () => {
+    // Every quota at its minimum, so that each quota policy fires; and a default route
+    // through the peering or the transit gateway.
+    const tight = Object.fromEntries(
+      server.policies
+        .filter((p) => ENVIRONMENT_POLICIES.includes(p.name))
+        .map((p) => [
+          p.name,
+          Object.fromEntries(
+            Object.entries(p.configSchema?.properties ?? {}).flatMap(([k, schema]) =>
+              typeof schema.minimum === "number" ? [[k, schema.minimum]] : [],
+            ),
+          ),
+        ]),
+    );
+    const tgw = environmentFromFile(
+      editedDevFile((c) => (c["secrets-hub:connectivity"] = "transit-gateway")),
+    );
+    const findings = (violations: Violation[]) =>
+      violations
+        .filter((v) => ENVIRONMENT_POLICIES.includes(v.policy))
+        .map((v) => `${v.policy} (${v.level}): ${v.message}`)
+        .sort();
+    await server.configure(tight);
+    try {
+      for (const set of [runs, (await deployed(tgw)).runs]) {
+        const all = [...set.values()].flatMap((r) => clone(r.resources));
+        const route = all.find((r) => r.type === "aws:ec2/route:Route")!;
+        all.push({ ...clone(route), urn: `${route.urn}-default`, name: `${route.name}-default` });
+        all.at(-1)!.inputs.destinationCidrBlock = "0.0.0.0/0";
+        const judged = all.filter((r) => ENVIRONMENT_TYPES.includes(r.type));
+        assert.ok(judged.length < all.length / 2, `${judged.length} of ${all.length}`);
+        const expected = findings(await server.analyzeStack(all));
+        assert.ok(new Set(expected.map((f) => f.split(" ")[0])).size >= 5, expected.join("\n"));
+        assert.deepEqual(findings(await server.analyzeStack(judged)), expected);
+      }
     } finally {
       await server.configure();
     }
