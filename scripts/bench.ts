@@ -42,14 +42,31 @@ interface Sample {
   stderr: string;
 }
 
-/** Runs `node [--import tsx] --require report-rss.cjs ...args` and measures it. */
-function measure(args: string[], dir: string, tsx = true): Sample {
+/**
+ * The Node.js options `npm run plan` runs the plan with (package.json), so that the bench
+ * measures the command a user runs: `node <options> scripts/plan.ts`.
+ */
+function planNodeOptions(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const words = pkg.scripts.plan.split(/\s+/);
+  const script = words.indexOf("scripts/plan.ts");
+  if (words[0] !== "node" || script < 0)
+    throw new Error(
+      `package.json scripts.plan is not "node [options] scripts/plan.ts": ${pkg.scripts.plan}`,
+    );
+  return words.slice(1, script);
+}
+
+/** Runs `node <options> --require report-rss.cjs ...args` and measures it. */
+function measure(args: string[], dir: string, options: string[] = []): Sample {
   const stamp = process.hrtime.bigint();
   const rssFile = path.join(dir, `rss-${stamp}`);
   const timeFile = path.join(dir, `time-${stamp}`);
   const node = [
     process.execPath,
-    ...(tsx ? ["--import", "tsx"] : []),
+    ...options,
     "--require",
     path.join(__dirname, "lib", "report-rss.cjs"),
     ...args,
@@ -66,7 +83,8 @@ function measure(args: string[], dir: string, tsx = true): Sample {
   });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
-  const rssKb = Number(read(rssFile).trim().split("\n").pop());
+  // The plan's and, for a large environment, the child it relaunches itself in (scripts/lib/relaunch.ts).
+  const rssKb = Math.max(...read(rssFile).trim().split("\n").map(Number));
   const times = /^([\d.]+) ([\d.]+)\s*$/m.exec(read(timeFile));
   return {
     ms,
@@ -301,6 +319,7 @@ async function main(options: {
       return { mode, workloads, envFile, args, samples: [] as Sample[] };
     });
 
+    const planOptions = planNodeOptions();
     // The README's main job, the plan of the shipped dev environment, measured beside them.
     const dev = {
       args: ["scripts/plan.ts", "--env", "dev", "--json"],
@@ -313,15 +332,15 @@ async function main(options: {
     const types = new Set<string>();
     const floor: Sample[] = [];
     for (let round = 0; round < runs; round++) {
-      dev.samples.push(measure(dev.args, dir));
+      dev.samples.push(measure(dev.args, dir, planOptions));
       for (const job of jobs) {
-        const sample = measure(job.args, dir);
+        const sample = measure(job.args, dir, planOptions);
         job.samples.push(sample);
         for (const s of planOf(sample)?.stacks ?? [])
           for (const r of s.resources) if (classOf(r.type)) types.add(r.type);
       }
       fs.writeFileSync(floorScript, floorProgram(types.size > 0 ? types : FALLBACK_TYPES));
-      const sample = measure([floorScript], dir, false);
+      const sample = measure([floorScript], dir);
       // A floor that failed to load the packages would flatter every ratio.
       if (sample.status !== 0) throw new Error(`the floor process failed: ${failure(sample)}`);
       floor.push(sample);

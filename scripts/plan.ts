@@ -25,6 +25,7 @@ import {
   compareWithDeployed,
 } from "../src/offline/dayTwo";
 import { readUtf8File } from "../src/config/textFile";
+import { relaunchedPlan } from "./lib/relaunch";
 
 interface Options {
   env: string;
@@ -106,6 +107,8 @@ async function main(options: Options): Promise<number> {
     throw new UsageError("--against reports in text or JSON, not in --format mermaid", "--against");
   const deployed = options.against ? readDeployedPlan(options.against) : undefined;
   if (options.output) writableFile("--output", options.output);
+  const relaunched = relaunchedPlan(file);
+  if (relaunched) return relaunched;
   if (!options.debug) {
     // The SDK captures a stack trace for every promise it tracks (and tsx maps each one
     // through source maps): most of the plan's time at scale, and of no use to its output.

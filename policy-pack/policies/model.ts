@@ -90,6 +90,18 @@ function report(
     throw new UnknownValueError(UNKNOWN, [unknown.message]);
 }
 
+const checkedTypes = new Map<string, readonly string[]>();
+
+/**
+ * The types a resource policy of this pack checks, by its name; undefined for a stack
+ * policy or a name not registered here. A resource of another type gets no finding from it
+ * (`validateResource` returns at once), which the offline plan relies on to send the pack
+ * only the resources some resource policy checks.
+ */
+export function resourcePolicyTypes(name: string): readonly string[] | undefined {
+  return checkedTypes.get(name);
+}
+
 /** Registers a check of single resources of the given types. */
 export function resourcePolicy(
   def: Definition & {
@@ -97,6 +109,7 @@ export function resourcePolicy(
     check: (props: Props, config: Config, type: string) => Finding[];
   },
 ): ResourceValidationPolicy {
+  checkedTypes.set(def.name, def.types);
   return {
     name: def.name,
     description: def.description,

@@ -208,10 +208,20 @@ export class PolicyServer {
     return diagnostics(response, "", this.name);
   }
 
-  /** Every policy on every resource of a stack (what a preview runs). */
-  async analyzeAll(resources: RecordedResource[]): Promise<Violation[]> {
+  /**
+   * Every policy on every resource of a stack (what a preview runs). With `resourceTypes`
+   * (the types the pack's resource policies check), a resource of another type gets no
+   * per-resource call, which could find nothing; the stack policies still see them all.
+   */
+  async analyzeAll(
+    resources: RecordedResource[],
+    options: { resourceTypes?: ReadonlySet<string> } = {},
+  ): Promise<Violation[]> {
+    const checked = options.resourceTypes;
     const perResource = await Promise.all(
-      resources.filter((r) => r.custom).map((r) => this.analyze(r)),
+      resources
+        .filter((r) => r.custom && (!checked || checked.has(r.type)))
+        .map((r) => this.analyze(r)),
     );
     return [...perResource.flat(), ...(await this.analyzeStack(resources))];
   }

@@ -5,11 +5,13 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as types from "../../policy-pack/lib/types";
+import { allPolicies } from "../../policy-pack/policies";
+import { resourcePolicyTypes } from "../../policy-pack/policies/model";
 
 const POLICIES = path.join(__dirname, "..", "..", "policy-pack", "policies");
 const FILES = ["environment.ts", "transitGateway.ts", "counting.ts"];
 
-describe("the environment policies' types", () => {
+describe("the types the policies read", () => {
   for (const file of FILES) {
     it(`${file} reads only types in ENVIRONMENT_TYPES`, () => {
       const source = fs.readFileSync(path.join(POLICIES, file), "utf8");
@@ -33,4 +35,12 @@ describe("the environment policies' types", () => {
         assert.ok(types.ENVIRONMENT_TYPES.includes(JSON.parse(literal)), `${file}: ${literal}`);
     });
   }
+
+  it("every resource policy of the pack declares the types it checks", () => {
+    const resource = allPolicies.filter((p) => "validateResource" in p);
+    assert.ok(resource.length >= 10);
+    for (const p of resource) assert.ok(resourcePolicyTypes(p.name)?.length, p.name);
+    for (const p of allPolicies.filter((q) => !("validateResource" in q)))
+      assert.equal(resourcePolicyTypes(p.name), undefined, p.name);
+  });
 });

@@ -6,6 +6,7 @@ import { ENVIRONMENT_TYPES } from "../../policy-pack/lib/types";
 import { environmentFromFile } from "../../src/config";
 import { deployed, devEnvironment, editedDevFile } from "../harness";
 import { runEnvironment } from "../../src/offline/environmentRun";
+import { guardResourceTypes } from "../../src/offline/plan";
 import { PolicyServer, Violation } from "../../src/offline/policyServer";
 import type { RecordedResource, StackRun } from "../../src/offline/runStack";
 
@@ -130,7 +131,12 @@ describe("@slow policy pack over gRPC", function () {
     it(`rejects ${what} with a mandatory ${policy}`, async () => {
       const resources = central();
       breakIt(resources);
-      assert.ok(mandatory(await server.analyzeAll(resources)).includes(policy));
+      const violations = await server.analyzeAll(resources);
+      assert.ok(mandatory(violations).includes(policy));
+      // The plan's call, which skips resources no resource policy checks, finds the same.
+      const resourceTypes = guardResourceTypes(server);
+      assert.ok(resourceTypes && !resourceTypes.has("aws:ec2/route:Route"));
+      assert.deepEqual(await server.analyzeAll(resources, { resourceTypes }), violations);
     });
   }
 
