@@ -10,11 +10,18 @@
  * - Meanwhile, in child processes on the other core: Prettier's check, the import-cycle check
  *   (madge) and the generated docs' check (`npm run docs -- --check --fast`).
  *
+ * With `--unit` (what `npm test` runs), the unit suite (`mocha`, two workers) runs beside them
+ * too, its report straight to this process's output: the suite and the checks are about
+ * 30 and 65 s of CPU on a fresh clone, and one after the other they left a core idle for
+ * most of the suite's first seconds and the checks' last ones.
+ *
  * Every check runs to its end and prints its own findings; the exit status is 0 only when all
  * of them pass (1 otherwise). The separate scripts (`typecheck`, `lint`, `format:check`,
- * `cycles`, `docs`) stay for running one check alone.
+ * `cycles`, `docs`, `unit`) stay for running one check alone.
  */
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { ESLint } from "eslint";
 import * as ts from "typescript";
@@ -27,6 +34,8 @@ interface Child {
   readonly name: string;
   readonly command: string;
   readonly args: readonly string[];
+  /** Its output straight to this process's, as it comes (a long report), not held. */
+  readonly streamed?: boolean;
 }
 
 /** The checks that need no TypeScript program, run beside it. */
@@ -48,20 +57,41 @@ const CHILDREN: readonly Child[] = [
   { name: "docs", command: "npm", args: ["run", "-s", "docs", "--", "--check", "--fast"] },
 ];
 
-/** Runs a child with its output held, printed at its end so the checks' reports do not interleave. */
+/** `--unit`: the unit suite, as `npm run unit` runs it (.mocharc.json). */
+const UNIT: Child = { name: "unit", command: path.join(BIN, "mocha"), args: [], streamed: true };
+
+/**
+ * Runs a child with its output held in a file, printed at its end (on failure) so that the
+ * checks' reports do not interleave; a streamed child writes to this process's output. Not a
+ * pipe: the type-check below holds this process's event loop for half a minute, and a child
+ * that filled a pipe meanwhile would wait for it.
+ */
 function runChild(child: Child): Promise<boolean> {
+  const held = child.streamed
+    ? undefined
+    : path.join(fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-checks-")), "output");
+  const fd = held ? fs.openSync(held, "w") : undefined;
   return new Promise((resolve) => {
-    const proc = spawn(child.command, child.args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    proc.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    proc.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const proc = spawn(child.command, child.args, {
+      cwd: ROOT,
+      stdio: fd === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", fd, fd],
+    });
+    const output = () => {
+      if (fd === undefined || !held) return "";
+      fs.closeSync(fd);
+      const text = fs.readFileSync(held, "utf8");
+      fs.rmSync(path.dirname(held), { recursive: true, force: true });
+      return text;
+    };
     proc.on("error", (err) => {
+      output();
       console.error(`${child.name}: ${err.message}`);
       resolve(false);
     });
     proc.on("close", (code) => {
+      const text = output();
       if (code !== 0) {
-        process.stderr.write(output);
+        process.stderr.write(text);
         console.error(`${child.name}: failed (exit ${code})`);
       }
       resolve(code === 0);
@@ -139,7 +169,8 @@ async function lint(program: ts.Program): Promise<boolean> {
 }
 
 async function main(): Promise<number> {
-  const children = Promise.all(CHILDREN.map(runChild));
+  const all = process.argv.includes("--unit") ? [...CHILDREN, UNIT] : CHILDREN;
+  const children = Promise.all(all.map(runChild));
   const { program, ok: typesOk } = typeCheck();
   if (!typesOk) console.error("typecheck: failed");
   const lintOk = await lint(program);
