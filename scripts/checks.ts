@@ -7,8 +7,9 @@
  *   the suite's CPU time; here the program is built once, its diagnostics are tsc's
  *   (`ts.getPreEmitDiagnostics`' set, incremental through the same build-info file as
  *   `npm run typecheck`), and ESLint gets it through typescript-eslint's `parserOptions.programs`.
- * - Meanwhile, in child processes on the other core: Prettier's check, the import-cycle check
- *   (madge) and the generated docs' check (`npm run docs -- --check --fast`).
+ * - The import-cycle check (scripts/lib/cycles.ts) on the tsconfig's file list, before it.
+ * - Meanwhile, in child processes on the other core: Prettier's check and the generated
+ *   docs' check (`npm run docs -- --check --fast`).
  *
  * With `--unit` (what `npm test` runs), the unit suite (`mocha`, two workers) runs beside them
  * too, its report straight to this process's output: the suite and the checks are about
@@ -25,6 +26,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ESLint } from "eslint";
 import * as ts from "typescript";
+import { reportCycles } from "./lib/cycles";
 
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "node_modules", ".bin");
@@ -53,7 +55,6 @@ const CHILDREN: readonly Child[] = [
       ".",
     ],
   },
-  { name: "cycles", command: "npm", args: ["run", "-s", "cycles"] },
   { name: "docs", command: "npm", args: ["run", "-s", "docs", "--", "--check", "--fast"] },
 ];
 
@@ -100,14 +101,15 @@ function runChild(child: Child): Promise<boolean> {
 }
 
 /** The project's program, as `tsc --noEmit -p tsconfig.json` builds it (incremental). */
-function typeCheck(): { program: ts.Program; ok: boolean } {
+function typeCheck(): { program: ts.Program; ok: boolean; acyclic: boolean } {
   const configPath = path.join(ROOT, "tsconfig.json");
   const host: ts.ParseConfigFileHost = {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (d) => report([d]),
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, { noEmit: true }, host);
-  if (!parsed) return { program: ts.createProgram([], {}), ok: false };
+  if (!parsed) return { program: ts.createProgram([], {}), ok: false, acyclic: false };
+  const acyclic = reportCycles(ROOT, parsed.fileNames, parsed.options);
   const builder = ts.createIncrementalProgram({
     rootNames: parsed.fileNames,
     options: parsed.options,
@@ -125,7 +127,7 @@ function typeCheck(): { program: ts.Program; ok: boolean } {
   builder.emit();
   report(diagnostics);
   const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
-  return { program: builder.getProgram(), ok: errors.length === 0 };
+  return { program: builder.getProgram(), ok: errors.length === 0, acyclic };
 }
 
 function report(diagnostics: readonly ts.Diagnostic[]): void {
@@ -171,12 +173,13 @@ async function lint(program: ts.Program): Promise<boolean> {
 async function main(): Promise<number> {
   const all = process.argv.includes("--unit") ? [...CHILDREN, UNIT] : CHILDREN;
   const children = Promise.all(all.map(runChild));
-  const { program, ok: typesOk } = typeCheck();
+  const { program, ok: typesOk, acyclic } = typeCheck();
   if (!typesOk) console.error("typecheck: failed");
+  if (!acyclic) console.error("cycles: failed");
   const lintOk = await lint(program);
   if (!lintOk) console.error("lint: failed");
   const childrenOk = (await children).every(Boolean);
-  return typesOk && lintOk && childrenOk ? 0 : 1;
+  return typesOk && acyclic && lintOk && childrenOk ? 0 : 1;
 }
 
 main().then(
