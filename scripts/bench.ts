@@ -432,7 +432,8 @@ function devLine(samples: Sample[], floor: { ms: number; cpuMs?: number }): stri
 
 /**
  * Replaces what lies between the bench markers of `file` with `text`, formatted by Prettier
- * with the project's settings (so that `prettier --check` keeps passing).
+ * with the project's settings. Only the block: the rest of the file holds blocks that
+ * `npm run docs` generates in its own form, which `docs --check` compares byte for byte.
  */
 export async function writeGenerated(file: string, text: string): Promise<void> {
   const doc = fs.readFileSync(file, "utf8");
@@ -441,10 +442,10 @@ export async function writeGenerated(file: string, text: string): Promise<void> 
   const end = doc.indexOf(close);
   if (start < 0 || end < start)
     throw new UsageError(`--write-docs: ${file} has no ${open} … ${close} block`, "--write-docs");
-  const updated = `${doc.slice(0, start + open.length)}\n\n${text}\n\n${doc.slice(end)}`;
   const prettier = await import("prettier");
   const options = (await prettier.resolveConfig(file)) ?? {};
-  fs.writeFileSync(file, await prettier.format(updated, { ...options, filepath: file }));
+  const block = (await prettier.format(text, { ...options, filepath: file })).trimEnd();
+  fs.writeFileSync(file, `${doc.slice(0, start + open.length)}\n\n${block}\n\n${doc.slice(end)}`);
 }
 
 runCli(command, main);
