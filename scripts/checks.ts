@@ -73,24 +73,27 @@ const UNIT: Child = { name: "unit", command: path.join(BIN, "mocha"), args: [], 
  * that filled a pipe meanwhile would wait for it.
  */
 function runChild(child: Child): Promise<boolean> {
-  const held = child.streamed
+  const dir = child.streamed
     ? undefined
-    : path.join(fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-checks-")), "output");
-  const fd = held ? fs.openSync(held, "w") : undefined;
+    : fs.mkdtempSync(path.join(os.tmpdir(), "secrets-hub-checks-"));
+  const fd = dir === undefined ? undefined : fs.openSync(path.join(dir, "output"), "w");
+  // Read once: "close" can follow "error".
+  let held: string | undefined;
+  const output = () => {
+    if (dir !== undefined && fd !== undefined && held === undefined) {
+      fs.closeSync(fd);
+      held = fs.readFileSync(path.join(dir, "output"), "utf8");
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    return held ?? "";
+  };
   return new Promise((resolve) => {
     const proc = spawn(child.command, child.args, {
       cwd: ROOT,
       stdio: fd === undefined ? ["ignore", "inherit", "inherit"] : ["ignore", fd, fd],
     });
-    const output = () => {
-      if (fd === undefined || !held) return "";
-      fs.closeSync(fd);
-      const text = fs.readFileSync(held, "utf8");
-      fs.rmSync(path.dirname(held), { recursive: true, force: true });
-      return text;
-    };
     proc.on("error", (err) => {
-      output();
+      process.stderr.write(output());
       console.error(`${child.name}: ${err.message}`);
       resolve(false);
     });

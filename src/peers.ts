@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
+  CentralPlainOutputs,
   CentralView,
   WorkloadPlainOutputs,
   centralOutputsSchema,
@@ -88,13 +89,6 @@ function readAll(ref: pulumi.StackReference): Promise<Record<string, unknown>> {
 const pick = (all: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> =>
   Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
 
-async function readPlain(
-  ref: pulumi.StackReference,
-  keys: readonly string[],
-): Promise<Record<string, unknown>> {
-  return pick(await readAll(ref), keys);
-}
-
 function check<T>(
   schema: {
     safeParse(
@@ -116,14 +110,12 @@ function check<T>(
  */
 export async function readWorkloadStack(stackName: string): Promise<PeerReading<WorkloadPeer>> {
   const ref = reference(stackName);
-  let reading = check(
-    workloadOutputsSchema,
-    await readPlain(ref, Object.keys(workloadOutputsSchema.shape)),
-  );
+  const all = await readAll(ref);
+  let reading = check(workloadOutputsSchema, pick(all, Object.keys(workloadOutputsSchema.shape)));
   if (!reading.ready && reading.missing.includes("databases")) {
     const legacy = check(
       legacyWorkloadOutputsSchema,
-      await readPlain(ref, Object.keys(legacyWorkloadOutputsSchema.shape)),
+      pick(all, Object.keys(legacyWorkloadOutputsSchema.shape)),
     );
     if (legacy.ready) {
       const { database, applicationRoleArn, ...rest } = legacy.value;
@@ -158,18 +150,21 @@ export async function readWorkloadStack(stackName: string): Promise<PeerReading<
   };
 }
 
+/** Central's outputs `values` (every output, plain), checked: not ready until they hold every key of the contract. */
+export function checkedCentral(values: Record<string, unknown>): PeerReading<CentralPlainOutputs> {
+  return check(centralOutputsSchema, pick(values, Object.keys(centralOutputsSchema.shape)));
+}
+
 /**
- * What `workload`'s program sees of central's outputs `values` (every output, plain): not
- * ready until they hold every key of the contract, else the workload's {@link CentralView}.
- * A pure function of the outputs, so that the offline plan compares readings with it.
+ * What `workload`'s program sees of central's checked outputs: the missing keys, or its
+ * {@link CentralView}. Pure, so that the offline plan compares readings with it (and checks
+ * central's outputs once for all workloads).
  */
 export function centralReading(
-  values: Record<string, unknown>,
+  central: PeerReading<CentralPlainOutputs>,
   workload: string,
 ): PeerReading<CentralView> {
-  const keys = Object.keys(centralOutputsSchema.shape);
-  const reading = check(centralOutputsSchema, pick(values, keys));
-  return reading.ready ? { ready: true, value: centralViewFor(reading.value, workload) } : reading;
+  return central.ready ? { ready: true, value: centralViewFor(central.value, workload) } : central;
 }
 
 /** Reads the central stack for `workload`; not ready until it exports the contract's keys. */
@@ -177,5 +172,5 @@ export async function readCentralStack(
   stackName: string,
   workload: string,
 ): Promise<PeerReading<CentralView>> {
-  return centralReading(await readAll(reference(stackName)), workload);
+  return centralReading(checkedCentral(await readAll(reference(stackName))), workload);
 }

@@ -1,7 +1,8 @@
 /** Runs the stacks of an environment under mocks, in deployment phase order. */
 import { PROJECT, Environment } from "../config";
 import { runAccountProgram } from "../stacks";
-import { centralReading } from "../peers";
+import type { CentralPlainOutputs } from "../contract";
+import { PeerReading, centralReading, checkedCentral } from "../peers";
 import { centralStack, deploymentPhases, stackNames, workloadStack } from "../topology";
 import { diffView, mockWorldOf, readBack } from "./mockCloud";
 import { StackOutputs, StackRun, runStack } from "./runStack";
@@ -160,11 +161,21 @@ export function readingOf(
 ): string {
   const peerOutputs = outputs.get(peer);
   const workload = peer === centralStack(env) ? workloadsByStack(env).get(reader) : undefined;
-  return JSON.stringify(
-    workload !== undefined
-      ? centralReading(peerOutputs?.outputs ?? {}, workload)
-      : (peerOutputs ?? null),
-  );
+  if (workload === undefined) return JSON.stringify(peerOutputs ?? null);
+  return JSON.stringify(centralReading(checkedOnce(peerOutputs), workload));
+}
+
+/** Central's outputs checked against the contract once per run of it, for all its readers. */
+const checked = new WeakMap<StackOutputs, PeerReading<CentralPlainOutputs>>();
+const NO_OUTPUTS = checkedCentral({});
+function checkedOnce(outputs: StackOutputs | undefined): PeerReading<CentralPlainOutputs> {
+  if (!outputs) return NO_OUTPUTS;
+  let reading = checked.get(outputs);
+  if (!reading) {
+    reading = checkedCentral(outputs.outputs);
+    checked.set(outputs, reading);
+  }
+  return reading;
 }
 
 const stackWorkloads = new WeakMap<Environment, Map<string, string>>();

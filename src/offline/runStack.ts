@@ -225,8 +225,8 @@ async function runProgram(options: RunStackOptions): Promise<StackRun> {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     register(req, (err, resp) => {
-      if (err || !resp) return cb(err, brief(resp));
       brief(resp);
+      if (err || !resp) return cb(err, resp);
       const urn = resp.getUrn();
       if (byUrn.has(urn))
         return cb(new Error(`duplicate URN ${urn}: two resources share type and name`));
